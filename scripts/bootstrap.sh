@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Brings everything the project needs onto a fresh machine, from the npm registry only:
+# Node 24 (the `node` package ships a real binary), pnpm, the workspace's dependencies,
+# and a build of every package. Idempotent: a second run only re-checks.
+# Source it (`. scripts/bootstrap.sh`) so PATH keeps Node 24 and pnpm for the caller.
+set -euo pipefail
+
+repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+tools_dir="$repo_root/.tools"
+node_spec="node@24"
+pnpm_spec="pnpm@10.34.9"
+
+if [ ! -x "$tools_dir/node_modules/.bin/node" ] || [ ! -x "$tools_dir/node_modules/.bin/pnpm" ]; then
+  echo "bootstrap: installing $node_spec and $pnpm_spec into .tools/ from the npm registry" >&2
+  mkdir -p "$tools_dir"
+  npm install --prefix "$tools_dir" --no-save --no-package-lock --loglevel=error \
+    "$node_spec" "$pnpm_spec" >&2
+fi
+export PATH="$tools_dir/node_modules/.bin:$PATH"
+
+node_major="$(node -p 'process.versions.node.split(".")[0]')"
+if [ "$node_major" != "24" ]; then
+  echo "bootstrap: expected Node 24 on PATH, found $(node --version)" >&2
+  exit 1
+fi
+
+cd "$repo_root"
+if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
+  pnpm install --frozen-lockfile --reporter=append-only >&2
+fi
+pnpm -s build >&2

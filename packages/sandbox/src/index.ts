@@ -1,1 +1,129 @@
-export {};
+/**
+ * A local stand-in for Asana's export API and its presigned download host, over loopback HTTP.
+ * `startSandbox()` listens on two origins (the API and an S3-like download host) and returns a
+ * handle to steer scenarios, inject faults and inspect what clients sent.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SandboxContext } from './context.js';
+import { parseFault } from './faults.js';
+import { handleApiRequest } from './server-api.js';
+import { handleDownloadRequest } from './server-download.js';
+import type {
+  ExportFileInfo,
+  Fault,
+  RecordedRequest,
+  Sandbox,
+  SandboxOptions,
+  Scenario,
+} from './types.js';
+
+export { DEFAULT_SCENARIO, SandboxInputError } from './scenario.js';
+export type {
+  Corruption,
+  ExportFileInfo,
+  Fault,
+  FaultRoute,
+  RecordedRequest,
+  Sandbox,
+  SandboxOptions,
+  Scenario,
+} from './types.js';
+
+export const DEFAULT_TOKEN = 'sandbox-token';
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const host = options.host ?? '127.0.0.1';
+  const apiServer = createServer();
+  const downloadServer = createServer();
+  try {
+    // Both listen before either handles a request: the API must know the download origin.
+    const downloadPort = await listen(downloadServer, host, options.downloadPort ?? 0);
+    const apiPort = await listen(apiServer, host, options.apiPort ?? 0);
+    const context = new SandboxContext({
+      token: options.token ?? DEFAULT_TOKEN,
+      downloadOrigin: origin(host, downloadPort),
+      cacheDir: options.cacheDir ?? join(tmpdir(), 'asana-exports-sandbox'),
+      scenario: options.scenario,
+      onRequest: options.onRequest,
+    });
+    apiServer.on('request', (req, res) => void handleApiRequest(context, req, res));
+    downloadServer.on('request', (req, res) => void handleDownloadRequest(context, req, res));
+    return new RunningSandbox(context, `${origin(host, apiPort)}/api/1.0`, [apiServer, downloadServer]);
+  } catch (error) {
+    await Promise.all([stop(apiServer), stop(downloadServer)]);
+    throw error;
+  }
+}
+
+class RunningSandbox implements Sandbox {
+  readonly apiUrl: string;
+  readonly downloadOrigin: string;
+  readonly token: string;
+  readonly #context: SandboxContext;
+  readonly #servers: readonly Server[];
+  #closing: Promise<void> | undefined;
+
+  constructor(context: SandboxContext, apiUrl: string, servers: readonly Server[]) {
+    this.#context = context;
+    this.#servers = servers;
+    this.apiUrl = apiUrl;
+    this.downloadOrigin = context.downloadOrigin;
+    this.token = context.token;
+  }
+
+  get requests(): readonly RecordedRequest[] {
+    return [...this.#context.log.all];
+  }
+
+  get downloadAuthViolations(): readonly RecordedRequest[] {
+    return [...this.#context.log.downloadAuthViolations];
+  }
+
+  configure(scenario: Partial<Scenario>): void {
+    this.#context.configure(scenario);
+  }
+
+  inject(fault: Fault): void {
+    this.#context.faults.add(parseFault(fault));
+  }
+
+  async exportFile(gid: string): Promise<ExportFileInfo> {
+    const info = await this.#context.fileInfo(gid);
+    if (info === undefined) throw new RangeError(`No export or job with gid ${gid}`);
+    return info;
+  }
+
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await Promise.all(this.#servers.map(stop));
+      await this.#context.close();
+    })();
+    return this.#closing;
+  }
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Stops accepting connections and drops idle and active ones: tests must not wait on keep-alive. */
+function stop(server: Server): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
+
+function origin(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}

@@ -1,1 +1,17 @@
-export {};
+// The Node adapter: undici transport, timers, files and zlib, for the CLI and the GitHub Action.
+// Re-exports the protocol so a Node user needs one import.
+export * from '../protocol/index.js';
+export { systemClock } from './clock.js';
+export { createUndiciDownloadSource } from './download-source.js';
+export {
+  assertFree,
+  createFileSink,
+  type FileSinkOptions,
+  type VerifiedFile,
+} from './file-sink.js';
+export { GzipVerifier, type VerifyOptions } from './gzip-verifier.js';
+export { writeJsonFileExclusive } from './json-file.js';
+export { type RunToFileOptions, runExportToFile } from './run-to-file.js';
+export { createNodeRuntime, type NodeRuntime, type NodeRuntimeOptions } from './runtime.js';
+export { ASANA_BASE_URL, createUndiciTransport } from './transport.js';
+export { type FileVerification, verifyGzipFile } from './verify-file.js';

@@ -16,8 +16,11 @@ export type ErrorCategory =
 
 export abstract class AsanaExportError extends Error {
   abstract readonly category: ErrorCategory;
-  /** What the user can do about it, when we know. */
-  readonly hint: string | undefined;
+  /**
+   * What the user can do about it, when we know. Writable so that a caller with more context
+   * (e.g. "this create may have reached Asana") can extend it without changing the error's type.
+   */
+  hint: string | undefined;
 
   constructor(message: string, options?: { hint?: string | undefined; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });

@@ -1,0 +1,138 @@
+// Download + verify of a sandbox JSON Lines export: our CLI (`asana-export download`, which
+// streams, hashes, gunzips and parses every record in one pass) against `curl -o` followed by
+// `zcat | wc -l` on the same file, in the same run. Prints wall time, throughput and peak RSS of
+// each, and their ratios; writes the figures as JSON and Markdown to bench/results/.
+//
+//   node bench/download-verify.mjs [--size 1GB] [--size 100MB ...]
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startSandbox } from '../packages/sandbox/dist/index.js';
+
+const root = join(import.meta.dirname, '..');
+const cli = join(root, 'packages/core/dist/cli/main.js');
+const { values } = parseArgs({ options: { size: { type: 'string', multiple: true } } });
+const sizes = (values.size ?? ['1GB']).map(parseSize);
+
+function parseSize(text) {
+  const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?$/i.exec(text);
+  if (!match) throw new Error(`--size: "${text}" is not a size such as 100MB or 1GB`);
+  const unit = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9 }[(match[2] ?? 'B').toUpperCase()];
+  return Math.round(Number(match[1]) * unit);
+}
+
+/** Runs a command under GNU time: wall seconds and peak RSS (KiB) of the whole process tree's largest. */
+function timed(command, args, options = {}) {
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 1024 * 1024 * 64,
+    ...options,
+  });
+  if (result.status !== 0)
+    throw new Error(`${command} failed (${result.status}): ${result.stderr.slice(-2000)}`);
+  const [wall, rssKiB] = result.stderr.trim().split('\n').at(-1).split(' ').map(Number);
+  return { wallSeconds: wall, peakRssMiB: rssKiB / 1024, stdout: result.stdout };
+}
+
+const results = [];
+const sandbox = await startSandbox({ scenario: { durationMs: 0 } });
+try {
+  for (const contentBytes of sizes) {
+    sandbox.configure({ contentBytes, durationMs: 0 });
+    const job = await (
+      await fetch(`${sandbox.apiUrl}/exports/graph`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ data: { parent: String(1500000000000000 + contentBytes) } }),
+      })
+    ).json();
+    const gid = job.data.gid;
+    console.error(`generating ${contentBytes} bytes of JSON Lines (cached after the first run)...`);
+    const file = await sandbox.exportFile(gid);
+    const work = mkdtempSync(join(tmpdir(), 'asana-exports-bench-'));
+    try {
+      const ours = timed(
+        process.execPath,
+        [
+          cli,
+          'download',
+          '--kind',
+          'graph',
+          '--gid',
+          gid,
+          '--out',
+          join(work, 'ours'),
+          '--base-url',
+          sandbox.apiUrl,
+          '--quiet',
+        ],
+        {
+          env: { ...process.env, ASANA_TOKEN: sandbox.token },
+        },
+      );
+      const manifest = JSON.parse(ours.stdout);
+      if (manifest.file.sha256 !== file.sha256 || manifest.records.total !== file.records) {
+        throw new Error('our download does not match the served file');
+      }
+
+      const status = await (
+        await fetch(`${sandbox.apiUrl}/jobs/${gid}`, {
+          headers: { authorization: `Bearer ${sandbox.token}` },
+        })
+      ).json();
+      const target = join(work, 'curl.jsonl.gz');
+      const curl = timed('curl', ['-sSf', '-o', target, status.data.new_graph_export.download_url]);
+      const zcat = timed('sh', ['-c', `zcat '${target}' | wc -l`]);
+      if (Number(zcat.stdout.trim()) !== file.records)
+        throw new Error('zcat | wc -l disagrees with the served file');
+
+      const reference = curl.wallSeconds + zcat.wallSeconds;
+      const mb = file.bytes / 1e6;
+      results.push({
+        uncompressedBytes: contentBytes,
+        compressedBytes: file.bytes,
+        records: file.records,
+        ours: {
+          wallSeconds: ours.wallSeconds,
+          mbPerSecond: mb / ours.wallSeconds,
+          peakRssMiB: ours.peakRssMiB,
+        },
+        reference: {
+          wallSeconds: reference,
+          curlSeconds: curl.wallSeconds,
+          zcatWcSeconds: zcat.wallSeconds,
+          mbPerSecond: mb / reference,
+          peakRssMiB: Math.max(curl.peakRssMiB, zcat.peakRssMiB),
+        },
+        wallRatio: ours.wallSeconds / reference,
+      });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
+} finally {
+  await sandbox.close();
+}
+
+const rows = results.map(
+  (r) =>
+    `| ${(r.uncompressedBytes / 1e6).toFixed(0)} MB (${(r.compressedBytes / 1e6).toFixed(0)} MB gz, ${r.records} records) | ` +
+    `${r.ours.wallSeconds.toFixed(2)} s, ${r.ours.peakRssMiB.toFixed(0)} MiB | ` +
+    `${r.reference.wallSeconds.toFixed(2)} s (curl ${r.reference.curlSeconds.toFixed(2)} + zcat\\|wc ${r.reference.zcatWcSeconds.toFixed(2)}), ${r.reference.peakRssMiB.toFixed(0)} MiB | ` +
+    `${r.wallRatio.toFixed(2)}× |`,
+);
+const markdown = [
+  '| export | asana-export download (wall, peak RSS) | curl -o + zcat \\| wc -l (wall, peak RSS) | wall ratio |',
+  '|---|---|---|---|',
+  ...rows,
+].join('\n');
+console.log(markdown);
+const resultsDir = join(root, 'bench/results');
+mkdirSync(resultsDir, { recursive: true });
+writeFileSync(
+  join(resultsDir, 'download-verify.json'),
+  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`,
+);
+writeFileSync(join(resultsDir, 'download-verify.md'), `${markdown}\n`);

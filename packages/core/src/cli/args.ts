@@ -1,0 +1,406 @@
+import { readFileSync } from 'node:fs';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { InputError } from '../protocol/errors.js';
+import { EXPORT_KINDS, type ExportKind } from '../protocol/kinds.js';
+import {
+  type ExportRequestInput,
+  FILTERS_BY_RESOURCE_TYPE,
+  RESOURCE_TYPES,
+  type ResourceType,
+  validateGid,
+} from '../protocol/params.js';
+import {
+  DEFAULT_POLL_POLICY,
+  type PollPolicy,
+  parseDuration,
+  validatePollPolicy,
+} from '../protocol/polling.js';
+
+export const COMMANDS = ['run', 'create', 'status', 'download'] as const;
+export type Command = (typeof COMMANDS)[number];
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+const COMMON: Options = {
+  'base-url': { type: 'string' },
+  verbose: { type: 'boolean', short: 'v' },
+  quiet: { type: 'boolean', short: 'q' },
+  help: { type: 'boolean', short: 'h' },
+};
+const EXPORT_TARGET: Options = {
+  kind: { type: 'string' },
+  organization: { type: 'string' },
+  workspace: { type: 'string' },
+  parent: { type: 'string' },
+  'resource-types': { type: 'string' },
+  fields: { type: 'string' },
+  filter: { type: 'string', multiple: true },
+  parameters: { type: 'string' },
+};
+const EXISTING: Options = { kind: { type: 'string' }, gid: { type: 'string' } };
+const WAITING: Options = {
+  out: { type: 'string', short: 'o' },
+  timeout: { type: 'string' },
+  'poll-interval': { type: 'string' },
+  'poll-max-interval': { type: 'string' },
+  'skip-json-check': { type: 'boolean' },
+};
+
+const OPTIONS_BY_COMMAND: Record<Command, Options> = {
+  run: { ...COMMON, ...EXPORT_TARGET, ...WAITING, resume: { type: 'string' } },
+  create: { ...COMMON, ...EXPORT_TARGET },
+  status: { ...COMMON, ...EXISTING },
+  download: { ...COMMON, ...EXISTING, ...WAITING },
+};
+
+export interface CommonArgs {
+  readonly baseUrl: string | undefined;
+  readonly verbose: boolean;
+  readonly quiet: boolean;
+}
+
+export type ParsedCommand =
+  | { readonly command: 'help'; readonly topic: Command | undefined }
+  | (CommonArgs & { readonly command: 'create'; readonly request: ExportRequestInput })
+  | (CommonArgs & { readonly command: 'status'; readonly kind: ExportKind; readonly gid: string })
+  | (CommonArgs &
+      WaitArgs & {
+        readonly command: 'run';
+        readonly request: ExportRequestInput | undefined;
+        readonly resume: { kind: ExportKind; gid: string } | undefined;
+      })
+  | (CommonArgs &
+      WaitArgs & { readonly command: 'download'; readonly kind: ExportKind; readonly gid: string });
+
+export interface WaitArgs {
+  readonly outDir: string;
+  readonly poll: PollPolicy;
+  readonly validateJson: boolean;
+}
+
+/** Parses `argv` (without node and the script) into a command, or throws InputError. */
+export function parseCommandLine(argv: readonly string[]): ParsedCommand {
+  const [first, ...rest] = argv;
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const topic = first === 'help' ? rest[0] : undefined;
+    return { command: 'help', topic: isCommand(topic) ? topic : undefined };
+  }
+  if (!isCommand(first)) {
+    throw new InputError(
+      'command',
+      `"${first}" is not a command`,
+      `Use one of: ${COMMANDS.join(', ')}.`,
+    );
+  }
+  const values = parseOptions(first, rest);
+  if (values.help === true) return { command: 'help', topic: first };
+
+  const common: CommonArgs = {
+    baseUrl: optionalBaseUrl(values['base-url']),
+    verbose: values.verbose === true,
+    quiet: values.quiet === true,
+  };
+  switch (first) {
+    case 'create':
+      return { ...common, command: 'create', request: exportRequestInput(values) };
+    case 'status':
+      return { ...common, command: 'status', ...existingExport(values) };
+    case 'download':
+      return { ...common, ...waitArgs(values), command: 'download', ...existingExport(values) };
+    case 'run': {
+      const resume = values.resume;
+      if (typeof resume === 'string') {
+        const extra = Object.keys(EXPORT_TARGET).find(
+          (name) => name !== 'kind' && values[name] !== undefined,
+        );
+        if (extra) {
+          throw new InputError(
+            `--${extra}`,
+            'cannot be combined with --resume',
+            'A resumed export keeps the parameters it was created with; drop this option.',
+          );
+        }
+        return {
+          ...common,
+          ...waitArgs(values),
+          command: 'run',
+          request: undefined,
+          resume: { kind: requireKind(values.kind), gid: validateGid('--resume', resume) },
+        };
+      }
+      return {
+        ...common,
+        ...waitArgs(values),
+        command: 'run',
+        request: exportRequestInput(values),
+        resume: undefined,
+      };
+    }
+  }
+}
+
+type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
+
+function parseOptions(command: Command, args: readonly string[]): Values {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: OPTIONS_BY_COMMAND[command],
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const option = /'(-{1,2}[\w-]+)/.exec(message)?.[1] ?? 'arguments';
+    throw new InputError(
+      option,
+      message.replace(/\. To specify.*$/s, ''),
+      `Run \`asana-export ${command} --help\` for the options of ${command}.`,
+    );
+  }
+}
+
+function isCommand(value: string | undefined): value is Command {
+  return (COMMANDS as readonly string[]).includes(value ?? '');
+}
+
+function stringValue(values: Values, name: string): string | undefined {
+  const value = values[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+function requireKind(value: unknown): ExportKind {
+  if (typeof value !== 'string') {
+    throw new InputError('--kind', 'is required', `Use one of: ${EXPORT_KINDS.join(', ')}.`);
+  }
+  if (!(EXPORT_KINDS as readonly string[]).includes(value)) {
+    throw new InputError(
+      '--kind',
+      `"${value}" is not an export kind`,
+      `Use one of: ${EXPORT_KINDS.join(', ')}.`,
+    );
+  }
+  return value as ExportKind;
+}
+
+function existingExport(values: Values): { kind: ExportKind; gid: string } {
+  const kind = requireKind(values.kind);
+  const gid = stringValue(values, 'gid');
+  if (gid === undefined) {
+    const what =
+      kind === 'organization' ? 'the organization export gid' : 'the job gid that create printed';
+    throw new InputError('--gid', 'is required', `Pass ${what}.`);
+  }
+  return { kind, gid: validateGid('--gid', gid) };
+}
+
+function optionalBaseUrl(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(
+      '--base-url',
+      `"${value}" is not a URL`,
+      'Pass the API root, such as https://app.asana.com/api/1.0.',
+    );
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(
+      '--base-url',
+      `must be an http(s) URL, not ${url.protocol}`,
+      'Pass the API root, such as https://app.asana.com/api/1.0.',
+    );
+  }
+  if (url.search || url.username || url.password) {
+    throw new InputError(
+      '--base-url',
+      'must not carry a query string or credentials',
+      'The token is read from ASANA_TOKEN.',
+    );
+  }
+  return value;
+}
+
+function waitArgs(values: Values): WaitArgs {
+  const duration = (name: string, fallback: number) => {
+    const value = stringValue(values, name);
+    return value === undefined ? fallback : parseDuration(`--${name}`, value);
+  };
+  const poll = validatePollPolicy(
+    {
+      ...DEFAULT_POLL_POLICY,
+      initialIntervalMs: duration('poll-interval', DEFAULT_POLL_POLICY.initialIntervalMs),
+      maxIntervalMs: duration('poll-max-interval', DEFAULT_POLL_POLICY.maxIntervalMs),
+      timeoutMs: duration('timeout', DEFAULT_POLL_POLICY.timeoutMs),
+    },
+    {
+      initialIntervalMs: '--poll-interval',
+      maxIntervalMs: '--poll-max-interval',
+      timeoutMs: '--timeout',
+    },
+  );
+  return {
+    outDir: stringValue(values, 'out') ?? '.',
+    poll,
+    validateJson: values['skip-json-check'] !== true,
+  };
+}
+
+/** The export's parameters as raw input; `validateExportRequest` checks them before any request. */
+function exportRequestInput(values: Values): ExportRequestInput {
+  const kind = requireKind(values.kind);
+  const input: { -readonly [K in keyof ExportRequestInput]: ExportRequestInput[K] } = { kind };
+  for (const name of ['organization', 'workspace', 'parent'] as const) {
+    const value = stringValue(values, name);
+    if (value !== undefined) input[name] = value;
+  }
+  const parameters = stringValue(values, 'parameters');
+  const shortcut = ['resource-types', 'fields', 'filter'].filter(
+    (name) => values[name] !== undefined,
+  );
+  if (parameters !== undefined) {
+    if (shortcut.length > 0) {
+      throw new InputError(
+        `--${shortcut[0]}`,
+        'cannot be combined with --parameters',
+        'Put everything in --parameters, or use --resource-types/--fields/--filter alone.',
+      );
+    }
+    input.resources = parseParameters(parameters);
+  } else if (kind === 'resource' || shortcut.length > 0) {
+    input.resources = resourcesFromShortcuts(values);
+  }
+  return input;
+}
+
+/** `--parameters` takes Asana's own `export_request_parameters` array, inline or as `@file.json`. */
+function parseParameters(raw: string): ExportRequestInput['resources'] {
+  let text = raw;
+  if (raw.startsWith('@')) {
+    try {
+      text = readFileSync(raw.slice(1), 'utf8');
+    } catch (error) {
+      throw new InputError(
+        '--parameters',
+        `cannot read ${raw.slice(1)} (${(error as { code?: string }).code ?? 'error'})`,
+      );
+    }
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new InputError(
+      '--parameters',
+      'is not valid JSON',
+      'Pass a JSON array such as [{"resource_type":"task","fields":["gid","name"]}], or @file.json.',
+    );
+  }
+  if (!Array.isArray(parsed)) {
+    throw new InputError(
+      '--parameters',
+      'must be a JSON array of {resource_type, fields, filters}',
+    );
+  }
+  return parsed.map((entry: unknown, index) => {
+    if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) {
+      throw new InputError(
+        `--parameters[${index}]`,
+        'must be an object with resource_type, fields and filters',
+      );
+    }
+    const { resource_type, fields, filters } = entry as Record<string, unknown>;
+    if (
+      fields !== undefined &&
+      !(Array.isArray(fields) && fields.every((f) => typeof f === 'string'))
+    ) {
+      throw new InputError(`--parameters[${index}].fields`, 'must be an array of field names');
+    }
+    if (
+      filters !== undefined &&
+      (typeof filters !== 'object' || filters === null || Array.isArray(filters))
+    ) {
+      throw new InputError(
+        `--parameters[${index}].filters`,
+        'must be an object such as {"modified_at.after": "2024-01-01"}',
+      );
+    }
+    return {
+      ...(typeof resource_type === 'string' ? { resourceType: resource_type } : {}),
+      ...(fields ? { fields: fields as string[] } : {}),
+      ...(filters ? { filters: filters as Record<string, unknown> } : {}),
+    };
+  });
+}
+
+/**
+ * `--resource-types task,message --fields gid,name --filter modified_at.after=2024-01-01`: one
+ * entry per type, each with the fields and the filters that type accepts. A filter no listed type
+ * accepts is an error rather than silently dropped.
+ */
+function resourcesFromShortcuts(values: Values): ExportRequestInput['resources'] {
+  const types = splitList(stringValue(values, 'resource-types') ?? 'task');
+  const fields = stringValue(values, 'fields');
+  const filters = (Array.isArray(values.filter) ? values.filter : []).map((raw) => {
+    const text = String(raw);
+    const equals = text.indexOf('=');
+    if (equals <= 0) {
+      throw new InputError(
+        '--filter',
+        `"${text}" is not name=value`,
+        'Write e.g. --filter modified_at.after=2024-01-01 or --filter assignee.any=123,456.',
+      );
+    }
+    return { name: text.slice(0, equals), value: text.slice(equals + 1) };
+  });
+
+  for (const filter of filters) {
+    const acceptedBy = types.filter((type) =>
+      (FILTERS_BY_RESOURCE_TYPE[type as ResourceType] ?? []).includes(filter.name),
+    );
+    if (
+      acceptedBy.length === 0 &&
+      types.every((type) => (RESOURCE_TYPES as readonly string[]).includes(type))
+    ) {
+      throw new InputError(
+        '--filter',
+        `${filter.name} applies to none of the resource types ${types.join(', ')}`,
+        `Filters by type: ${describeFilters()}.`,
+      );
+    }
+  }
+  return types.map((type) => {
+    const accepted = FILTERS_BY_RESOURCE_TYPE[type as ResourceType] ?? [];
+    const own = filters.filter((filter) => accepted.includes(filter.name));
+    return {
+      resourceType: type,
+      ...(fields ? { fields: splitList(fields) } : {}),
+      ...(own.length > 0 ? { filters: groupFilters(own) } : {}),
+    };
+  });
+}
+
+/** A filter given twice is one list: `--filter assignee.any=1 --filter assignee.any=2`. */
+function groupFilters(filters: readonly { name: string; value: string }[]): Record<string, string> {
+  const grouped: Record<string, string> = {};
+  for (const { name, value } of filters) {
+    grouped[name] = grouped[name] === undefined ? value : `${grouped[name]},${value}`;
+  }
+  return grouped;
+}
+
+function splitList(value: string): string[] {
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item.length > 0);
+}
+
+function describeFilters(): string {
+  return RESOURCE_TYPES.map((type) => {
+    const names = FILTERS_BY_RESOURCE_TYPE[type];
+    return `${type}: ${names.length > 0 ? names.join(', ') : 'none'}`;
+  }).join('; ');
+}

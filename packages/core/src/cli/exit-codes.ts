@@ -1,0 +1,30 @@
+import type { ErrorCategory } from '../protocol/errors.js';
+
+/** Exit codes scripts can branch on. 2 follows the Unix convention for usage errors. */
+export const EXIT_CODES = {
+  ok: 0,
+  unexpected: 1,
+  badInput: 2,
+  apiRefused: 3,
+  exportFailed: 4,
+  timeout: 5,
+  /** 128 + SIGINT, as shells report an interrupted command. */
+  cancelled: 130,
+} as const;
+
+export function exitCodeFor(category: ErrorCategory): number {
+  switch (category) {
+    case 'input':
+      return EXIT_CODES.badInput;
+    case 'api':
+    case 'network':
+      return EXIT_CODES.apiRefused;
+    case 'export-failed':
+    case 'integrity':
+      return EXIT_CODES.exportFailed;
+    case 'timeout':
+      return EXIT_CODES.timeout;
+    case 'cancelled':
+      return EXIT_CODES.cancelled;
+  }
+}

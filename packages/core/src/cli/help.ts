@@ -1,0 +1,99 @@
+import type { Command } from './args.js';
+
+const EXIT_CODES_TEXT = `Exit codes:
+  0    the export is downloaded and verified (or the command succeeded)
+  2    bad input: an option is missing or malformed (nothing was sent to Asana)
+  3    Asana refused: 401 token, 403 not permitted or already running, 404, 429 or 5xx after retries
+  4    the export failed at Asana, or the download failed verification
+  5    timed out waiting (the export goes on at Asana; resume it by gid)
+  130  cancelled (Ctrl-C / SIGTERM)`;
+
+const TARGET_TEXT = `Export parameters:
+  --kind organization|resource|graph   which export API (required)
+  --organization GID     organization exports: the workspace/organization gid
+  --workspace GID        resource exports: the workspace gid
+  --resource-types LIST  resource exports: task,team,message (default: task)
+  --fields LIST          resource exports: fields of each record, e.g. gid,name,modified_at
+  --filter NAME=VALUE    resource exports, repeatable: e.g. modified_at.after=2024-01-01,
+                         assignee.any=123,456 (applied to the types that accept it)
+  --parameters JSON|@FILE  resource exports: Asana's export_request_parameters array verbatim
+  --parent GID           graph exports: a goal, project, portfolio or team gid`;
+
+const WAIT_TEXT = `Waiting and output:
+  -o, --out DIR              where the file and its manifest go (default: .)
+  --timeout DURATION         give up waiting after this long (default: 6h), e.g. 90m, 2h
+  --poll-interval DURATION   first delay between status checks (default: 2s)
+  --poll-max-interval DURATION  longest delay between checks (default: 60s)
+  --skip-json-check          count JSON Lines records without parsing each one`;
+
+const COMMON_TEXT = `Common:
+  --base-url URL   Asana API root (default: https://app.asana.com/api/1.0)
+  -v, --verbose    log every request (method, path, status)
+  -q, --quiet      no progress output
+  -h, --help       this help
+
+The token is read from ASANA_TOKEN (a personal access token or a service account token).`;
+
+const TEXTS: Record<Command | 'overview', string> = {
+  overview: `asana-export: create, wait for, download and verify Asana exports.
+
+Usage: asana-export <command> [options]
+
+Commands:
+  run        create an export (or --resume one), wait, download, verify, write a manifest
+  create     start an export and print its gid
+  status     print the status of an export or job
+  download   wait for a started export if needed, then download and verify it
+
+Run \`asana-export <command> --help\` for a command's options.
+
+${EXIT_CODES_TEXT}`,
+  run: `Usage: asana-export run --kind KIND [parameters] [options]
+       asana-export run --kind KIND --resume GID [options]
+
+Creates an export, waits for it, downloads it, verifies the gzip stream and every record, and
+writes <file>.manifest.json beside it. Prints the manifest as JSON on stdout.
+
+${TARGET_TEXT}
+  --resume GID           wait for and download an export started earlier instead
+
+${WAIT_TEXT}
+
+${COMMON_TEXT}
+
+${EXIT_CODES_TEXT}`,
+  create: `Usage: asana-export create --kind KIND [parameters]
+
+Starts an export and prints {"kind","gid","state"} as JSON on stdout. Use the gid with status,
+download, or run --resume.
+
+${TARGET_TEXT}
+
+${COMMON_TEXT}`,
+  status: `Usage: asana-export status --kind KIND --gid GID
+
+Prints the export's status as JSON: kind, gid, state (raw), outcome (waiting|done|failed).
+The download link is never printed: download fetches a fresh one.
+
+  --kind organization|resource|graph
+  --gid GID      organization export gid, or the job gid of a resource or graph export
+
+${COMMON_TEXT}`,
+  download: `Usage: asana-export download --kind KIND --gid GID [options]
+
+Waits for the export if it is still running, then downloads and verifies it and writes its
+manifest. Prints the manifest as JSON on stdout.
+
+  --kind organization|resource|graph
+  --gid GID      organization export gid, or the job gid of a resource or graph export
+
+${WAIT_TEXT}
+
+${COMMON_TEXT}
+
+${EXIT_CODES_TEXT}`,
+};
+
+export function helpText(topic: Command | undefined): string {
+  return TEXTS[topic ?? 'overview'];
+}

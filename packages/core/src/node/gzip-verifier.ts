@@ -1,0 +1,100 @@
+import type { Writable } from 'node:stream';
+import { createGunzip, type Gunzip } from 'node:zlib';
+import { AsanaExportError, IntegrityError } from '../protocol/errors.js';
+import { RecordCounter, type RecordCounts } from '../protocol/records.js';
+
+export interface VerifyOptions {
+  /** 'json' (organization exports: opaque, lines counted) or 'jsonl' (one JSON object per line). */
+  readonly format: 'json' | 'jsonl';
+  /** Parse every JSON Lines record; a line that is not JSON fails verification. */
+  readonly validateJson: boolean;
+}
+
+/**
+ * Checks a gzip stream end to end (zlib verifies every member's CRC-32 and length) and counts its
+ * records, fed chunk by chunk while the bytes are being downloaded, so verification costs no
+ * second pass over the file. Inflation runs on libuv's thread pool; counting on the main thread.
+ */
+export class GzipVerifier {
+  readonly #gunzip: Gunzip;
+  readonly #counter: RecordCounter;
+  readonly #finished: Promise<void>;
+  #failure: AsanaExportError | undefined;
+
+  constructor(options: VerifyOptions) {
+    this.#counter = new RecordCounter(options);
+    this.#gunzip = createGunzip();
+    this.#gunzip.on('data', (chunk: Uint8Array) => {
+      if (this.#failure) return;
+      try {
+        this.#counter.push(chunk);
+      } catch (error) {
+        this.#fail(error);
+      }
+    });
+    this.#finished = new Promise((resolve) => {
+      this.#gunzip.once('end', resolve);
+      this.#gunzip.once('error', (error) => {
+        this.#fail(error);
+        resolve();
+      });
+    });
+  }
+
+  /** Throws as soon as the stream is known to be bad, so a corrupt download stops early. */
+  async write(chunk: Uint8Array): Promise<void> {
+    this.#throwIfFailed();
+    if (!this.#gunzip.write(chunk)) await drained(this.#gunzip);
+    this.#throwIfFailed();
+  }
+
+  async end(): Promise<RecordCounts> {
+    this.#gunzip.end();
+    await this.#finished;
+    this.#throwIfFailed();
+    return this.#counter.end();
+  }
+
+  destroy(): void {
+    this.#gunzip.destroy();
+  }
+
+  #fail(error: unknown): void {
+    this.#failure ??= toIntegrityError(error);
+    this.#gunzip.destroy();
+  }
+
+  #throwIfFailed(): void {
+    if (this.#failure) throw this.#failure;
+  }
+}
+
+/**
+ * Resolves on 'drain', and also on 'error' or 'close', so a broken stream never leaves a writer
+ * waiting forever. The stream's owner reports the error itself.
+ */
+export function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    stream.on('error', done);
+  });
+}
+
+function toIntegrityError(error: unknown): AsanaExportError {
+  if (error instanceof AsanaExportError) return error;
+  const code = (error as { code?: unknown }).code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === 'Z_BUF_ERROR' || /unexpected end/i.test(message)) {
+    return new IntegrityError('the gzip stream is truncated (it ends before its last block)', {
+      cause: error,
+    });
+  }
+  return new IntegrityError(`the gzip stream is corrupt (${message})`, { cause: error });
+}

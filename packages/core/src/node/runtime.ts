@@ -1,0 +1,63 @@
+import { EnvHttpProxyAgent } from 'undici';
+import { ExportClient } from '../protocol/client.js';
+import type { DebugListener, ProgressListener } from '../protocol/events.js';
+import type { Clock, DownloadSource } from '../protocol/ports.js';
+import type { RetryPolicy } from '../protocol/retry.js';
+import { systemClock } from './clock.js';
+import { createUndiciDownloadSource } from './download-source.js';
+import { createUndiciTransport } from './transport.js';
+
+export interface NodeRuntimeOptions {
+  readonly token: string;
+  readonly baseUrl?: string;
+  readonly retry?: RetryPolicy;
+  readonly onProgress?: ProgressListener;
+  readonly onDebug?: DebugListener;
+  readonly headersTimeoutMs?: number;
+  readonly bodyTimeoutMs?: number;
+}
+
+/** Everything the protocol core needs, wired for Node: the CLI's and the action's starting point. */
+export interface NodeRuntime {
+  readonly client: ExportClient;
+  readonly source: DownloadSource;
+  readonly clock: Clock;
+  readonly random: () => number;
+  /** Closes pooled connections so the process can exit promptly. */
+  close(): Promise<void>;
+}
+
+export function createNodeRuntime(options: NodeRuntimeOptions): NodeRuntime {
+  // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as corporate runners need.
+  const dispatcher = new EnvHttpProxyAgent();
+  const timeouts = {
+    ...(options.headersTimeoutMs === undefined
+      ? {}
+      : { headersTimeoutMs: options.headersTimeoutMs }),
+    ...(options.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: options.bodyTimeoutMs }),
+  };
+  const transport = createUndiciTransport({
+    token: options.token,
+    dispatcher,
+    ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
+    ...timeouts,
+  });
+  // The download source shares connections but never sees the token.
+  const source = createUndiciDownloadSource({ dispatcher, ...timeouts });
+  const random = Math.random;
+  const client = new ExportClient({
+    transport,
+    clock: systemClock,
+    random,
+    ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onDebug ? { onDebug: options.onDebug } : {}),
+  });
+  return {
+    client,
+    source,
+    clock: systemClock,
+    random,
+    close: () => dispatcher.close(),
+  };
+}

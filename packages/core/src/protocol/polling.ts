@@ -1,0 +1,133 @@
+/**
+ * How often to ask Asana whether an export is ready. Exports take minutes to hours, so polls
+ * start quick (small graph exports finish in seconds) and slow down geometrically to a cap;
+ * jitter keeps many runners started by the same cron from polling in lockstep. Policy only.
+ */
+
+import { InputError } from './errors.js';
+import { quoteUserValue } from './params.js';
+
+export interface PollPolicy {
+  initialIntervalMs: number;
+  maxIntervalMs: number;
+  multiplier: number;
+  /** Each delay is scaled by a random factor in [1 - jitterRatio, 1 + jitterRatio]. */
+  jitterRatio: number;
+  /** Overall limit on waiting; the export goes on at Asana and can be resumed by its gid. */
+  timeoutMs: number;
+}
+
+const SECOND_MS = 1_000;
+const MINUTE_MS = 60 * SECOND_MS;
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
+const MAX_TIMEOUT_MS = 7 * DAY_MS;
+
+export const DEFAULT_POLL_POLICY: PollPolicy = Object.freeze({
+  initialIntervalMs: 2 * SECOND_MS,
+  maxIntervalMs: 60 * SECOND_MS,
+  multiplier: 1.5,
+  jitterRatio: 0.2,
+  timeoutMs: 6 * HOUR_MS,
+});
+
+/** The delay before the next poll; `pollIndex` is 0 for the delay after the first status. */
+export function nextPollDelay(pollIndex: number, policy: PollPolicy, random: () => number): number {
+  const base = Math.min(
+    policy.maxIntervalMs,
+    policy.initialIntervalMs * policy.multiplier ** Math.max(0, pollIndex),
+  );
+  return Math.max(0, base * (1 + policy.jitterRatio * (2 * random() - 1)));
+}
+
+/**
+ * Rejects impossible or absurd policies. `names` maps fields to the inputs the user actually
+ * typed (e.g. `{ timeoutMs: 'timeout-minutes' }`) so the error points at the right one.
+ */
+export function validatePollPolicy(
+  policy: PollPolicy,
+  names?: Partial<Record<keyof PollPolicy, string>>,
+): PollPolicy {
+  const name = (key: keyof PollPolicy): string => names?.[key] ?? key;
+  for (const key of ['initialIntervalMs', 'maxIntervalMs', 'timeoutMs'] as const) {
+    const value = policy[key];
+    if (!Number.isFinite(value) || value <= 0) {
+      throw new InputError(name(key), `${value} ms is not a usable duration; expected more than 0`);
+    }
+  }
+  if (policy.timeoutMs > MAX_TIMEOUT_MS) {
+    throw new InputError(
+      name('timeoutMs'),
+      `${formatDuration(policy.timeoutMs)} is too long; expected at most 7d (resume a longer wait by the export's gid)`,
+    );
+  }
+  if (policy.initialIntervalMs > policy.maxIntervalMs) {
+    throw new InputError(
+      name('initialIntervalMs'),
+      `${formatDuration(policy.initialIntervalMs)} is longer than the maximum interval ${formatDuration(policy.maxIntervalMs)}; expected at most that`,
+    );
+  }
+  if (!Number.isFinite(policy.multiplier) || policy.multiplier < 1) {
+    throw new InputError(
+      name('multiplier'),
+      `${policy.multiplier} would shrink the interval; expected a number of at least 1`,
+    );
+  }
+  if (!Number.isFinite(policy.jitterRatio) || policy.jitterRatio < 0 || policy.jitterRatio >= 1) {
+    throw new InputError(
+      name('jitterRatio'),
+      `${policy.jitterRatio} is out of range; expected a ratio from 0 (no jitter) up to but excluding 1`,
+    );
+  }
+  return policy;
+}
+
+const UNIT_MS: Readonly<Record<string, number>> = {
+  ms: 1,
+  s: SECOND_MS,
+  m: MINUTE_MS,
+  h: HOUR_MS,
+  d: DAY_MS,
+};
+const PLAIN_SECONDS = /^\d+(?:\.\d+)?$/;
+const DURATION = /^(?:\d+(?:\.\d+)?\s*(?:ms|s|m|h|d)\s*)+$/;
+const DURATION_PART = /(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/g;
+
+/**
+ * Parses a duration typed by a user: `90s`, `5m`, `2h`, `1d`, `1500ms`, `1h30m`, or a plain
+ * number of seconds. Returns milliseconds.
+ */
+export function parseDuration(input: string, value: string): number {
+  const text = value.trim().toLowerCase();
+  if (PLAIN_SECONDS.test(text)) return Math.round(Number(text) * SECOND_MS);
+  if (text === '' || !DURATION.test(text)) {
+    throw new InputError(
+      input,
+      `${quoteUserValue(value)} is not a duration; expected a number of seconds or a duration such as 90s, 5m, 2h, 1d, 1h30m or 1500ms`,
+    );
+  }
+  let total = 0;
+  for (const [, amount, unit] of text.matchAll(DURATION_PART)) {
+    total += Number(amount) * (UNIT_MS[unit ?? ''] ?? Number.NaN);
+  }
+  return Math.round(total);
+}
+
+/** Formats milliseconds the way `parseDuration` reads them, e.g. `1h30m`, `45s`, `1500ms`. */
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms)) return `${ms} ms`;
+  if (ms < SECOND_MS) return `${Math.round(ms)}ms`;
+  let rest = Math.round(ms / SECOND_MS);
+  const parts: string[] = [];
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3_600],
+    ['m', 60],
+    ['s', 1],
+  ] as const) {
+    const amount = Math.floor(rest / size);
+    if (amount > 0) parts.push(`${amount}${unit}`);
+    rest -= amount * size;
+  }
+  return parts.join('') || '0s';
+}

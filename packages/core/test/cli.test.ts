@@ -1,0 +1,284 @@
+import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Sandbox } from '@asana-exports/sandbox';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { manifestSchema } from '../src/protocol/manifest.js';
+import { listFiles, runCli, startTestSandbox, tempDir } from './support/sandbox.js';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startTestSandbox();
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+afterEach(() => {
+  // Whatever a test did, the token never reached the download host.
+  expect(sandbox.downloadAuthViolations).toEqual([]);
+  sandbox.configure({
+    durationMs: 300,
+    outcome: 'succeed',
+    corruption: 'none',
+    ignoreRange: false,
+  });
+});
+
+const env = () => ({ ASANA_TOKEN: sandbox.token });
+const api = () => ['--base-url', sandbox.apiUrl];
+const fastPoll = ['--poll-interval', '100ms', '--poll-max-interval', '300ms'];
+
+function expectNoSecrets(text: string) {
+  expect(text).not.toContain(sandbox.token);
+  expect(text).not.toMatch(/X-Amz-Signature=[0-9a-f]/);
+  expect(text).not.toMatch(/X-Amz-Credential=\w/);
+}
+
+describe('asana-export run', () => {
+  it.each([
+    ['organization', ['--organization', '1200000000000001'], 'json.gz'],
+    ['resource', ['--workspace', '1200000000000002', '--resource-types', 'task,team'], 'jsonl.gz'],
+    ['graph', ['--parent', '1200000000000003'], 'jsonl.gz'],
+  ])('exports a %s export to a verified file and manifest', async (kind, target, extension) => {
+    const out = await tempDir();
+    const result = await runCli(
+      ['run', '--kind', kind, ...target, '--out', out, ...api(), ...fastPoll],
+      env(),
+    );
+
+    expect(result.stderr).toContain('Verified');
+    expect(result.code).toBe(0);
+    const manifest = manifestSchema.parse(JSON.parse(result.stdout));
+    const gid = manifest.jobGid ?? manifest.exportGid;
+    if (!gid) throw new Error('manifest without a gid');
+    const served = await sandbox.exportFile(gid);
+
+    expect(manifest.kind).toBe(kind);
+    expect(manifest.state.outcome).toBe('done');
+    expect(manifest.file.name.endsWith(extension)).toBe(true);
+    expect(manifest.file.bytes).toBe(served.bytes);
+    expect(manifest.file.sha256).toBe(served.sha256);
+    expect(manifest.records.total).toBe(served.records);
+    if (kind !== 'organization')
+      expect(manifest.records.byResourceType).toEqual(served.byResourceType);
+
+    const bytes = await readFile(join(out, manifest.file.name));
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(served.sha256);
+    const onDisk = manifestSchema.parse(
+      JSON.parse(
+        await readFile(
+          join(out, manifest.file.name.replace(/\.jsonl?\.gz$/, '.manifest.json')),
+          'utf8',
+        ),
+      ),
+    );
+    expect(onDisk).toEqual(manifest);
+    // Exactly the file and its manifest: no temporary left behind.
+    expect(await listFiles(out)).toEqual(
+      [manifest.file.name, manifest.file.name.replace(/\.jsonl?\.gz$/, '.manifest.json')].sort(),
+    );
+    expectNoSecrets(result.stderr + result.stdout);
+  });
+
+  it('creates, reports status, then downloads by job gid', async () => {
+    const created = await runCli(
+      ['create', '--kind', 'graph', '--parent', '1200000000000010', ...api()],
+      env(),
+    );
+    expect(created.code).toBe(0);
+    const { gid, outcome } = JSON.parse(created.stdout) as { gid: string; outcome: string };
+    expect(outcome).toBe('waiting');
+
+    const status = await runCli(['status', '--kind', 'graph', '--gid', gid, ...api()], env());
+    expect(status.code).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ kind: 'graph', gid });
+    expect(status.stdout).not.toContain('http');
+
+    const out = await tempDir();
+    const downloaded = await runCli(
+      ['download', '--kind', 'graph', '--gid', gid, '--out', out, ...api(), ...fastPoll],
+      env(),
+    );
+    expect(downloaded.code).toBe(0);
+    const manifest = manifestSchema.parse(JSON.parse(downloaded.stdout));
+    expect(manifest.file.sha256).toBe((await sandbox.exportFile(gid)).sha256);
+    expectNoSecrets(created.stdout + status.stdout + downloaded.stderr + downloaded.stdout);
+  });
+
+  it('never overwrites a file the user already has', async () => {
+    const created = await runCli(
+      ['create', '--kind', 'graph', '--parent', '1200000000000011', ...api()],
+      env(),
+    );
+    const { gid } = JSON.parse(created.stdout) as { gid: string };
+    const out = await tempDir();
+    const args = ['download', '--kind', 'graph', '--gid', gid, '--out', out, ...api(), ...fastPoll];
+    expect((await runCli(args, env())).code).toBe(0);
+    const [fileName] = (await listFiles(out)).filter((name) => name.endsWith('.gz'));
+    if (!fileName) throw new Error('no file downloaded');
+    await writeFile(join(out, fileName), 'the user edited this');
+
+    const again = await runCli(args, env());
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/--out.*already exists/);
+    expect(await readFile(join(out, fileName), 'utf8')).toBe('the user edited this');
+    expect((await listFiles(out)).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  });
+});
+
+describe('asana-export failures', () => {
+  it.each([
+    [['run', '--kind', 'everything'], '--kind'],
+    [['run', '--kind', 'resource', '--workspace', 'abc'], 'workspace'],
+    [
+      ['run', '--kind', 'resource', '--workspace', '1', '--resource-types', 'tasks'],
+      'resource_type',
+    ],
+    [
+      [
+        'run',
+        '--kind',
+        'resource',
+        '--workspace',
+        '1',
+        '--resource-types',
+        'team',
+        '--filter',
+        'assignee.any=1',
+      ],
+      '--filter',
+    ],
+    [
+      ['run', '--kind', 'resource', '--workspace', '1', '--filter', 'created_at.after=yesterday'],
+      'created_at.after',
+    ],
+    [['run', '--kind', 'graph', '--parent', '1', '--timeout', '-5m'], '--timeout'],
+    [['run', '--kind', 'graph', '--parent', '1', '--timeout', '400d'], '--timeout'],
+    [['run', '--kind', 'graph'], 'parent'],
+    [['run', '--kind', 'organization', '--organization', '1', '--parent', '2'], 'parent'],
+    [['status', '--kind', 'graph'], '--gid'],
+    [['run', '--kind', 'graph', '--parent', '1', '--frobnicate'], '--frobnicate'],
+    [['explode'], 'command'],
+  ])('rejects bad input %j before any request, naming %s', async (args, inputName) => {
+    const before = sandbox.requests.length;
+    const result = await runCli([...args, ...api()], env());
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(inputName);
+    expect(result.stderr).toMatch(/^error: Invalid /m);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(sandbox.requests.length).toBe(before);
+  });
+
+  it('asks for ASANA_TOKEN when it is missing', async () => {
+    const result = await runCli(['run', '--kind', 'graph', '--parent', '1', ...api()], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('ASANA_TOKEN');
+  });
+
+  it('reports a bad token as an API refusal without echoing it', async () => {
+    const token = 'wrong-token-0123456789';
+    const result = await runCli(['run', '--kind', 'graph', '--parent', '1', ...api()], {
+      ASANA_TOKEN: token,
+    });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('401');
+    expect(result.stderr).toMatch(/hint: .*token/i);
+    expect(result.stderr).not.toContain(token);
+  });
+
+  it('reports an export that failed at Asana, and leaves no file', async () => {
+    sandbox.configure({ outcome: 'fail' });
+    const out = await tempDir();
+    const result = await runCli(
+      [
+        'run',
+        '--kind',
+        'organization',
+        '--organization',
+        '1200000000000020',
+        '--out',
+        out,
+        ...api(),
+        ...fastPoll,
+      ],
+      env(),
+    );
+    expect(result.code).toBe(4);
+    expect(result.stderr).toMatch(/as error/);
+    expect(result.stdout).toBe('');
+    expect(await listFiles(out)).toEqual([]);
+  });
+
+  it('times out with the gid to resume, and exit code 5', async () => {
+    sandbox.configure({ durationMs: 60_000 });
+    const result = await runCli(
+      [
+        'run',
+        '--kind',
+        'graph',
+        '--parent',
+        '1200000000000021',
+        '--timeout',
+        '1s',
+        ...api(),
+        ...fastPoll,
+      ],
+      env(),
+    );
+    expect(result.code).toBe(5);
+    const gid = /Created graph export (\d+)/.exec(result.stderr)?.[1];
+    expect(gid).toBeDefined();
+    expect(result.stderr).toMatch(new RegExp(`hint: .*${gid}`));
+  });
+
+  it('tells an export already running apart from a missing permission', async () => {
+    sandbox.configure({ durationMs: 60_000 });
+    const args = ['create', '--kind', 'resource', '--workspace', '1200000000000022', ...api()];
+    expect((await runCli(args, env())).code).toBe(0);
+    const second = await runCli(args, env());
+    expect(second.code).toBe(3);
+    expect(second.stderr).toMatch(/already in progress/i);
+    expect(second.stderr).toMatch(/hint: .*one resource export/i);
+
+    sandbox.inject({ route: 'create', status: 403 });
+    const denied = await runCli(
+      ['create', '--kind', 'resource', '--workspace', '1200000000000023', ...api()],
+      env(),
+    );
+    expect(denied.code).toBe(3);
+    expect(denied.stderr).toMatch(/permission/i);
+    expect(denied.stderr).not.toMatch(/already in progress/i);
+  });
+
+  it('stops on SIGINT mid-download with exit 130 and no file, and a re-run succeeds', async () => {
+    sandbox.configure({ contentBytes: 64 * 1024 * 1024 });
+    const out = await tempDir();
+    const created = await runCli(
+      ['create', '--kind', 'graph', '--parent', '1200000000000024', ...api()],
+      env(),
+    );
+    const { gid } = JSON.parse(created.stdout) as { gid: string };
+    // The store pauses mid-body so the signal surely lands during the transfer.
+    sandbox.inject({ route: 'download', stall: 'mid-body', afterBytes: 1024 * 1024 });
+    const args = ['download', '--kind', 'graph', '--gid', gid, '--out', out, ...api(), ...fastPoll];
+    let signalled = false;
+    const interrupted = await runCli(args, env(), {
+      onStderr: (text, kill) => {
+        if (!signalled && text.includes('Downloaded')) {
+          signalled = true;
+          kill('SIGINT');
+        }
+      },
+    });
+    expect(signalled).toBe(true);
+    expect(interrupted.code).toBe(130);
+    expect(interrupted.stderr).toMatch(/cancelled/);
+    expect(await listFiles(out)).toEqual([]);
+
+    const rerun = await runCli(args, env());
+    expect(rerun.code).toBe(0);
+    expect(manifestSchema.parse(JSON.parse(rerun.stdout)).file.sha256).toBe(
+      (await sandbox.exportFile(gid)).sha256,
+    );
+  });
+});

@@ -1,0 +1,158 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Sandbox, Scenario } from '@asana-exports/sandbox';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runExportToFile } from '../src/node/run-to-file.js';
+import { CancelledError, IntegrityError } from '../src/protocol/errors.js';
+import { validateExportRequest } from '../src/protocol/params.js';
+import {
+  listFiles,
+  QUICK_POLL,
+  type RecordingRuntime,
+  runtimeFor,
+  startTestSandbox,
+  tempDir,
+} from './support/sandbox.js';
+
+let sandbox: Sandbox;
+let runtime: RecordingRuntime;
+let parentGid = 1400000000000000;
+
+beforeAll(async () => {
+  sandbox = await startTestSandbox({ contentBytes: 8 * 1024 * 1024 });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+afterEach(async () => {
+  await runtime?.close();
+  expect(sandbox.downloadAuthViolations).toEqual([]);
+  sandbox.configure({ corruption: 'none', ignoreRange: false, linkTtlSeconds: 300 });
+});
+
+/** Runs a graph export end to end with the Node adapter; faults are injected before the call. */
+async function exportOnce(scenario: Partial<Scenario> = {}, signal = AbortSignal.timeout(30_000)) {
+  sandbox.configure(scenario);
+  runtime = runtimeFor(sandbox);
+  const out = await tempDir();
+  parentGid++;
+  const run = runExportToFile({
+    runtime,
+    start: { request: validateExportRequest({ kind: 'graph', parent: String(parentGid) }) },
+    outDir: out,
+    signal,
+    poll: QUICK_POLL,
+    onProgress: (event) => runtime.events.push(event),
+  });
+  return { out, run };
+}
+
+const downloads = () => sandbox.requests.filter((request) => request.origin === 'download');
+
+async function expectIntactFile(result: Awaited<ReturnType<typeof runExportToFile>>) {
+  const served = await sandbox.exportFile(result.status.gid);
+  expect(result.manifest.file.sha256).toBe(served.sha256);
+  expect(result.manifest.file.bytes).toBe(served.bytes);
+  expect(result.manifest.records.total).toBe(served.records);
+  const onDisk = createHash('sha256')
+    .update(await readFile(result.filePath))
+    .digest('hex');
+  expect(onDisk).toBe(served.sha256);
+}
+
+describe('downloads', () => {
+  it('resumes with Range after a connection reset half way', async () => {
+    sandbox.inject({ route: 'download', reset: 'mid-body', afterBytes: 300_000 });
+    const before = downloads().length;
+    const { run } = await exportOnce();
+    const result = await run;
+    await expectIntactFile(result);
+    const attempts = downloads().slice(before);
+    expect(attempts).toHaveLength(2);
+    expect(attempts[0]?.range).toBeUndefined();
+    expect(attempts[1]?.range).toBe('bytes=300000-');
+    expect(attempts[1]?.status).toBe(206);
+  });
+
+  it('starts over, still correct, when the store ignores Range', async () => {
+    sandbox.inject({ route: 'download', reset: 'mid-body', afterBytes: 300_000 });
+    const before = downloads().length;
+    const { run } = await exportOnce({ ignoreRange: true });
+    const result = await run;
+    await expectIntactFile(result);
+    const attempts = downloads().slice(before);
+    expect(attempts.map((attempt) => attempt.status)).toEqual([200, 200]);
+    expect(attempts[1]?.range).toBe('bytes=300000-');
+  });
+
+  it('fetches a fresh link when the first has expired, before and during the transfer', async () => {
+    sandbox.inject({ route: 'download', expireLink: true });
+    sandbox.inject({ route: 'download', reset: 'mid-body', afterBytes: 500_000 });
+    sandbox.inject({ route: 'download', expireLink: true });
+    const before = sandbox.requests.length;
+    const { run } = await exportOnce();
+    const result = await run;
+    await expectIntactFile(result);
+    // After the first download attempt, each expired link cost one status request for a new link.
+    const requests = sandbox.requests.slice(before);
+    const firstDownload = requests.findIndex((request) => request.origin === 'download');
+    const later = requests.slice(firstDownload);
+    expect(later.filter((request) => request.origin === 'api')).toHaveLength(2);
+    expect(later.filter((request) => request.origin === 'download').map((r) => r.status)).toEqual([
+      403, 200, 403, 206,
+    ]);
+  });
+
+  it('gives up on links that keep expiring, and keeps nothing', async () => {
+    sandbox.inject({ route: 'download', expireLink: true, times: 4 });
+    const { out, run } = await exportOnce();
+    await expect(run).rejects.toMatchObject({ status: 403 });
+    expect(await listFiles(out)).toEqual([]);
+  });
+
+  it.each([
+    ['truncated', /truncated/],
+    ['bad-crc', /corrupt/],
+    ['not-json', /line \d+ is not valid JSON/],
+  ] as const)(
+    'rejects a %s file and leaves no file under any name',
+    async (corruption, message) => {
+      const { out, run } = await exportOnce({ corruption });
+      const error = await run.catch((thrown: unknown) => thrown);
+      expect(error).toBeInstanceOf(IntegrityError);
+      expect((error as Error).message).toMatch(message);
+      expect(await listFiles(out)).toEqual([]);
+    },
+  );
+
+  it('cancels mid-transfer and removes the partial file', async () => {
+    const controller = new AbortController();
+    sandbox.inject({ route: 'download', stall: 'mid-body', afterBytes: 200_000 });
+    const { out, run } = await exportOnce({}, controller.signal);
+    const started = new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (runtime.events.some((event) => event.type === 'downloading')) {
+          clearInterval(timer);
+          resolve();
+        }
+      }, 10);
+    });
+    await started;
+    controller.abort();
+    await expect(run).rejects.toBeInstanceOf(CancelledError);
+    expect(await listFiles(out)).toEqual([]);
+  });
+
+  it('writes the manifest beside the file, last', async () => {
+    const { out, run } = await exportOnce();
+    const result = await run;
+    expect(await listFiles(out)).toEqual(
+      [result.manifest.file.name, result.manifestPath.split('/').at(-1)].sort(),
+    );
+    const manifest = JSON.parse(
+      await readFile(join(out, result.manifestPath.split('/').at(-1) ?? ''), 'utf8'),
+    );
+    expect(manifest).toEqual(result.manifest);
+  });
+});

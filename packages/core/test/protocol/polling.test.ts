@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/protocol/errors.js';
+import {
+  DEFAULT_POLL_POLICY,
+  formatDuration,
+  nextPollDelay,
+  type PollPolicy,
+  parseDuration,
+  validatePollPolicy,
+} from '../../src/protocol/polling.js';
+
+const noJitter = () => 0.5;
+
+describe('DEFAULT_POLL_POLICY', () => {
+  it('is 2 s ×1.5 up to 60 s, ±20 %, 6 h', () => {
+    expect(DEFAULT_POLL_POLICY).toEqual({
+      initialIntervalMs: 2_000,
+      maxIntervalMs: 60_000,
+      multiplier: 1.5,
+      jitterRatio: 0.2,
+      timeoutMs: 6 * 60 * 60_000,
+    });
+  });
+});
+
+describe('nextPollDelay', () => {
+  it('grows geometrically to the cap and stays there', () => {
+    const delays = Array.from({ length: 12 }, (_, index) =>
+      nextPollDelay(index, DEFAULT_POLL_POLICY, noJitter),
+    );
+    expect(delays.slice(0, 4)).toEqual([2_000, 3_000, 4_500, 6_750]);
+    for (let index = 1; index < delays.length; index++) {
+      expect(delays[index]).toBeGreaterThanOrEqual(delays[index - 1] ?? 0);
+    }
+    expect(delays.at(-1)).toBe(60_000);
+    expect(nextPollDelay(1_000, DEFAULT_POLL_POLICY, noJitter)).toBe(60_000);
+  });
+
+  it('jitter stays within ±jitterRatio', () => {
+    expect(nextPollDelay(0, DEFAULT_POLL_POLICY, () => 0)).toBeCloseTo(1_600);
+    expect(nextPollDelay(0, DEFAULT_POLL_POLICY, () => 0.999_999)).toBeCloseTo(2_400, 0);
+    expect(nextPollDelay(20, DEFAULT_POLL_POLICY, () => 0)).toBeCloseTo(48_000);
+    for (let step = 0; step <= 100; step++) {
+      const delay = nextPollDelay(3, DEFAULT_POLL_POLICY, () => step / 101);
+      expect(delay).toBeGreaterThanOrEqual(6_750 * 0.8);
+      expect(delay).toBeLessThan(6_750 * 1.2);
+    }
+  });
+
+  it('never goes below 0', () => {
+    expect(nextPollDelay(0, { ...DEFAULT_POLL_POLICY, jitterRatio: 1.5 }, () => 0)).toBe(0);
+  });
+});
+
+describe('validatePollPolicy', () => {
+  it('accepts the default', () => {
+    expect(validatePollPolicy(DEFAULT_POLL_POLICY)).toBe(DEFAULT_POLL_POLICY);
+    expect(
+      validatePollPolicy({ ...DEFAULT_POLL_POLICY, multiplier: 1, jitterRatio: 0 }),
+    ).toBeTruthy();
+  });
+
+  it.each([
+    [{ initialIntervalMs: 0 }, 'initialIntervalMs', /0 ms is not a usable duration/],
+    [{ maxIntervalMs: -1 }, 'maxIntervalMs', /not a usable duration/],
+    [{ timeoutMs: Number.NaN }, 'timeoutMs', /not a usable duration/],
+    [{ timeoutMs: Number.POSITIVE_INFINITY }, 'timeoutMs', /not a usable duration/],
+    [{ timeoutMs: 8 * 24 * 60 * 60_000 }, 'timeoutMs', /8d is too long; expected at most 7d/],
+    [
+      { initialIntervalMs: 90_000 },
+      'initialIntervalMs',
+      /1m30s is longer than the maximum interval 1m/,
+    ],
+    [{ multiplier: 0.9 }, 'multiplier', /expected a number of at least 1/],
+    [{ multiplier: Number.NaN }, 'multiplier', /at least 1/],
+    [{ jitterRatio: -0.1 }, 'jitterRatio', /out of range/],
+    [{ jitterRatio: 1 }, 'jitterRatio', /out of range/],
+  ] as [Partial<PollPolicy>, keyof PollPolicy, RegExp][])(
+    'rejects %j, naming %s',
+    (change, name, message) => {
+      let caught: unknown;
+      try {
+        validatePollPolicy({ ...DEFAULT_POLL_POLICY, ...change });
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(InputError);
+      expect((caught as InputError).input).toBe(name);
+      expect((caught as InputError).message).toMatch(message);
+    },
+  );
+
+  it('uses the caller’s input names', () => {
+    expect(() =>
+      validatePollPolicy(
+        { ...DEFAULT_POLL_POLICY, timeoutMs: 0 },
+        { timeoutMs: 'timeout-minutes' },
+      ),
+    ).toThrow(/^Invalid timeout-minutes: /);
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['90s', 90_000],
+    ['5m', 300_000],
+    ['2h', 7_200_000],
+    ['1d', 86_400_000],
+    ['1500ms', 1_500],
+    ['1h30m', 5_400_000],
+    ['1h 30m 15s', 5_415_000],
+    ['1.5h', 5_400_000],
+    ['45', 45_000],
+    ['0.25', 250],
+    [' 10M ', 600_000],
+  ])('%j → %i ms', (text, ms) => {
+    expect(parseDuration('timeout', text)).toBe(ms);
+  });
+
+  it.each(['', 'soon', '5 minutes', '-5s', '5x', 'h', '1h30', '1e3'])('rejects %j', (text) => {
+    expect(() => parseDuration('timeout', text)).toThrow(
+      /^Invalid timeout: .* is not a duration; expected a number of seconds or a duration such as 90s/,
+    );
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [500, '500ms'],
+    [90_000, '1m30s'],
+    [5_400_000, '1h30m'],
+    [7 * 86_400_000, '7d'],
+  ])('%i → %s', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+    expect(parseDuration('x', text)).toBe(ms);
+  });
+});

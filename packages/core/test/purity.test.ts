@@ -1,0 +1,53 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// The protocol core is bundled into the n8n node, whose community-node scanner rejects timers,
+// `process`, `globalThis` and Node's I/O modules. Biome enforces this while editing; this test
+// keeps it true even if the lint configuration drifts.
+const protocolDir = join(import.meta.dirname, '../src/protocol');
+
+const FORBIDDEN: readonly [RegExp, string][] = [
+  [/\bfrom\s+['"]node:(?!crypto['"])[^'"]+['"]/, 'a node: import other than node:crypto'],
+  [/\bimport\(\s*['"]node:/, 'a dynamic node: import'],
+  [
+    /\bfrom\s+['"](?!\.\/|zod['"]|node:crypto['"])[^'"]+['"]/,
+    'an import of a package other than zod',
+  ],
+  [/\bfrom\s+['"]\.\.\//, 'an import from outside protocol/'],
+  [/\b(setTimeout|setInterval|setImmediate|queueMicrotask)\s*\(/, 'a timer'],
+  [/\bprocess\./, 'process'],
+  [/\bglobalThis\b/, 'globalThis'],
+  [/\brequire\s*\(/, 'require'],
+  [/\bBuffer\./, 'Buffer'],
+];
+
+/** Source without comments, so documentation may name what the code must not use. */
+function code(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:])\/\/.*$/gm, '$1');
+}
+
+describe('protocol/ purity', () => {
+  it('uses no I/O, timers, process or globals, and imports only zod and node:crypto', async () => {
+    const files = (await readdir(protocolDir)).filter((name) => name.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(10);
+    const violations: string[] = [];
+    for (const file of files) {
+      const source = code(await readFile(join(protocolDir, file), 'utf8'));
+      for (const [pattern, what] of FORBIDDEN) {
+        if (pattern.test(source)) violations.push(`${file}: ${what}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  it('catches a violation when there is one', () => {
+    const probe = code("import { readFile } from 'node:fs';\nconst t = setTimeout(() => {}, 1);");
+    const found = FORBIDDEN.filter(([pattern]) => pattern.test(probe)).map(([, what]) => what);
+    expect(found).toEqual([
+      'a node: import other than node:crypto',
+      'an import of a package other than zod',
+      'a timer',
+    ]);
+  });
+});

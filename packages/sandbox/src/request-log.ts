@@ -1,0 +1,48 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RecordedRequest } from './types.js';
+
+/**
+ * Every request to either origin, in arrival order. Tests assert on it (how many polls, whether a
+ * Range was sent, whether the token leaked to the download host), so it records paths without
+ * query strings: presigned URLs carry credentials there.
+ */
+export class RequestLog {
+  readonly all: RecordedRequest[] = [];
+  readonly downloadAuthViolations: RecordedRequest[] = [];
+  readonly #onComplete: ((request: RecordedRequest) => void) | undefined;
+
+  constructor(onComplete?: (request: RecordedRequest) => void) {
+    this.#onComplete = onComplete;
+  }
+
+  /** Records the request now; its `status` is filled in by whoever answers it. */
+  begin(origin: RecordedRequest['origin'], req: IncomingMessage, res: ServerResponse): RecordedRequest {
+    const record = describe(origin, req);
+    this.all.push(record);
+    if (origin === 'download' && record.hasAuthorization) this.downloadAuthViolations.push(record);
+    const onComplete = this.#onComplete;
+    if (onComplete !== undefined) res.once('close', () => onComplete(record));
+    return record;
+  }
+}
+
+/** A record for requests that are not logged (the control endpoints). */
+export function describe(origin: RecordedRequest['origin'], req: IncomingMessage): RecordedRequest {
+  const record: RecordedRequest = {
+    origin,
+    method: req.method ?? 'GET',
+    path: pathOf(req.url),
+    hasAuthorization: req.headers.authorization !== undefined,
+    status: 0,
+    at: Date.now(),
+  };
+  const range = req.headers.range;
+  if (range !== undefined) record.range = range;
+  return record;
+}
+
+function pathOf(url: string | undefined): string {
+  const target = url ?? '/';
+  const query = target.indexOf('?');
+  return query === -1 ? target : target.slice(0, query);
+}

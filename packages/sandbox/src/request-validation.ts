@@ -1,0 +1,133 @@
+/**
+ * Validation of the three create bodies, with Asana-style messages that name the offending field
+ * (`export_request_parameters[1].filters: ...`), so a client's error reporting can be tested.
+ */
+import { isGid } from './gid.js';
+import type { ResourceType } from './types.js';
+
+export type Validation<T> = { ok: true; value: T } | { ok: false; message: string };
+
+const RESOURCE_TYPES: readonly ResourceType[] = ['task', 'team', 'message'];
+
+const SHARED_FILTERS = [
+  'created_at.after',
+  'created_at.before',
+  'modified_at.after',
+  'modified_at.before',
+  'created_by.any',
+  'followers.any',
+  'liked_by.any',
+  'commented_on_by.any',
+];
+
+/** The filters each resource type accepts; teams accept none. */
+const FILTERS_BY_TYPE: Record<ResourceType, readonly string[]> = {
+  task: [...SHARED_FILTERS, 'assigned_by.any', 'assignee.any'],
+  message: SHARED_FILTERS,
+  team: [],
+};
+
+class InvalidInput extends Error {}
+
+export function parseOrganizationExportRequest(body: unknown): Validation<{ organization: string }> {
+  return validate(() => ({ organization: gidField(dataOf(body), 'organization') }));
+}
+
+export function parseGraphExportRequest(body: unknown): Validation<{ parent: string }> {
+  return validate(() => ({ parent: gidField(dataOf(body), 'parent') }));
+}
+
+export function parseResourceExportRequest(
+  body: unknown,
+): Validation<{ workspace: string; resourceTypes: ResourceType[] }> {
+  return validate(() => {
+    const data = dataOf(body);
+    const workspace = gidField(data, 'workspace');
+    const parameters = data.export_request_parameters;
+    if (parameters === undefined || parameters === null) {
+      throw new InvalidInput('export_request_parameters: Missing input');
+    }
+    if (!Array.isArray(parameters) || parameters.length === 0) {
+      throw new InvalidInput('export_request_parameters: Must be a non-empty array');
+    }
+    const resourceTypes = parameters.map((entry: unknown, index) =>
+      parameterType(entry, `export_request_parameters[${index}]`),
+    );
+    return { workspace, resourceTypes };
+  });
+}
+
+function parameterType(entry: unknown, at: string): ResourceType {
+  if (!isObject(entry)) throw new InvalidInput(`${at}: Must be an object`);
+  const type = entry.resource_type;
+  if (type === undefined) throw new InvalidInput(`${at}.resource_type: Missing input`);
+  if (!RESOURCE_TYPES.includes(type as ResourceType)) {
+    throw new InvalidInput(
+      `${at}.resource_type: Invalid value ${JSON.stringify(type)}. Must be one of: ${RESOURCE_TYPES.join(', ')}`,
+    );
+  }
+  const resourceType = type as ResourceType;
+  const { fields, filters } = entry;
+  if (
+    fields !== undefined &&
+    (!Array.isArray(fields) || !fields.every((field) => typeof field === 'string'))
+  ) {
+    throw new InvalidInput(`${at}.fields: Must be an array of field names`);
+  }
+  if (filters !== undefined) checkFilters(filters, resourceType, `${at}.filters`);
+  return resourceType;
+}
+
+function checkFilters(filters: unknown, type: ResourceType, at: string): void {
+  if (!isObject(filters)) throw new InvalidInput(`${at}: Must be an object`);
+  const allowed = FILTERS_BY_TYPE[type];
+  const names = Object.keys(filters);
+  if (allowed.length === 0 && names.length > 0) {
+    throw new InvalidInput(`${at}: Filters are not supported for resource_type ${type}`);
+  }
+  for (const name of names) {
+    if (!allowed.includes(name)) {
+      throw new InvalidInput(
+        `${at}: Unknown filter ${JSON.stringify(name)} for resource_type ${type}. Allowed filters: ${allowed.join(', ')}`,
+      );
+    }
+    const value = filters[name];
+    if (name.endsWith('.any')) {
+      if (!Array.isArray(value) || value.length === 0 || !value.every(isGid)) {
+        throw new InvalidInput(`${at}.${name}: Must be a non-empty array of gids`);
+      }
+    } else if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
+      throw new InvalidInput(`${at}.${name}: Must be an ISO 8601 date-time`);
+    }
+  }
+}
+
+function dataOf(body: unknown): Record<string, unknown> {
+  if (!isObject(body) || body.data === undefined || body.data === null) {
+    throw new InvalidInput('data: Missing input');
+  }
+  if (!isObject(body.data)) throw new InvalidInput('data: Must be an object');
+  return body.data;
+}
+
+function gidField(data: Record<string, unknown>, name: string): string {
+  const value = data[name];
+  if (value === undefined || value === null || value === '') {
+    throw new InvalidInput(`${name}: Missing input`);
+  }
+  if (!isGid(value)) throw new InvalidInput(`${name}: Not a recognized ID: ${String(value)}`);
+  return value;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function validate<T>(parse: () => T): Validation<T> {
+  try {
+    return { ok: true, value: parse() };
+  } catch (error) {
+    if (error instanceof InvalidInput) return { ok: false, message: error.message };
+    throw error;
+  }
+}

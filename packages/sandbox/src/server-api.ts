@@ -1,0 +1,198 @@
+/**
+ * The API origin: Asana's export endpoints under `/api/1.0`, with Asana's envelopes, status codes
+ * and error bodies. Requests under `/_sandbox/` go to the control plane instead.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { SandboxContext } from './context.js';
+import {
+  asanaErrorBody,
+  defaultAsanaMessage,
+  MESSAGES,
+  unknownObjectMessage,
+} from './errors.js';
+import {
+  BodyTooLargeError,
+  createExchange,
+  destroyWithoutAnswer,
+  type Exchange,
+  readBody,
+  sendJson,
+} from './http-io.js';
+import { describe } from './request-log.js';
+import { jobJson, type MintDownloadUrl, organizationExportJson } from './representations.js';
+import type { ExportRecord } from './state.js';
+import {
+  parseGraphExportRequest,
+  parseOrganizationExportRequest,
+  parseResourceExportRequest,
+} from './request-validation.js';
+import { handleControlRequest } from './server-control.js';
+import type { Fault, FaultRoute } from './types.js';
+
+const API_PREFIX = '/api/1.0';
+
+interface ApiRoute {
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  faultRoute: FaultRoute;
+  handle(context: SandboxContext, exchange: Exchange, gid: string): Promise<void> | void;
+}
+
+const ROUTES: readonly ApiRoute[] = [
+  {
+    method: 'POST',
+    pattern: /^\/organization_exports$/,
+    faultRoute: 'create',
+    handle: createOrganizationExport,
+  },
+  {
+    method: 'GET',
+    pattern: /^\/organization_exports\/([^/]+)$/,
+    faultRoute: 'status',
+    handle: getOrganizationExport,
+  },
+  { method: 'POST', pattern: /^\/exports\/resource$/, faultRoute: 'create', handle: createResourceExport },
+  { method: 'POST', pattern: /^\/exports\/graph$/, faultRoute: 'create', handle: createGraphExport },
+  { method: 'GET', pattern: /^\/jobs\/([^/]+)$/, faultRoute: 'status', handle: getJob },
+];
+
+export async function handleApiRequest(
+  context: SandboxContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  if (req.url?.startsWith('/_sandbox/')) {
+    return handleControlRequest(context, createExchange(req, res, describe('api', req)));
+  }
+  const exchange = createExchange(req, res, context.log.begin('api', req, res));
+  try {
+    await route(context, exchange);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) {
+      sendAsanaError(exchange, 400, error.message);
+    } else if (!res.headersSent) {
+      sendAsanaError(exchange, 500, MESSAGES.serverError);
+    } else {
+      destroyWithoutAnswer(exchange);
+    }
+  }
+}
+
+async function route(context: SandboxContext, exchange: Exchange): Promise<void> {
+  const { pathname } = exchange.url;
+  if (!pathname.startsWith(`${API_PREFIX}/`)) {
+    return sendAsanaError(exchange, 404, MESSAGES.noRoute);
+  }
+  if (exchange.req.headers.authorization !== `Bearer ${context.token}`) {
+    return sendAsanaError(exchange, 401, MESSAGES.notAuthorized);
+  }
+  const path = pathname.slice(API_PREFIX.length);
+  for (const candidate of ROUTES) {
+    const match = candidate.pattern.exec(path);
+    if (match === null || candidate.method !== exchange.req.method) continue;
+    const fault = context.faults.take(candidate.faultRoute);
+    if (fault !== undefined) return answerWithFault(exchange, fault, candidate.faultRoute);
+    return candidate.handle(context, exchange, decodeURIComponent(match[1] ?? ''));
+  }
+  return sendAsanaError(exchange, 404, MESSAGES.noRoute);
+}
+
+async function createOrganizationExport(context: SandboxContext, exchange: Exchange): Promise<void> {
+  const body = await readJson(exchange);
+  if (body === undefined) return;
+  const request = parseOrganizationExportRequest(body);
+  if (!request.ok) return sendAsanaError(exchange, 400, request.message);
+  const now = Date.now();
+  const record = context.store.createOrganizationExport(
+    request.value.organization,
+    context.scenario,
+    now,
+  );
+  context.warm(record);
+  sendData(exchange, 201, organizationExportJson(record, now, mintFor(context)));
+}
+
+async function createResourceExport(context: SandboxContext, exchange: Exchange): Promise<void> {
+  const body = await readJson(exchange);
+  if (body === undefined) return;
+  const request = parseResourceExportRequest(body);
+  if (!request.ok) return sendAsanaError(exchange, 400, request.message);
+  const now = Date.now();
+  const outcome = context.store.createResourceExport(
+    request.value.workspace,
+    request.value.resourceTypes,
+    context.scenario,
+    now,
+  );
+  if (!outcome.created) return sendAsanaError(exchange, 403, MESSAGES.exportInProgress);
+  context.warm(outcome.record);
+  sendData(exchange, 201, jobJson(outcome.record, now, mintFor(context)));
+}
+
+async function createGraphExport(context: SandboxContext, exchange: Exchange): Promise<void> {
+  const body = await readJson(exchange);
+  if (body === undefined) return;
+  const request = parseGraphExportRequest(body);
+  if (!request.ok) return sendAsanaError(exchange, 400, request.message);
+  const now = Date.now();
+  const record = context.store.createGraphExport(request.value.parent, context.scenario, now);
+  context.warm(record);
+  sendData(exchange, 201, jobJson(record, now, mintFor(context)));
+}
+
+function getOrganizationExport(context: SandboxContext, exchange: Exchange, gid: string): void {
+  const record = context.store.organizationExport(gid);
+  if (record === undefined) return sendAsanaError(exchange, 404, unknownObjectMessage(gid));
+  sendData(exchange, 200, organizationExportJson(record, Date.now(), mintFor(context)));
+}
+
+function getJob(context: SandboxContext, exchange: Exchange, gid: string): void {
+  const record = context.store.job(gid);
+  if (record === undefined) return sendAsanaError(exchange, 404, unknownObjectMessage(gid));
+  sendData(exchange, 200, jobJson(record, Date.now(), mintFor(context)));
+}
+
+function answerWithFault(exchange: Exchange, fault: Fault, route: FaultRoute): void {
+  if ('status' in fault) {
+    const headers = fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter };
+    const message = fault.message ?? defaultAsanaMessage(fault.status, route);
+    sendJson(exchange, fault.status, asanaErrorBody(fault.status, message), {
+      pretty: isPretty(exchange),
+      headers,
+    });
+    return;
+  }
+  // Resets are the only other faults an API route can receive.
+  destroyWithoutAnswer(exchange);
+}
+
+/** The parsed body, or undefined after answering 400 for JSON Asana could not parse. */
+async function readJson(exchange: Exchange): Promise<unknown> {
+  const text = (await readBody(exchange.req)).toString('utf8');
+  // An empty body is treated like `{}` so that the answer names the missing `data`.
+  if (text.trim() === '') return {};
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    sendAsanaError(exchange, 400, MESSAGES.invalidJson);
+    return undefined;
+  }
+}
+
+function mintFor(context: SandboxContext): MintDownloadUrl {
+  return (record: ExportRecord) => context.mintDownloadUrl(record);
+}
+
+function sendData(exchange: Exchange, status: number, data: unknown): void {
+  sendJson(exchange, status, { data }, { pretty: isPretty(exchange) });
+}
+
+function sendAsanaError(exchange: Exchange, status: number, message: string): void {
+  sendJson(exchange, status, asanaErrorBody(status, message), { pretty: isPretty(exchange) });
+}
+
+/** `opt_pretty` only changes whitespace; `opt_fields` is accepted and ignored. */
+function isPretty(exchange: Exchange): boolean {
+  const value = exchange.url.searchParams.get('opt_pretty');
+  return value !== null && value !== 'false';
+}

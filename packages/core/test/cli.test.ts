@@ -238,7 +238,7 @@ describe('asana-export failures', () => {
     const second = await runCli(args, env());
     expect(second.code).toBe(3);
     expect(second.stderr).toMatch(/already in progress/i);
-    expect(second.stderr).toMatch(/hint: .*one resource export/i);
+    expect(second.stderr).toMatch(/hint: Only one resource export runs per workspace/);
 
     sandbox.inject({ route: 'create', status: 403 });
     const denied = await runCli(

@@ -74,7 +74,12 @@ async function* contentChunks(spec: ContentSpec, tally: LineTally): AsyncGenerat
     (!wantsBrokenLine || (brokenLineWritten && linesAfterBrokenLine > 0));
 
   while (!isDone()) {
-    if (wantsBrokenLine && !brokenLineWritten && tally.records > 0 && written >= spec.contentBytes / 2) {
+    if (
+      wantsBrokenLine &&
+      !brokenLineWritten &&
+      tally.records > 0 &&
+      written >= spec.contentBytes / 2
+    ) {
       push(brokenLine(rng));
       tally.records += 1;
       brokenLineWritten = true;

@@ -41,22 +41,30 @@ export function parseFault(input: unknown): Fault {
     };
   }
   if (raw.reset === 'before-response') return { ...common, reset: 'before-response' };
-  if (raw.reset === 'mid-body' || raw.expireLink !== undefined) {
-    if (route !== 'download') {
-      throw new SandboxInputError('mid-body resets and expired links only apply to route "download"');
+  if (raw.reset === 'after-processing') {
+    if (route === 'download') {
+      throw new SandboxInputError('after-processing resets apply to routes "create" and "status"');
     }
-    if (raw.expireLink !== undefined) {
-      if (raw.expireLink !== true) throw new SandboxInputError('fault.expireLink must be true');
-      return { route: 'download', times, expireLink: true };
-    }
+    return { route: route as 'create' | 'status', times, reset: 'after-processing' };
+  }
+  if (raw.expireLink !== undefined) {
+    if (route !== 'download') throw new SandboxInputError('expireLink only applies to "download"');
+    if (raw.expireLink !== true) throw new SandboxInputError('fault.expireLink must be true');
+    return { route: 'download', times, expireLink: true };
+  }
+  if (raw.reset === 'mid-body' || raw.stall === 'mid-body') {
+    if (route !== 'download')
+      throw new SandboxInputError('mid-body faults only apply to "download"');
     const afterBytes = raw.afterBytes;
     if (typeof afterBytes !== 'number' || !Number.isSafeInteger(afterBytes) || afterBytes < 0) {
       throw new SandboxInputError('fault.afterBytes must be a non-negative integer');
     }
-    return { route: 'download', times, reset: 'mid-body', afterBytes };
+    return raw.stall === 'mid-body'
+      ? { route: 'download', times, stall: 'mid-body', afterBytes }
+      : { route: 'download', times, reset: 'mid-body', afterBytes };
   }
   throw new SandboxInputError(
-    'fault needs one of: status, reset ("before-response" | "mid-body"), expireLink',
+    'fault needs one of: status; reset "before-response", "after-processing" or "mid-body"; stall "mid-body"; expireLink',
   );
 }
 

@@ -10,6 +10,8 @@ export interface Exchange {
   readonly res: ServerResponse;
   readonly url: URL;
   readonly record: RecordedRequest;
+  /** Set by an `after-processing` fault: do the work, then drop the connection unanswered. */
+  dropAnswer: boolean;
 }
 
 export function createExchange(
@@ -18,7 +20,13 @@ export function createExchange(
   record: RecordedRequest,
 ): Exchange {
   // The host is irrelevant: only the path and query are read.
-  return { req, res, record, url: new URL(req.url ?? '/', 'http://sandbox.invalid') };
+  return {
+    req,
+    res,
+    record,
+    url: new URL(req.url ?? '/', 'http://sandbox.invalid'),
+    dropAnswer: false,
+  };
 }
 
 export function writeHead(exchange: Exchange, status: number, headers: OutgoingHttpHeaders): void {
@@ -32,6 +40,10 @@ export function sendJson(
   body: unknown,
   options: { pretty?: boolean; headers?: OutgoingHttpHeaders } = {},
 ): void {
+  if (exchange.dropAnswer) {
+    destroyWithoutAnswer(exchange);
+    return;
+  }
   const text = `${JSON.stringify(body, null, options.pretty === true ? 2 : undefined)}\n`;
   writeHead(exchange, status, {
     'Content-Type': 'application/json; charset=UTF-8',

@@ -51,7 +51,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
     apiServer.on('request', (req, res) => void handleApiRequest(context, req, res));
     downloadServer.on('request', (req, res) => void handleDownloadRequest(context, req, res));
-    return new RunningSandbox(context, `${origin(host, apiPort)}/api/1.0`, [apiServer, downloadServer]);
+    return new RunningSandbox(context, `${origin(host, apiPort)}/api/1.0`, [
+      apiServer,
+      downloadServer,
+    ]);
   } catch (error) {
     await Promise.all([stop(apiServer), stop(downloadServer)]);
     throw error;

@@ -66,13 +66,18 @@ export class Presigner {
   }
 
   #signature(path: string, amzDate: string, expires: string): string {
-    return createHmac('sha256', this.#secret).update(`${path}\n${amzDate}\n${expires}`).digest('hex');
+    return createHmac('sha256', this.#secret)
+      .update(`${path}\n${amzDate}\n${expires}`)
+      .digest('hex');
   }
 }
 
 /** `20240131T235959Z`, the basic ISO 8601 form SigV4 uses. */
 export function formatAmzDate(date: Date): string {
-  return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function parseAmzDate(value: string): number | undefined {

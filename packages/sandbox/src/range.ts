@@ -22,7 +22,7 @@ export function parseRange(header: string | undefined, total: number): RangeRequ
   }
   const start = Number(first);
   const end = last === '' ? total - 1 : Number(last);
-  if (end < start) return { kind: 'whole' };
   if (start >= total) return { kind: 'unsatisfiable' };
+  if (end < start) return { kind: 'whole' };
   return { kind: 'partial', start, end: Math.min(end, total - 1) };
 }

@@ -55,7 +55,9 @@ export function createRecordSource(
   const world = new World(rng);
   switch (kind) {
     case 'resource': {
-      const weights = Object.fromEntries(resourceTypes.map((type) => [type, RESOURCE_WEIGHTS[type]]));
+      const weights = Object.fromEntries(
+        resourceTypes.map((type) => [type, RESOURCE_WEIGHTS[type]]),
+      );
       return fromWeights(world, weights);
     }
     case 'graph':
@@ -179,7 +181,9 @@ class World {
       followers: this.#some(this.#users, 0, 4),
       num_likes: rng.chance(0.7) ? 0 : rng.int(1, 12),
       projects: [project],
-      memberships: [{ project, section: { gid: rng.gid(), resource_type: 'section', name: title(rng) } }],
+      memberships: [
+        { project, section: { gid: rng.gid(), resource_type: 'section', name: title(rng) } },
+      ],
       tags: this.#some(this.#projects, 0, 1).map((tag) => ({ ...tag, resource_type: 'tag' })),
       permalink_url: `https://app.asana.com/1/${this.#workspace.gid}/task/${gid}`,
     };
@@ -306,7 +310,12 @@ class World {
     return {
       gid: rng.gid(),
       resource_type: 'story',
-      resource_subtype: rng.pick(['comment_added', 'assigned', 'marked_complete', 'due_date_changed']),
+      resource_subtype: rng.pick([
+        'comment_added',
+        'assigned',
+        'marked_complete',
+        'due_date_changed',
+      ]),
       text: prose(rng, 4, 50),
       created_at: new Date(this.#time()).toISOString(),
       created_by: this.#user(),

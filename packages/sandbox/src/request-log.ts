@@ -16,8 +16,12 @@ export class RequestLog {
   }
 
   /** Records the request now; its `status` is filled in by whoever answers it. */
-  begin(origin: RecordedRequest['origin'], req: IncomingMessage, res: ServerResponse): RecordedRequest {
-    const record = describe(origin, req);
+  begin(
+    origin: RecordedRequest['origin'],
+    req: IncomingMessage,
+    res: ServerResponse,
+  ): RecordedRequest {
+    const record = describeRequest(origin, req);
     this.all.push(record);
     if (origin === 'download' && record.hasAuthorization) this.downloadAuthViolations.push(record);
     const onComplete = this.#onComplete;
@@ -27,7 +31,10 @@ export class RequestLog {
 }
 
 /** A record for requests that are not logged (the control endpoints). */
-export function describe(origin: RecordedRequest['origin'], req: IncomingMessage): RecordedRequest {
+export function describeRequest(
+  origin: RecordedRequest['origin'],
+  req: IncomingMessage,
+): RecordedRequest {
   const record: RecordedRequest = {
     origin,
     method: req.method ?? 'GET',

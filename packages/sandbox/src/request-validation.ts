@@ -29,7 +29,9 @@ const FILTERS_BY_TYPE: Record<ResourceType, readonly string[]> = {
 
 class InvalidInput extends Error {}
 
-export function parseOrganizationExportRequest(body: unknown): Validation<{ organization: string }> {
+export function parseOrganizationExportRequest(
+  body: unknown,
+): Validation<{ organization: string }> {
   return validate(() => ({ organization: gidField(dataOf(body), 'organization') }));
 }
 

@@ -53,7 +53,8 @@ export function parseScenarioPatch(input: unknown): Partial<Scenario> {
         patch.corruption = value as Corruption;
         break;
       case 'ignoreRange':
-        if (typeof value !== 'boolean') throw new SandboxInputError('ignoreRange must be a boolean');
+        if (typeof value !== 'boolean')
+          throw new SandboxInputError('ignoreRange must be a boolean');
         patch.ignoreRange = value;
         break;
       default:

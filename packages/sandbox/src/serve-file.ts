@@ -1,12 +1,12 @@
 /**
  * Sends an export file the way an object store does: validators, byte ranges, and a body streamed
- * from disk at the pace the client reads it. It can also stop after a given number of bytes, to
- * imitate a connection that dies mid-download.
+ * from disk at the pace the client reads it. A body fault can cut the body short, either closing
+ * the connection or leaving it open and silent.
  */
 import { createReadStream } from 'node:fs';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { s3ErrorXml, S3_ERRORS } from './errors.js';
+import { S3_ERRORS, s3ErrorXml } from './errors.js';
 import { type Exchange, sendXml, writeHead } from './http-io.js';
 import { parseRange } from './range.js';
 
@@ -18,11 +18,16 @@ export interface ServedFile {
   lastModified: Date;
 }
 
+/** Send `afterBytes` of the body, then close the connection or stall with it open. */
+export interface BodyFault {
+  afterBytes: number;
+  afterwards: 'close' | 'stall';
+}
+
 export interface ServeOptions {
   /** Answer 200 with the whole file even when a range is asked for. */
   ignoreRange: boolean;
-  /** Send this many body bytes, then drop the connection. */
-  cutAfterBytes: number | undefined;
+  bodyFault: BodyFault | undefined;
 }
 
 export async function serveFile(
@@ -56,8 +61,12 @@ export async function serveFile(
     exchange.res.end();
     return;
   }
-  if (options.cutAfterBytes !== undefined) {
-    return sendPrefixThenDrop(exchange, file.path, start, Math.min(options.cutAfterBytes, end - start + 1));
+  const { bodyFault } = options;
+  if (bodyFault !== undefined) {
+    await sendPrefix(exchange, file.path, start, Math.min(bodyFault.afterBytes, end - start + 1));
+    // A stalled response stays open: the client's timeout, or the sandbox closing, ends it.
+    if (bodyFault.afterwards === 'close') closeAfterFlush(exchange);
+    return;
   }
   try {
     await pipeline(createReadStream(file.path, { start, end }), exchange.res);
@@ -66,26 +75,29 @@ export async function serveFile(
   }
 }
 
-/**
- * Writes exactly `length` body bytes, each write acknowledged before the next, then ends the TCP
- * connection. `end()` rather than `destroy()`: destroy would discard bytes still queued for the
- * socket, and the client must receive every byte promised before seeing the connection close.
- */
-async function sendPrefixThenDrop(
+/** Writes the headers and exactly `length` body bytes, each write acknowledged before the next. */
+async function sendPrefix(
   exchange: Exchange,
   path: string,
   start: number,
   length: number,
 ): Promise<void> {
   const { res } = exchange;
-  const socket = exchange.req.socket;
   res.flushHeaders();
-  if (length > 0) {
-    for await (const chunk of createReadStream(path, { start, end: start + length - 1 })) {
-      await new Promise<void>((resolve, reject) => {
-        res.write(chunk as Buffer, (error) => (error ? reject(error) : resolve()));
-      });
-    }
+  if (length === 0) return;
+  for await (const chunk of createReadStream(path, { start, end: start + length - 1 })) {
+    await new Promise<void>((resolve, reject) => {
+      res.write(chunk as Buffer, (error) => (error ? reject(error) : resolve()));
+    });
   }
+}
+
+/**
+ * Ends the TCP connection once everything queued is sent. `end()` rather than `destroy()`:
+ * destroy would discard bytes still queued, and the client must receive every byte promised
+ * before it sees the connection close short of `Content-Length`.
+ */
+function closeAfterFlush(exchange: Exchange): void {
+  const socket = exchange.req.socket;
   socket.end(() => socket.destroy());
 }

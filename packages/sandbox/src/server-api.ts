@@ -4,12 +4,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxContext } from './context.js';
-import {
-  asanaErrorBody,
-  defaultAsanaMessage,
-  MESSAGES,
-  unknownObjectMessage,
-} from './errors.js';
+import { asanaErrorBody, defaultAsanaMessage, MESSAGES, unknownObjectMessage } from './errors.js';
 import {
   BodyTooLargeError,
   createExchange,
@@ -18,15 +13,15 @@ import {
   readBody,
   sendJson,
 } from './http-io.js';
-import { describe } from './request-log.js';
 import { jobJson, type MintDownloadUrl, organizationExportJson } from './representations.js';
-import type { ExportRecord } from './state.js';
+import { describeRequest } from './request-log.js';
 import {
   parseGraphExportRequest,
   parseOrganizationExportRequest,
   parseResourceExportRequest,
 } from './request-validation.js';
 import { handleControlRequest } from './server-control.js';
+import type { ExportRecord } from './state.js';
 import type { Fault, FaultRoute } from './types.js';
 
 const API_PREFIX = '/api/1.0';
@@ -51,8 +46,18 @@ const ROUTES: readonly ApiRoute[] = [
     faultRoute: 'status',
     handle: getOrganizationExport,
   },
-  { method: 'POST', pattern: /^\/exports\/resource$/, faultRoute: 'create', handle: createResourceExport },
-  { method: 'POST', pattern: /^\/exports\/graph$/, faultRoute: 'create', handle: createGraphExport },
+  {
+    method: 'POST',
+    pattern: /^\/exports\/resource$/,
+    faultRoute: 'create',
+    handle: createResourceExport,
+  },
+  {
+    method: 'POST',
+    pattern: /^\/exports\/graph$/,
+    faultRoute: 'create',
+    handle: createGraphExport,
+  },
   { method: 'GET', pattern: /^\/jobs\/([^/]+)$/, faultRoute: 'status', handle: getJob },
 ];
 
@@ -62,7 +67,7 @@ export async function handleApiRequest(
   res: ServerResponse,
 ): Promise<void> {
   if (req.url?.startsWith('/_sandbox/')) {
-    return handleControlRequest(context, createExchange(req, res, describe('api', req)));
+    return handleControlRequest(context, createExchange(req, res, describeRequest('api', req)));
   }
   const exchange = createExchange(req, res, context.log.begin('api', req, res));
   try {
@@ -91,13 +96,20 @@ async function route(context: SandboxContext, exchange: Exchange): Promise<void>
     const match = candidate.pattern.exec(path);
     if (match === null || candidate.method !== exchange.req.method) continue;
     const fault = context.faults.take(candidate.faultRoute);
-    if (fault !== undefined) return answerWithFault(exchange, fault, candidate.faultRoute);
+    if (fault !== undefined && 'reset' in fault && fault.reset === 'after-processing') {
+      exchange.dropAnswer = true;
+    } else if (fault !== undefined) {
+      return answerWithFault(exchange, fault, candidate.faultRoute);
+    }
     return candidate.handle(context, exchange, decodeURIComponent(match[1] ?? ''));
   }
   return sendAsanaError(exchange, 404, MESSAGES.noRoute);
 }
 
-async function createOrganizationExport(context: SandboxContext, exchange: Exchange): Promise<void> {
+async function createOrganizationExport(
+  context: SandboxContext,
+  exchange: Exchange,
+): Promise<void> {
   const body = await readJson(exchange);
   if (body === undefined) return;
   const request = parseOrganizationExportRequest(body);
@@ -142,19 +154,26 @@ async function createGraphExport(context: SandboxContext, exchange: Exchange): P
 
 function getOrganizationExport(context: SandboxContext, exchange: Exchange, gid: string): void {
   const record = context.store.organizationExport(gid);
-  if (record === undefined) return sendAsanaError(exchange, 404, unknownObjectMessage(gid));
+  if (record === undefined) {
+    sendAsanaError(exchange, 404, unknownObjectMessage(gid));
+    return;
+  }
   sendData(exchange, 200, organizationExportJson(record, Date.now(), mintFor(context)));
 }
 
 function getJob(context: SandboxContext, exchange: Exchange, gid: string): void {
   const record = context.store.job(gid);
-  if (record === undefined) return sendAsanaError(exchange, 404, unknownObjectMessage(gid));
+  if (record === undefined) {
+    sendAsanaError(exchange, 404, unknownObjectMessage(gid));
+    return;
+  }
   sendData(exchange, 200, jobJson(record, Date.now(), mintFor(context)));
 }
 
 function answerWithFault(exchange: Exchange, fault: Fault, route: FaultRoute): void {
   if ('status' in fault) {
-    const headers = fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter };
+    const headers: Record<string, string> =
+      fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter };
     const message = fault.message ?? defaultAsanaMessage(fault.status, route);
     sendJson(exchange, fault.status, asanaErrorBody(fault.status, message), {
       pretty: isPretty(exchange),
@@ -162,7 +181,7 @@ function answerWithFault(exchange: Exchange, fault: Fault, route: FaultRoute): v
     });
     return;
   }
-  // Resets are the only other faults an API route can receive.
+  // The only other fault an API route can receive is a reset before the response.
   destroyWithoutAnswer(exchange);
 }
 

@@ -5,10 +5,10 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxContext } from './context.js';
-import { type S3Error, s3ErrorXml, S3_ERRORS } from './errors.js';
+import { S3_ERRORS, type S3Error, s3ErrorXml } from './errors.js';
 import { createExchange, destroyWithoutAnswer, type Exchange, sendXml } from './http-io.js';
 import type { PresignVerdict } from './presign.js';
-import { serveFile } from './serve-file.js';
+import { type BodyFault, serveFile } from './serve-file.js';
 import { completedAt } from './state.js';
 import type { Fault } from './types.js';
 
@@ -32,12 +32,11 @@ async function answer(context: SandboxContext, exchange: Exchange): Promise<void
     return sendS3Error(exchange, 400, S3_ERRORS.twoAuthMechanisms());
   }
 
-  let cutAfterBytes: number | undefined;
+  let bodyFault: BodyFault | undefined;
   const fault = context.faults.take('download');
   if (fault !== undefined) {
-    const cut = applyFault(exchange, fault);
-    if (cut === undefined) return;
-    cutAfterBytes = cut;
+    bodyFault = applyFault(exchange, fault);
+    if (bodyFault === undefined) return;
   }
 
   if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -47,7 +46,11 @@ async function answer(context: SandboxContext, exchange: Exchange): Promise<void
   const verdict = context.presigner.verify(url.pathname, url.searchParams, now);
   if (!verdict.ok) {
     // S3 answers 400 for a query it cannot parse as SigV4, 403 for one it parsed and refused.
-    return sendS3Error(exchange, verdict.reason === 'malformed' ? 400 : 403, rejection(verdict, now));
+    return sendS3Error(
+      exchange,
+      verdict.reason === 'malformed' ? 400 : 403,
+      rejection(verdict, now),
+    );
   }
 
   const record = context.recordAtPath(url.pathname);
@@ -62,17 +65,18 @@ async function answer(context: SandboxContext, exchange: Exchange): Promise<void
       fileName: record.fileName,
       lastModified: new Date(completedAt(record, now) ?? record.createdAt),
     },
-    { ignoreRange: record.scenario.ignoreRange, cutAfterBytes },
+    { ignoreRange: record.scenario.ignoreRange, bodyFault },
   );
 }
 
 /**
- * Answers for a fault, or returns how many body bytes to send before dropping the connection
- * when the fault is a mid-body reset (the rest of the request proceeds normally).
+ * Answers for a fault, or, for one that strikes mid-body, returns what to do to the body: the
+ * request is then validated and served normally up to that point.
  */
-function applyFault(exchange: Exchange, fault: Fault): number | undefined {
+function applyFault(exchange: Exchange, fault: Fault): BodyFault | undefined {
   if ('status' in fault) {
-    const headers = fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter };
+    const headers: Record<string, string> =
+      fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter };
     sendS3Error(exchange, fault.status, S3_ERRORS.forStatus(fault.status, fault.message), headers);
     return undefined;
   }
@@ -82,7 +86,8 @@ function applyFault(exchange: Exchange, fault: Fault): number | undefined {
     sendS3Error(exchange, 403, S3_ERRORS.expired(new Date(now.getTime() - 1000), now, ttlSeconds));
     return undefined;
   }
-  if (fault.reset === 'mid-body') return fault.afterBytes;
+  if ('stall' in fault) return { afterBytes: fault.afterBytes, afterwards: 'stall' };
+  if (fault.reset === 'mid-body') return { afterBytes: fault.afterBytes, afterwards: 'close' };
   destroyWithoutAnswer(exchange);
   return undefined;
 }

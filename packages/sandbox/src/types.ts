@@ -41,10 +41,22 @@ export type Corruption = 'none' | 'truncated' | 'bad-crc' | 'not-json';
 
 export type FaultRoute = 'create' | 'status' | 'download';
 
+/**
+ * Something to go wrong for the next request(s) on a route. `times` defaults to 1; faults of a
+ * route are consumed one request at a time in the order injected.
+ */
 export type Fault =
+  /** Answer with this status and the host's error body; `retryAfter` is sent verbatim. */
   | { route: FaultRoute; times?: number; status: number; retryAfter?: string; message?: string }
+  /** Destroy the socket without answering, before doing anything. */
   | { route: FaultRoute; times?: number; reset: 'before-response' }
+  /** Do the work (e.g. create the export), then destroy the socket instead of answering. */
+  | { route: 'create' | 'status'; times?: number; reset: 'after-processing' }
+  /** Send the headers and `afterBytes` bytes of body, then close the connection. */
   | { route: 'download'; times?: number; reset: 'mid-body'; afterBytes: number }
+  /** Send the headers and `afterBytes` bytes of body, then send nothing more, keeping it open. */
+  | { route: 'download'; times?: number; stall: 'mid-body'; afterBytes: number }
+  /** Answer as S3 does for an expired presigned URL (403 and XML). */
   | { route: 'download'; times?: number; expireLink: true };
 
 export interface RecordedRequest {

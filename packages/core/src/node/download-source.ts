@@ -37,6 +37,8 @@ export function createUndiciDownloadSource(options: UndiciDownloadSourceOptions)
           headers: normaliseHeaders(response.headers),
           body: readBody(body),
           cancel: async () => {
+            // undici reports a destroyed body as an 'error' event: nobody is reading it any more.
+            body.once('error', () => {});
             body.destroy();
           },
         };

@@ -37,7 +37,7 @@ export async function createFileSink(
     `.${basename(options.path)}.${randomBytes(6).toString('hex')}.partial`,
   );
 
-  let file = await openExclusive(tempPath, 'wx');
+  let file = await openTempFile(tempPath, 'wx');
   let verifier = new GzipVerifier(options);
   let discarded = false;
 
@@ -53,16 +53,17 @@ export async function createFileSink(
 
   return {
     async write(chunk) {
-      const fileAccepted = file.write(chunk);
+      // Listen for 'drain' right away: it may fire while the verifier is being awaited.
+      const fileDrained = file.write(chunk) ? undefined : drained(file);
       await verifier.write(chunk);
-      if (!fileAccepted) await drained(file);
+      await fileDrained;
       if (file.errored) throw file.errored;
     },
 
     async reset() {
       verifier.destroy();
       await closeFile();
-      file = await openExclusive(tempPath, 'w');
+      file = await openTempFile(tempPath, 'w');
       verifier = new GzipVerifier(options);
     },
 
@@ -104,7 +105,7 @@ function fileExists(path: string, inputName: string): InputError {
   );
 }
 
-async function openExclusive(path: string, flags: 'wx' | 'w'): Promise<WriteStream> {
+async function openTempFile(path: string, flags: 'wx' | 'w'): Promise<WriteStream> {
   // `flush` fsyncs before close, so a committed file survives a crash right after the run.
   const stream = createWriteStream(path, { flags, flush: true, highWaterMark: 1024 * 1024 });
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,6 @@
 import { asCancelled, sleepOrCancel, throwIfAborted } from './abort.js';
 import {
-  type AsanaApiError,
+  AsanaApiError,
   AsanaExportError,
   ExportFailedError,
   ExportTimeoutError,
@@ -54,6 +54,12 @@ const NOT_SENT_CODES: ReadonlySet<string> = new Set([
 
 const readsAreRetryable: RetryRule = () => true;
 
+/** A 5xx, or a connection lost after the request may have left: Asana may have acted on it. */
+function mayHaveReachedAsana(failure: AttemptFailure, error: AsanaExportError): boolean {
+  if (failure.type === 'status') return failure.status >= 500;
+  return !(error instanceof TransportError && error.code && NOT_SENT_CODES.has(error.code));
+}
+
 /**
  * Creating an export is not idempotent in general, so a failed create is retried only where a
  * second attempt cannot start a second export:
@@ -94,10 +100,11 @@ export class ExportClient {
   async create(request: ExportRequest, signal: AbortSignal): Promise<ExportStatus> {
     const apiRequest = buildCreateRequest(request);
     const rule = createRetryRule(request.kind);
+    // Set once an attempt failed in a way that leaves open whether Asana acted on it.
     let fateUnknown = false;
     const trackingRule: RetryRule = (failure, error) => {
       const allowed = rule(failure, error);
-      if (allowed && !(failure.type === 'status' && failure.status === 429)) fateUnknown = true;
+      if (allowed && mayHaveReachedAsana(failure, error)) fateUnknown = true;
       return allowed;
     };
     try {
@@ -224,7 +231,7 @@ function describeFailure(failure: AttemptFailure, error: AsanaExportError): stri
 
 /** Adds what only `create` knows to the error's hint. */
 function explainFailedCreate(kind: ExportKind, error: AsanaExportError, fateUnknown: boolean) {
-  const apiError = error.category === 'api' ? (error as AsanaApiError) : undefined;
+  const apiError = error instanceof AsanaApiError ? error : undefined;
   if (kind === 'resource' && fateUnknown && apiError?.reason === 'export-in-progress') {
     error.hint = [
       'An earlier attempt of this request got no answer and may itself have started this export;',
@@ -233,9 +240,10 @@ function explainFailedCreate(kind: ExportKind, error: AsanaExportError, fateUnkn
     return;
   }
   const ambiguous =
-    error instanceof TransportError ? !(error.code && NOT_SENT_CODES.has(error.code)) : false;
-  const serverFailed = apiError?.reason === 'server-error';
-  if (kind === 'organization' && (ambiguous || serverFailed)) {
+    error instanceof TransportError
+      ? mayHaveReachedAsana({ type: 'network' }, error)
+      : apiError?.reason === 'server-error';
+  if (kind === 'organization' && ambiguous) {
     error.hint = [
       'The request may have reached Asana and started an export; it was not retried so as not to start a second one.',
       "Check the organization's exports in Asana's admin console before trying again.",

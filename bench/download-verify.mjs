@@ -4,7 +4,7 @@
 // each, and their ratios; writes the figures as JSON and Markdown to bench/results/.
 //
 //   node bench/download-verify.mjs [--size 1GB] [--size 100MB ...]
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,17 +23,34 @@ function parseSize(text) {
   return Math.round(Number(match[1]) * unit);
 }
 
-/** Runs a command under GNU time: wall seconds and peak RSS (KiB) of the whole process tree's largest. */
+/**
+ * Runs a command under GNU time: wall seconds and peak RSS (KiB). Asynchronous, because the
+ * sandbox serving the download lives in this process and must keep answering meanwhile.
+ */
 function timed(command, args, options = {}) {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', command, ...args], {
-    encoding: 'utf8',
-    maxBuffer: 1024 * 1024 * 64,
-    ...options,
+  return new Promise((resolve, reject) => {
+    const child = spawn('/usr/bin/time', ['-f', '%e %M', command, ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...options,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (text) => {
+      stdout += text;
+    });
+    child.stderr.setEncoding('utf8').on('data', (text) => {
+      stderr += text;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0) {
+        reject(new Error(`${command} failed (${code}): ${stderr.slice(-2000)}`));
+        return;
+      }
+      const [wall, rssKiB] = stderr.trim().split('\n').at(-1).split(' ').map(Number);
+      resolve({ wallSeconds: wall, peakRssMiB: rssKiB / 1024, stdout });
+    });
   });
-  if (result.status !== 0)
-    throw new Error(`${command} failed (${result.status}): ${result.stderr.slice(-2000)}`);
-  const [wall, rssKiB] = result.stderr.trim().split('\n').at(-1).split(' ').map(Number);
-  return { wallSeconds: wall, peakRssMiB: rssKiB / 1024, stdout: result.stdout };
 }
 
 const results = [];
@@ -53,7 +70,7 @@ try {
     const file = await sandbox.exportFile(gid);
     const work = mkdtempSync(join(tmpdir(), 'asana-exports-bench-'));
     try {
-      const ours = timed(
+      const ours = await timed(
         process.execPath,
         [
           cli,
@@ -83,8 +100,13 @@ try {
         })
       ).json();
       const target = join(work, 'curl.jsonl.gz');
-      const curl = timed('curl', ['-sSf', '-o', target, status.data.new_graph_export.download_url]);
-      const zcat = timed('sh', ['-c', `zcat '${target}' | wc -l`]);
+      const curl = await timed('curl', [
+        '-sSf',
+        '-o',
+        target,
+        status.data.new_graph_export.download_url,
+      ]);
+      const zcat = await timed('sh', ['-c', `zcat '${target}' | wc -l`]);
       if (Number(zcat.stdout.trim()) !== file.records)
         throw new Error('zcat | wc -l disagrees with the served file');
 

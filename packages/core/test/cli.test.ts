@@ -226,7 +226,7 @@ describe('asana-export failures', () => {
       env(),
     );
     expect(result.code).toBe(5);
-    const gid = /Created graph export (\d+)/.exec(result.stderr)?.[1];
+    const gid = /Created graph export job (\d+)/.exec(result.stderr)?.[1];
     expect(gid).toBeDefined();
     expect(result.stderr).toMatch(new RegExp(`hint: .*${gid}`));
   });

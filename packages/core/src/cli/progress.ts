@@ -1,4 +1,5 @@
 import type { ProgressEvent } from '../protocol/events.js';
+import { describeExport } from '../protocol/labels.js';
 import { formatDuration } from '../protocol/polling.js';
 import type { Redactor } from '../protocol/redact.js';
 
@@ -43,7 +44,7 @@ export function createProgressReporter(
     onProgress(event: ProgressEvent): void {
       switch (event.type) {
         case 'created':
-          emit(`Created ${event.kind} export ${event.gid} (${event.rawState})`, true);
+          emit(`Created ${describeExport(event.kind, event.gid)} (${event.rawState})`, true);
           return;
         case 'waiting': {
           const changed = event.rawState !== lastState;
@@ -53,7 +54,7 @@ export function createProgressReporter(
               ? ''
               : `, next check in ${formatDuration(event.nextPollInMs)}`;
           emit(
-            `Export ${event.gid} is ${event.rawState} after ${formatDuration(event.elapsedMs)}${next}`,
+            `${capitalise(describeExport(event.kind, event.gid))} is ${event.rawState} after ${formatDuration(event.elapsedMs)}${next}`,
             changed || event.nextPollInMs === undefined,
           );
           return;
@@ -87,6 +88,10 @@ export function createProgressReporter(
       liveLineOpen = false;
     },
   };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function formatBytes(bytes: number): string {

@@ -186,6 +186,39 @@ describe('asana-export failures', () => {
     expect(result.stderr).not.toContain(token);
   });
 
+  it('reports an unknown gid as 404 with what to check', async () => {
+    const result = await runCli(
+      ['status', '--kind', 'graph', '--gid', '1999999999999999', ...api()],
+      env(),
+    );
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/answered 404 to GET \/jobs\/1999999999999999/);
+    expect(result.stderr).toMatch(/hint: .*same token/);
+  });
+
+  it('logs every request with --verbose, and no secret', async () => {
+    const out = await tempDir();
+    const result = await runCli(
+      [
+        'run',
+        '--kind',
+        'graph',
+        '--parent',
+        '1200000000000025',
+        '--out',
+        out,
+        '--verbose',
+        ...api(),
+        ...fastPoll,
+      ],
+      env(),
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^debug: POST \/exports\/graph → 201 \(attempt 1\)$/m);
+    expect(result.stderr).toMatch(/^debug: GET \/jobs\/\d+ → 200/m);
+    expectNoSecrets(result.stderr);
+  });
+
   it('reports an export that failed at Asana, and leaves no file', async () => {
     sandbox.configure({ outcome: 'fail' });
     const out = await tempDir();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Sandbox } from '@asana-exports/sandbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { manifestSchema } from '../src/protocol/manifest.js';
@@ -123,6 +124,52 @@ describe('asana-export run', () => {
     expect(again.stderr).toMatch(/--out.*already exists/);
     expect(await readFile(join(out, fileName), 'utf8')).toBe('the user edited this');
     expect((await listFiles(out)).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  });
+});
+
+describe('asana-export verify', () => {
+  it('re-checks a download against its manifest, and catches a changed file', async () => {
+    const out = await tempDir();
+    const run = await runCli(
+      [
+        'run',
+        '--kind',
+        'resource',
+        '--workspace',
+        '1200000000000030',
+        '--out',
+        out,
+        ...api(),
+        ...fastPoll,
+      ],
+      env(),
+    );
+    expect(run.code).toBe(0);
+    const manifest = manifestSchema.parse(JSON.parse(run.stdout));
+    const file = join(out, manifest.file.name);
+
+    // No token needed: verify only reads files.
+    const intact = await runCli(['verify', file], {});
+    expect(intact.code).toBe(0);
+    expect(JSON.parse(intact.stdout)).toMatchObject({
+      sha256: manifest.file.sha256,
+      records: manifest.records.total,
+      byResourceType: manifest.records.byResourceType,
+    });
+    expect(intact.stderr).toMatch(/matches .*manifest\.json/);
+
+    // A valid gzip with other content: the stream checks pass, the manifest does not.
+    await writeFile(file, gzipSync('{"gid":"1","resource_type":"task"}\n'));
+    const changed = await runCli(['verify', file], {});
+    expect(changed.code).toBe(4);
+    expect(changed.stderr).toMatch(/differs from its manifest: size is \d+ bytes/);
+    expect(changed.stderr).toMatch(/it holds 1 records, the manifest says \d+/);
+  });
+
+  it('rejects a missing file as bad input', async () => {
+    const result = await runCli(['verify', '/nonexistent/export.jsonl.gz'], {});
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Invalid file: .* is not a file/);
   });
 });
 

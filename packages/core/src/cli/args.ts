@@ -16,7 +16,7 @@ import {
   validatePollPolicy,
 } from '../protocol/polling.js';
 
-export const COMMANDS = ['run', 'create', 'status', 'download'] as const;
+export const COMMANDS = ['run', 'create', 'status', 'download', 'verify'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -51,6 +51,7 @@ const OPTIONS_BY_COMMAND: Record<Command, Options> = {
   create: { ...COMMON, ...EXPORT_TARGET },
   status: { ...COMMON, ...EXISTING },
   download: { ...COMMON, ...EXISTING, ...WAITING },
+  verify: { ...COMMON, manifest: { type: 'string' }, 'skip-json-check': { type: 'boolean' } },
 };
 
 export interface CommonArgs {
@@ -70,7 +71,13 @@ export type ParsedCommand =
         readonly resume: { kind: ExportKind; gid: string } | undefined;
       })
   | (CommonArgs &
-      WaitArgs & { readonly command: 'download'; readonly kind: ExportKind; readonly gid: string });
+      WaitArgs & { readonly command: 'download'; readonly kind: ExportKind; readonly gid: string })
+  | (CommonArgs & {
+      readonly command: 'verify';
+      readonly file: string;
+      readonly manifest: string | undefined;
+      readonly validateJson: boolean;
+    });
 
 export interface WaitArgs {
   readonly outDir: string;
@@ -92,7 +99,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
       `Use one of: ${COMMANDS.join(', ')}.`,
     );
   }
-  const values = parseOptions(first, rest);
+  const { values, positionals } = parseOptions(first, rest);
   if (values.help === true) return { command: 'help', topic: first };
 
   const common: CommonArgs = {
@@ -101,6 +108,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
     quiet: values.quiet === true,
   };
   switch (first) {
+    case 'verify':
+      return { ...common, command: 'verify', ...verifyArgs(values, positionals) };
     case 'create':
       return { ...common, command: 'create', request: exportRequestInput(values) };
     case 'status':
@@ -141,14 +150,18 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
 
 type Values = Record<string, string | boolean | (string | boolean)[] | undefined>;
 
-function parseOptions(command: Command, args: readonly string[]): Values {
+function parseOptions(
+  command: Command,
+  args: readonly string[],
+): { values: Values; positionals: string[] } {
   try {
     return parseArgs({
       args: [...args],
       options: OPTIONS_BY_COMMAND[command],
       strict: true,
-      allowPositionals: false,
-    }).values;
+      // Only `verify` takes an operand: the file.
+      allowPositionals: command === 'verify',
+    });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const option = /'(-{1,2}[\w-]+)/.exec(message)?.[1] ?? 'arguments';
@@ -158,6 +171,25 @@ function parseOptions(command: Command, args: readonly string[]): Values {
       `Run \`asana-export ${command} --help\` for the options of ${command}.`,
     );
   }
+}
+
+function verifyArgs(values: Values, positionals: readonly string[]) {
+  const [file, ...extra] = positionals;
+  if (file === undefined) {
+    throw new InputError('file', 'is required', 'Run `asana-export verify <file.jsonl.gz>`.');
+  }
+  if (extra.length > 0) {
+    throw new InputError(
+      'file',
+      `expected one file, got ${positionals.length}`,
+      'Verify one file per run.',
+    );
+  }
+  return {
+    file,
+    manifest: stringValue(values, 'manifest'),
+    validateJson: values['skip-json-check'] !== true,
+  };
 }
 
 function isCommand(value: string | undefined): value is Command {

@@ -10,6 +10,7 @@ import { type ParsedCommand, parseCommandLine } from './args.js';
 import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
 import { helpText } from './help.js';
 import { createProgressReporter, formatBytes } from './progress.js';
+import { verifyExportFile } from './verify.js';
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
@@ -46,6 +47,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
 
   const verbose = parsed.verbose;
   try {
+    if (parsed.command === 'verify') {
+      // Needs no token: it only reads files.
+      const report = await verifyExportFile(parsed);
+      if (!parsed.quiet) {
+        const against = report.manifest
+          ? `; matches ${report.manifest}`
+          : '; no manifest beside it';
+        io.stderr.write(
+          `Verified ${report.records} records, ${formatBytes(report.bytes)}, sha256 ${report.sha256}${against}\n`,
+        );
+      }
+      io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return EXIT_CODES.ok;
+    }
     const token = io.env.ASANA_TOKEN?.trim();
     if (!token) {
       throw new InputError(

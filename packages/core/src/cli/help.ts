@@ -34,6 +34,18 @@ const COMMON_TEXT = `Common:
 
 The token is read from ASANA_TOKEN (a personal access token or a service account token).`;
 
+const VERIFY_TEXT = `Usage: asana-export verify FILE [--manifest PATH]
+
+Re-checks a downloaded export: the gzip stream end to end, every record, its size and SHA-256.
+When FILE's manifest is beside it (or named with --manifest), also checks that nothing changed
+since the download. Prints the figures as JSON on stdout; needs no token.
+
+  --manifest PATH    the manifest to compare with (default: the one beside FILE, if any)
+  --skip-json-check  count JSON Lines records without parsing each one
+  -q, --quiet        no summary line on stderr
+
+Exit codes: 0 intact, 2 bad input, 4 corrupt or different from its manifest.`;
+
 const TEXTS: Record<Command | 'overview', string> = {
   overview: `asana-export: create, wait for, download and verify Asana exports.
 
@@ -44,6 +56,7 @@ Commands:
   create     start an export and print its gid
   status     print the status of an export or job
   download   wait for a started export if needed, then download and verify it
+  verify     re-check a downloaded file, and that it still matches its manifest
 
 Run \`asana-export <command> --help\` for a command's options.
 
@@ -79,6 +92,7 @@ The download link is never printed: download fetches a fresh one.
   --gid GID      organization export gid, or the job gid of a resource or graph export
 
 ${COMMON_TEXT}`,
+  verify: VERIFY_TEXT,
   download: `Usage: asana-export download --kind KIND --gid GID [options]
 
 Waits for the export if it is still running, then downloads and verifies it and writes its

@@ -1,4 +1,4 @@
-import { AsanaExportError, CancelledError } from './errors.js';
+import { CancelledError } from './errors.js';
 
 /**
  * Turns whatever an aborted operation threw into a `CancelledError`, so every front end sees one
@@ -28,9 +28,4 @@ export async function sleepOrCancel(
     if (signal.aborted) throw asCancelled(signal, what, error);
     throw error;
   }
-}
-
-/** Errors of ours pass through unchanged; anything else is a bug and is rethrown as is. */
-export function isOwnError(error: unknown): error is AsanaExportError {
-  return error instanceof AsanaExportError;
 }

@@ -6,6 +6,7 @@ export * from './hash.js';
 export * from './kinds.js';
 export * from './labels.js';
 export * from './manifest.js';
+export * from './manifest-check.js';
 export * from './params.js';
 export * from './polling.js';
 export * from './ports.js';

@@ -179,7 +179,7 @@ describe('asana-export failures', () => {
     [['run', '--kind', 'resource', '--workspace', 'abc'], 'workspace'],
     [
       ['run', '--kind', 'resource', '--workspace', '1', '--resource-types', 'tasks'],
-      'resource_type',
+      '--resource-types',
     ],
     [
       [

@@ -102,13 +102,13 @@ const ROWS: readonly Row[] = [
     kind: 'organization',
     scenario: { outcome: 'fail' },
     exit: EXIT.failed,
-    stderr: /as error/,
+    stderr: /^error: Asana reports organization export \d+ as error$/m,
   },
   {
     name: 'job in status failed',
     scenario: { outcome: 'fail' },
     exit: EXIT.failed,
-    stderr: /as failed/,
+    stderr: /^error: Asana reports graph export job \d+ as failed$/m,
   },
   {
     name: '401: a bad token',

@@ -1,20 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { validateBaseUrl } from '../protocol/base-url.js';
 import { InputError } from '../protocol/errors.js';
 import { EXPORT_KINDS, type ExportKind } from '../protocol/kinds.js';
-import {
-  type ExportRequestInput,
-  FILTERS_BY_RESOURCE_TYPE,
-  RESOURCE_TYPES,
-  type ResourceType,
-  validateGid,
-} from '../protocol/params.js';
+import { type ExportRequestInput, validateGid } from '../protocol/params.js';
 import {
   DEFAULT_POLL_POLICY,
   type PollPolicy,
   parseDuration,
   validatePollPolicy,
 } from '../protocol/polling.js';
+import { splitList, spreadResourceLists } from '../protocol/resource-lists.js';
+import { checkSinceApplies, resolveSince, withModifiedAfter } from '../protocol/since.js';
 
 export const COMMANDS = ['run', 'create', 'status', 'download', 'verify'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -36,6 +33,7 @@ const EXPORT_TARGET: Options = {
   fields: { type: 'string' },
   filter: { type: 'string', multiple: true },
   parameters: { type: 'string' },
+  since: { type: 'string' },
 };
 const EXISTING: Options = { kind: { type: 'string' }, gid: { type: 'string' } };
 const WAITING: Options = {
@@ -227,32 +225,7 @@ function existingExport(values: Values): { kind: ExportKind; gid: string } {
 }
 
 function optionalBaseUrl(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InputError(
-      '--base-url',
-      `"${value}" is not a URL`,
-      'Pass the API root, such as https://app.asana.com/api/1.0.',
-    );
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new InputError(
-      '--base-url',
-      `must be an http(s) URL, not ${url.protocol}`,
-      'Pass the API root, such as https://app.asana.com/api/1.0.',
-    );
-  }
-  if (url.search || url.username || url.password) {
-    throw new InputError(
-      '--base-url',
-      'must not carry a query string or credentials',
-      'The token is read from ASANA_TOKEN.',
-    );
-  }
-  return value;
+  return typeof value === 'string' ? validateBaseUrl('--base-url', value) : undefined;
 }
 
 function waitArgs(values: Values): WaitArgs {
@@ -304,7 +277,10 @@ function exportRequestInput(values: Values): ExportRequestInput {
   } else if (kind === 'resource' || shortcut.length > 0) {
     input.resources = resourcesFromShortcuts(values);
   }
-  return input;
+  const since = stringValue(values, 'since');
+  if (since === undefined) return input;
+  checkSinceApplies('--since', input);
+  return withModifiedAfter(input, resolveSince('--since', since, Date.now()));
 }
 
 /** `--parameters` takes Asana's own `export_request_parameters` array, inline or as `@file.json`. */
@@ -369,12 +345,9 @@ function parseParameters(raw: string): ExportRequestInput['resources'] {
 
 /**
  * `--resource-types task,message --fields gid,name --filter modified_at.after=2024-01-01`: one
- * entry per type, each with the fields and the filters that type accepts. A filter no listed type
- * accepts is an error rather than silently dropped.
+ * entry per type, each with the fields and the filters that type accepts.
  */
 function resourcesFromShortcuts(values: Values): ExportRequestInput['resources'] {
-  const types = splitList(stringValue(values, 'resource-types') ?? 'task');
-  const fields = stringValue(values, 'fields');
   const filters = (Array.isArray(values.filter) ? values.filter : []).map((raw) => {
     const text = String(raw);
     const equals = text.indexOf('=');
@@ -387,31 +360,15 @@ function resourcesFromShortcuts(values: Values): ExportRequestInput['resources']
     }
     return { name: text.slice(0, equals), value: text.slice(equals + 1) };
   });
-
-  for (const filter of filters) {
-    const acceptedBy = types.filter((type) =>
-      (FILTERS_BY_RESOURCE_TYPE[type as ResourceType] ?? []).includes(filter.name),
-    );
-    if (
-      acceptedBy.length === 0 &&
-      types.every((type) => (RESOURCE_TYPES as readonly string[]).includes(type))
-    ) {
-      throw new InputError(
-        '--filter',
-        `${filter.name} applies to none of the resource types ${types.join(', ')}`,
-        `Filters by type: ${describeFilters()}.`,
-      );
-    }
-  }
-  return types.map((type) => {
-    const accepted = FILTERS_BY_RESOURCE_TYPE[type as ResourceType] ?? [];
-    const own = filters.filter((filter) => accepted.includes(filter.name));
-    return {
-      resourceType: type,
-      ...(fields ? { fields: splitList(fields) } : {}),
-      ...(own.length > 0 ? { filters: groupFilters(own) } : {}),
-    };
-  });
+  const fields = stringValue(values, 'fields');
+  return spreadResourceLists(
+    {
+      types: splitList(stringValue(values, 'resource-types') ?? ''),
+      fields: fields === undefined ? undefined : splitList(fields),
+      filters: groupFilters(filters),
+    },
+    { types: '--resource-types', filters: '--filter' },
+  );
 }
 
 /** A filter given twice is one list: `--filter assignee.any=1 --filter assignee.any=2`. */
@@ -421,18 +378,4 @@ function groupFilters(filters: readonly { name: string; value: string }[]): Reco
     grouped[name] = grouped[name] === undefined ? value : `${grouped[name]},${value}`;
   }
   return grouped;
-}
-
-function splitList(value: string): string[] {
-  return value
-    .split(',')
-    .map((item) => item.trim())
-    .filter((item) => item.length > 0);
-}
-
-function describeFilters(): string {
-  return RESOURCE_TYPES.map((type) => {
-    const names = FILTERS_BY_RESOURCE_TYPE[type];
-    return `${type}: ${names.length > 0 ? names.join(', ') : 'none'}`;
-  }).join('; ');
 }

@@ -1,6 +1,7 @@
 import { runExportToFile } from '../node/run-to-file.js';
 import { createNodeRuntime } from '../node/runtime.js';
 import { AsanaExportError, InputError } from '../protocol/errors.js';
+import { formatBytes } from '../protocol/format.js';
 import { type ExportRequest, validateExportRequest } from '../protocol/params.js';
 import { formatDuration } from '../protocol/polling.js';
 import { createRedactor, type Redactor } from '../protocol/redact.js';
@@ -9,7 +10,7 @@ import type { RunStart } from '../protocol/run.js';
 import { type ParsedCommand, parseCommandLine } from './args.js';
 import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
 import { helpText } from './help.js';
-import { createProgressReporter, formatBytes } from './progress.js';
+import { createProgressReporter } from './progress.js';
 import { verifyExportFile } from './verify.js';
 
 export interface CliIo {

@@ -17,13 +17,15 @@ const TARGET_TEXT = `Export parameters:
   --filter NAME=VALUE    resource exports, repeatable: e.g. modified_at.after=2024-01-01,
                          assignee.any=123,456 (applied to the types that accept it)
   --parameters JSON|@FILE  resource exports: Asana's export_request_parameters array verbatim
+  --since DATE|DURATION  resource exports: only records modified after a date (2024-01-31) or
+                         within a duration (24h, 7d), as modified_at.after
   --parent GID           graph exports: a goal, project, portfolio or team gid`;
 
 const WAIT_TEXT = `Waiting and output:
   -o, --out DIR              where the file and its manifest go (default: .)
   --timeout DURATION         give up waiting after this long (default: 6h), e.g. 90m, 2h
   --poll-interval DURATION   first delay between status checks (default: 2s)
-  --poll-max-interval DURATION  longest delay between checks (default: 60s)
+  --poll-max-interval DURATION  longest delay between checks (default: 5m)
   --skip-json-check          count JSON Lines records without parsing each one`;
 
 const COMMON_TEXT = `Common:

@@ -111,8 +111,9 @@ export class ExportFailedError extends AsanaExportError {
   readonly gid: string;
   readonly rawState: string;
 
+  /** `what` names the export with its gid, e.g. `graph export job 123` (see `describeExport`). */
   constructor(what: string, gid: string, rawState: string) {
-    super(`Asana reports ${what} ${gid} as ${rawState}`, {
+    super(`Asana reports ${what} as ${rawState}`, {
       hint: 'Nothing was downloaded. Start a new export; if it fails again, contact Asana support with this gid.',
     });
     this.gid = gid;

@@ -63,6 +63,40 @@ describe('parseCommandLine', () => {
     });
   });
 
+  it('applies --since as modified_at.after to the types that accept it', () => {
+    const before = Date.now();
+    const parsed = parseCommandLine([
+      'run',
+      '--kind',
+      'resource',
+      '--workspace',
+      '123',
+      '--resource-types',
+      'task,team',
+      '--since',
+      '24h',
+    ]);
+    if (parsed.command !== 'run') throw new Error('expected run');
+    const [task, team] = parsed.request?.resources ?? [];
+    const after = Date.parse(String(task?.filters?.['modified_at.after']));
+    expect(after).toBeGreaterThanOrEqual(before - 24 * 3_600_000 - 1000);
+    expect(after).toBeLessThanOrEqual(Date.now() - 24 * 3_600_000);
+    expect(team?.filters).toBeUndefined();
+
+    const dated = parseCommandLine([
+      'create',
+      '--kind',
+      'resource',
+      '--workspace',
+      '1',
+      '--since',
+      '2024-01-31',
+    ]);
+    expect(dated).toMatchObject({
+      request: { resources: [{ filters: { 'modified_at.after': '2024-01-31T00:00:00.000Z' } }] },
+    });
+  });
+
   it('parses waiting options into a poll policy', () => {
     const parsed = parseCommandLine([
       'download',
@@ -97,6 +131,40 @@ describe('parseCommandLine', () => {
     [['run', '--kind', 'graph', '--parent', '1', '--base-url', 'ftp://x'], '--base-url'],
     [['run', '--kind', 'graph', '--parent', '1', '--base-url', 'https://x/?token=1'], '--base-url'],
     [['download', '--kind', 'graph', '--gid', 'abc'], '--gid'],
+    [['run', '--kind', 'graph', '--parent', '1', '--since', '24h'], '--since'],
+    [['run', '--kind', 'resource', '--workspace', '1', '--since', 'lately'], '--since'],
+    [
+      [
+        'run',
+        '--kind',
+        'resource',
+        '--workspace',
+        '1',
+        '--resource-types',
+        'team',
+        '--since',
+        '1d',
+      ],
+      '--since',
+    ],
+    [
+      [
+        'run',
+        '--kind',
+        'resource',
+        '--workspace',
+        '1',
+        '--filter',
+        'modified_at.after=2024-01-01',
+        '--since',
+        '1d',
+      ],
+      '--since',
+    ],
+    [
+      ['run', '--kind', 'resource', '--workspace', '1', '--resource-types', 'tasks'],
+      '--resource-types',
+    ],
     [['run', '--kind', 'graph', '--parent', '1', '--poll-interval', 'soon'], '--poll-interval'],
   ])('rejects %j naming %s', (argv, name) => {
     expect(inputNameOf(argv)).toBe(name);

@@ -9,46 +9,68 @@ import {
   validatePollPolicy,
 } from '../../src/protocol/polling.js';
 
-const noJitter = () => 0.5;
+const noJitter = () => 0;
 
 describe('DEFAULT_POLL_POLICY', () => {
-  it('is 2 s ×1.5 up to 60 s, ±20 %, 6 h', () => {
+  it('is 2 s, a tenth longer each time, up to 5 min, up to 10 % shorter, 6 h', () => {
     expect(DEFAULT_POLL_POLICY).toEqual({
       initialIntervalMs: 2_000,
-      maxIntervalMs: 60_000,
-      multiplier: 1.5,
-      jitterRatio: 0.2,
+      maxIntervalMs: 5 * 60_000,
+      multiplier: 1.1,
+      jitterRatio: 0.1,
       timeoutMs: 6 * 60 * 60_000,
     });
+  });
+
+  it('notices a finished export within 10 % of its run time plus 2 s, with logarithmic requests', () => {
+    // Simulated: the longest gap between two polls that an export ending at `runMs` can fall in.
+    const simulate = (runMs: number) => {
+      let elapsed = 0;
+      let requests = 1;
+      for (let index = 0; elapsed < runMs; index++) {
+        elapsed += nextPollDelay(index, DEFAULT_POLL_POLICY, () => 0);
+        requests++;
+      }
+      return { lateByMs: elapsed - runMs, requests };
+    };
+    for (const runMs of [10_000, 60_000, 600_000, 3_000_000]) {
+      const { lateByMs } = simulate(runMs);
+      expect(lateByMs).toBeLessThanOrEqual(0.1 * runMs + 2_000);
+    }
+    const [tenSeconds, hundredSeconds, thousandSeconds] = [10_000, 100_000, 1_000_000].map(
+      (runMs) => simulate(runMs).requests,
+    ) as [number, number, number];
+    // Ten times the run time adds about the same number of requests each time: logarithmic.
+    expect(hundredSeconds - tenSeconds).toBeLessThan(30);
+    expect(thousandSeconds - hundredSeconds).toBeLessThan(30);
   });
 });
 
 describe('nextPollDelay', () => {
   it('grows geometrically to the cap and stays there', () => {
-    const delays = Array.from({ length: 12 }, (_, index) =>
+    const delays = Array.from({ length: 80 }, (_, index) =>
       nextPollDelay(index, DEFAULT_POLL_POLICY, noJitter),
     );
-    expect(delays.slice(0, 4)).toEqual([2_000, 3_000, 4_500, 6_750]);
+    expect(delays.slice(0, 3).map(Math.round)).toEqual([2_000, 2_200, 2_420]);
     for (let index = 1; index < delays.length; index++) {
       expect(delays[index]).toBeGreaterThanOrEqual(delays[index - 1] ?? 0);
     }
-    expect(delays.at(-1)).toBe(60_000);
-    expect(nextPollDelay(1_000, DEFAULT_POLL_POLICY, noJitter)).toBe(60_000);
+    expect(delays.at(-1)).toBe(300_000);
+    expect(nextPollDelay(1_000, DEFAULT_POLL_POLICY, noJitter)).toBe(300_000);
   });
 
-  it('jitter stays within ±jitterRatio', () => {
-    expect(nextPollDelay(0, DEFAULT_POLL_POLICY, () => 0)).toBeCloseTo(1_600);
-    expect(nextPollDelay(0, DEFAULT_POLL_POLICY, () => 0.999_999)).toBeCloseTo(2_400, 0);
-    expect(nextPollDelay(20, DEFAULT_POLL_POLICY, () => 0)).toBeCloseTo(48_000);
+  it('jitter only shortens, by at most jitterRatio', () => {
+    expect(nextPollDelay(0, DEFAULT_POLL_POLICY, () => 0.999_999)).toBeCloseTo(1_800, 0);
+    expect(nextPollDelay(1_000, DEFAULT_POLL_POLICY, () => 0.5)).toBeCloseTo(285_000);
     for (let step = 0; step <= 100; step++) {
       const delay = nextPollDelay(3, DEFAULT_POLL_POLICY, () => step / 101);
-      expect(delay).toBeGreaterThanOrEqual(6_750 * 0.8);
-      expect(delay).toBeLessThan(6_750 * 1.2);
+      expect(delay).toBeGreaterThan(2_662 * 0.9);
+      expect(delay).toBeLessThanOrEqual(2_662.1);
     }
   });
 
   it('never goes below 0', () => {
-    expect(nextPollDelay(0, { ...DEFAULT_POLL_POLICY, jitterRatio: 1.5 }, () => 0)).toBe(0);
+    expect(nextPollDelay(0, { ...DEFAULT_POLL_POLICY, jitterRatio: 1.5 }, () => 1)).toBe(0);
   });
 });
 
@@ -67,9 +89,9 @@ describe('validatePollPolicy', () => {
     [{ timeoutMs: Number.POSITIVE_INFINITY }, 'timeoutMs', /not a usable duration/],
     [{ timeoutMs: 8 * 24 * 60 * 60_000 }, 'timeoutMs', /8d is too long; expected at most 7d/],
     [
-      { initialIntervalMs: 90_000 },
+      { initialIntervalMs: 6 * 60_000 },
       'initialIntervalMs',
-      /1m30s is longer than the maximum interval 1m/,
+      /6m is longer than the maximum interval 5m/,
     ],
     [{ multiplier: 0.9 }, 'multiplier', /expected a number of at least 1/],
     [{ multiplier: Number.NaN }, 'multiplier', /at least 1/],

@@ -1,0 +1,28 @@
+/** `100MB`, `1GB`, `4GB` (powers of ten) → bytes. */
+export function parseSize(text) {
+  const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?$/i.exec(text);
+  if (!match) throw new Error(`size: "${text}" is not a size such as 100MB or 1GB`);
+  const unit = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9 }[(match[2] ?? 'B').toUpperCase()];
+  return Math.round(Number(match[1]) * unit);
+}
+
+/**
+ * Creates a graph export of `uncompressedBytes` in the sandbox and returns its job gid and the
+ * file the sandbox will serve (generated on first use, then cached across runs).
+ */
+export async function createExportOfSize(sandbox, uncompressedBytes) {
+  sandbox.configure({ contentBytes: uncompressedBytes, durationMs: 0 });
+  const response = await fetch(`${sandbox.apiUrl}/exports/graph`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ data: { parent: String(1500000000000000 + (uncompressedBytes % 1e9)) } }),
+  });
+  const { data } = await response.json();
+  console.error(`preparing a ${uncompressedBytes}-byte export (generated once, then cached)...`);
+  const file = await sandbox.exportFile(data.gid);
+  return { gid: data.gid, file: { ...file, uncompressedBytes } };
+}
+
+export async function exportFileOfSize(sandbox, uncompressedBytes) {
+  return (await createExportOfSize(sandbox, uncompressedBytes)).file;
+}

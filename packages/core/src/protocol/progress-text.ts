@@ -1,0 +1,95 @@
+/**
+ * Progress events in words, shared by every front end that logs them (the CLI's stderr, the
+ * action's log), so they read the same everywhere. Pure: front ends decide where lines go and
+ * how often, with `createLineThrottle`.
+ */
+
+import type { ProgressEvent } from './events.js';
+import { formatBytes } from './format.js';
+import type { ExportKind } from './kinds.js';
+import { describeExport } from './labels.js';
+import { formatDuration } from './polling.js';
+
+export interface ProgressLine {
+  readonly text: string;
+  /** A state change, a retry, the end of waiting or the first chunk: always worth a line. */
+  readonly important: boolean;
+}
+
+/** The export as last seen, so a failure can still name its gid and state. */
+export interface ObservedExport {
+  kind: ExportKind | undefined;
+  /** The gid polled: the organization export's, or the job's. */
+  gid: string | undefined;
+  rawState: string | undefined;
+}
+
+export class ProgressNarrator {
+  readonly observed: ObservedExport = { kind: undefined, gid: undefined, rawState: undefined };
+  #downloadStarted = false;
+
+  narrate(event: ProgressEvent): ProgressLine {
+    switch (event.type) {
+      case 'created':
+        this.#observe(event.kind, event.gid, event.rawState);
+        return {
+          text: `Created ${describeExport(event.kind, event.gid)} (${event.rawState})`,
+          important: true,
+        };
+      case 'waiting': {
+        const changed = event.rawState !== this.observed.rawState;
+        this.#observe(event.kind, event.gid, event.rawState);
+        const next =
+          event.nextPollInMs === undefined
+            ? ''
+            : `, next check in ${formatDuration(event.nextPollInMs)}`;
+        return {
+          text: `${capitalise(describeExport(event.kind, event.gid))} is ${event.rawState} after ${formatDuration(event.elapsedMs)}${next}`,
+          important: changed || event.nextPollInMs === undefined,
+        };
+      }
+      case 'downloading': {
+        const total = event.totalBytes === undefined ? '' : ` of ${formatBytes(event.totalBytes)}`;
+        const percent = event.totalBytes
+          ? ` (${Math.floor((event.bytes / event.totalBytes) * 100)}%)`
+          : '';
+        const rate = formatBytes((event.bytes / Math.max(event.elapsedMs, 1)) * 1000);
+        // The first chunk gets a line of its own: logs show when the transfer began.
+        const important = !this.#downloadStarted;
+        this.#downloadStarted = true;
+        return {
+          text: `Downloaded ${formatBytes(event.bytes)}${total}${percent} at ${rate}/s`,
+          important,
+        };
+      }
+      case 'retrying':
+        return {
+          text: `${event.what}: ${event.reason}; retry ${event.attempt} in ${formatDuration(event.delayMs)}`,
+          important: true,
+        };
+    }
+  }
+
+  #observe(kind: ExportKind, gid: string, rawState: string): void {
+    this.observed.kind = kind;
+    this.observed.gid = gid;
+    this.observed.rawState = rawState;
+  }
+}
+
+/**
+ * Lets important lines through, and others at most once per interval, so hours of waiting make
+ * a readable log. `now` is injected: the protocol core never reads the clock itself.
+ */
+export function createLineThrottle(intervalMs: number, now: () => number) {
+  let lastLineAt = Number.NEGATIVE_INFINITY;
+  return (line: ProgressLine): boolean => {
+    if (!line.important && now() - lastLineAt < intervalMs) return false;
+    lastLineAt = now();
+    return true;
+  };
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

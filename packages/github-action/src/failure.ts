@@ -1,0 +1,114 @@
+/**
+ * A failed run: the outputs that are still known (gid and state, to resume), a summary of what
+ * happened and what to do, and the step's failure. Everything printed is redacted.
+ */
+
+import * as core from '@actions/core';
+import {
+  AsanaApiError,
+  AsanaExportError,
+  ExportFailedError,
+  ExportTimeoutError,
+  InputError,
+  type ObservedExport,
+  type Redactor,
+} from '@asana-exports/core/node';
+import type { ActionInputs } from './inputs.js';
+import { StepError } from './step-error.js';
+import { addFailure, writeSummary } from './summary.js';
+
+/** What a failure report can still say when the run stopped part way. */
+export interface RunProgress {
+  inputs: ActionInputs | undefined;
+  /** The verified export file, once there is one. */
+  file: string | undefined;
+  /** Whether any request has gone to Asana yet. */
+  asanaContacted: boolean;
+}
+
+export interface FailureContext {
+  readonly redact: Redactor;
+  readonly observed: ObservedExport;
+  readonly startedAt: Date;
+  readonly progress: RunProgress;
+}
+
+export async function reportFailure(error: unknown, session: FailureContext): Promise<void> {
+  const { redact, observed, startedAt, progress } = session;
+  const gid =
+    error instanceof ExportFailedError || error instanceof ExportTimeoutError
+      ? error.gid
+      : observed.gid;
+  const rawState =
+    error instanceof ExportFailedError || error instanceof ExportTimeoutError
+      ? error.rawState
+      : observed.rawState;
+  const kind = observed.kind ?? kindOf(progress.inputs);
+  if (gid !== undefined) {
+    core.setOutput(kind === 'organization' ? 'export-gid' : 'job-gid', gid);
+  }
+  if (rawState !== undefined) core.setOutput('state', rawState);
+
+  const message = error instanceof Error ? error.message : String(error);
+  let hint =
+    error instanceof AsanaExportError || error instanceof StepError ? error.hint : undefined;
+  if (error instanceof InputError && hint === undefined) {
+    hint = 'Correct this input in the workflow file.';
+  }
+  if (!progress.asanaContacted) hint = `${hint ?? ''} Nothing was sent to Asana.`.trim();
+  if (error instanceof ExportTimeoutError) {
+    hint = `${hint ?? ''} To resume it, run this step with ${
+      kind === 'organization'
+        ? `export-gid: ${error.gid}`
+        : `kind: ${kind} and job-gid: ${error.gid}`
+    } (and a larger timeout-minutes).`.trim();
+  }
+  if (!(error instanceof AsanaExportError) && !(error instanceof StepError)) {
+    core.debug(redact(error instanceof Error ? (error.stack ?? message) : message));
+  }
+  const asana =
+    error instanceof AsanaApiError && error.asanaMessage
+      ? {
+          message: error.asanaMessage,
+          ...(error.help ? { help: error.help } : {}),
+          ...(error.phrase ? { phrase: error.phrase } : {}),
+        }
+      : undefined;
+
+  await writeSummary(redact, (summary) =>
+    addFailure(summary, {
+      kind,
+      target: targetOf(progress.inputs),
+      gid,
+      rawState,
+      elapsedMs: Date.now() - startedAt.getTime(),
+      message,
+      hint,
+      asana,
+      file: progress.file,
+    }),
+  );
+  core.setFailed(redact(hint ? `${message}\n${hint}` : message));
+}
+
+function kindOf(inputs: ActionInputs | undefined) {
+  if (!inputs) return undefined;
+  return 'request' in inputs.start ? inputs.start.request.kind : inputs.start.resume.kind;
+}
+
+function targetOf(inputs: ActionInputs | undefined): string | undefined {
+  if (!inputs) return undefined;
+  if ('resume' in inputs.start) {
+    const { kind, gid } = inputs.start.resume;
+    return `${kind === 'organization' ? 'export-gid' : 'job-gid'} ${gid}`;
+  }
+  const request = inputs.start.request;
+  switch (request.kind) {
+    case 'organization':
+      return `organization ${request.organization}`;
+    case 'resource':
+      return `workspace ${request.workspace} (${request.parameters.map((p) => p.resourceType).join(', ')})`;
+    case 'graph':
+      return `parent ${request.parent}`;
+  }
+}

@@ -1,0 +1,307 @@
+/**
+ * Reads the step's inputs and checks every one of them before any request is sent. Each mistake
+ * becomes an `InputError` that names the input as the workflow file spells it (`filters`,
+ * `timeout-minutes`...). The export parameters themselves are validated by the core, once.
+ */
+
+import {
+  checkSinceApplies,
+  type ExportKind,
+  type ExportRef,
+  type ExportRequest,
+  type ExportRequestInput,
+  InputError,
+  isExportKind,
+  type PollPolicy,
+  quoteUserValue,
+  resolveSince,
+  splitList,
+  spreadResourceLists,
+  validateBaseUrl,
+  validateExportRequest,
+  validateGid,
+  withModifiedAfter,
+} from '@asana-exports/core/node';
+import { parse as parseYaml } from 'yaml';
+import {
+  type InputReader,
+  optionalInteger,
+  readArtifactName,
+  readBoolean,
+  readPollPolicy,
+} from './input-values.js';
+
+export type { InputReader } from './input-values.js';
+
+export type SinceInput =
+  /** A fixed watermark: an ISO date, or now minus a duration, already in ISO form. */
+  | { readonly type: 'fixed'; readonly after: string; readonly text: string }
+  /** The watermark of the last successful run, looked up through the GitHub API. */
+  | { readonly type: 'last-run' };
+
+export interface ActionInputs {
+  readonly token: string;
+  /** What to run: a new export (with a fixed `since` applied) or the export to resume. */
+  readonly start: { readonly request: ExportRequest } | { readonly resume: ExportRef };
+  /** The new export without `since`: the key of the state kept between runs. */
+  readonly baseRequest: ExportRequest | undefined;
+  /** The raw export request, so that a watermark found later can be applied and re-validated. */
+  readonly requestInput: ExportRequestInput | undefined;
+  readonly since: SinceInput | undefined;
+  readonly artifactName: string | undefined;
+  readonly retentionDays: number | undefined;
+  readonly decompress: boolean;
+  readonly poll: PollPolicy;
+  readonly baseUrl: string | undefined;
+  readonly githubToken: string | undefined;
+  readonly keepLast: number | undefined;
+}
+
+const MAX_RETENTION_DAYS = 90;
+const KEEP_LAST_MAX = 1000;
+
+/** The inputs that describe a new export; a resumed export keeps the ones it was created with. */
+const REQUEST_INPUTS = [
+  'organization',
+  'workspace',
+  'parent',
+  'resources',
+  'fields',
+  'filters',
+  'since',
+] as const;
+
+/**
+ * Reads and validates every input. `now` anchors durations such as `since: 24h`.
+ * Throws `InputError` naming the first bad input.
+ */
+export function readInputs(read: InputReader, now: Date): ActionInputs {
+  const get = (name: string) => read(name).trim();
+  const token = get('asana-token');
+  if (token === '') {
+    throw new InputError(
+      'asana-token',
+      'missing',
+      `Pass a service account token from a secret: asana-token: \${{ secrets.ASANA_TOKEN }}`,
+    );
+  }
+
+  const resume = readResume(get);
+  let requestInput: ExportRequestInput | undefined;
+  let baseRequest: ExportRequest | undefined;
+  let start: ActionInputs['start'];
+  let since: SinceInput | undefined;
+  if (resume) {
+    const extra = REQUEST_INPUTS.find((name) => get(name) !== '');
+    if (extra) {
+      throw new InputError(
+        extra,
+        `cannot be combined with ${resume.kind === 'organization' ? 'export-gid' : 'job-gid'}`,
+        'A resumed export keeps the parameters it was created with; remove this input.',
+      );
+    }
+    start = { resume };
+  } else {
+    requestInput = readRequestInput(get);
+    baseRequest = validateRequest(requestInput, undefined);
+    start = { request: baseRequest };
+    since = readSince(get('since'), requestInput, now);
+    if (since?.type === 'fixed') {
+      start = { request: validateRequest(withModifiedAfter(requestInput, since.after), 'since') };
+    }
+  }
+
+  const githubToken = get('github-token');
+  const keepLast = optionalInteger(get, 'keep-last', 1, KEEP_LAST_MAX);
+  if (githubToken === '' && (since?.type === 'last-run' || keepLast !== undefined)) {
+    throw new InputError(
+      'github-token',
+      `missing; ${since?.type === 'last-run' ? 'since: last-run' : 'keep-last'} reads the repository's artifacts through the GitHub API`,
+      `Leave github-token at its default (\${{ github.token }}) and grant the job the permissions the README lists.`,
+    );
+  }
+
+  return {
+    token,
+    start,
+    baseRequest,
+    requestInput,
+    since,
+    artifactName: readArtifactName(get('artifact-name')),
+    retentionDays: optionalInteger(get, 'retention-days', 1, MAX_RETENTION_DAYS),
+    decompress: readBoolean(get, 'decompress', false),
+    poll: readPollPolicy(get),
+    baseUrl: get('base-url') === '' ? undefined : validateBaseUrl('base-url', get('base-url')),
+    githubToken: githubToken === '' ? undefined : githubToken,
+    keepLast,
+  };
+}
+
+function readResume(get: InputReader): ExportRef | undefined {
+  const exportGid = get('export-gid');
+  const jobGid = get('job-gid');
+  const kindText = get('kind');
+  if (exportGid === '' && jobGid === '') return undefined;
+  if (exportGid !== '' && jobGid !== '') {
+    throw new InputError(
+      'job-gid',
+      'cannot be combined with export-gid',
+      'Organization exports are resumed by export-gid, resource and graph exports by job-gid.',
+    );
+  }
+  const kind = kindText === '' ? undefined : readKind(kindText);
+  if (exportGid !== '') {
+    if (kind !== undefined && kind !== 'organization') {
+      throw new InputError(
+        'export-gid',
+        `${kind} exports are resumed by the job gid, not the export gid`,
+        `Pass job-gid instead (the gid of the job that created the ${kind} export).`,
+      );
+    }
+    return { kind: 'organization', gid: validateGid('export-gid', exportGid) };
+  }
+  if (kind === undefined) {
+    throw new InputError(
+      'kind',
+      'missing; job-gid needs the kind of the job, resource or graph',
+      'Set kind: resource or kind: graph.',
+    );
+  }
+  if (kind === 'organization') {
+    throw new InputError(
+      'job-gid',
+      'organization exports have no job',
+      'Pass export-gid (the organization export gid) instead.',
+    );
+  }
+  return { kind, gid: validateGid('job-gid', jobGid) };
+}
+
+function readKind(text: string): ExportKind {
+  if (!isExportKind(text)) {
+    throw new InputError(
+      'kind',
+      `${quoteUserValue(text)} is not an export kind; expected organization, resource or graph`,
+    );
+  }
+  return text;
+}
+
+/** The raw request, for the core to validate. Filters are spread over the types that take them. */
+function readRequestInput(get: InputReader): ExportRequestInput {
+  const kind = get('kind');
+  const input: { -readonly [K in keyof ExportRequestInput]: ExportRequestInput[K] } = { kind };
+  for (const name of ['organization', 'workspace', 'parent'] as const) {
+    const value = get(name);
+    if (value !== '') input[name] = value;
+  }
+  const typesText = get('resources');
+  const fieldsText = get('fields');
+  const filtersText = get('filters');
+  if (kind !== 'resource') {
+    const extra = [
+      ['resources', typesText],
+      ['fields', fieldsText],
+      ['filters', filtersText],
+    ].find(([, value]) => value !== '');
+    if (extra?.[0] !== undefined && isExportKind(kind)) {
+      throw new InputError(
+        extra[0],
+        `${kind} exports do not take ${extra[0]}; remove it (only resource exports do)`,
+      );
+    }
+    return input;
+  }
+
+  input.resources = spreadResourceLists(
+    {
+      types: splitList(typesText),
+      fields: fieldsText === '' ? undefined : splitList(fieldsText),
+      filters: parseFilters(filtersText),
+    },
+    { types: 'resources', filters: 'filters' },
+  );
+  return input;
+}
+
+/**
+ * `filters` is a YAML (or JSON) map of Asana filter names to values. Integers are read as
+ * strings: gids have up to 16 digits and would lose some as JavaScript numbers.
+ */
+export function parseFilters(text: string): Record<string, unknown> {
+  if (text === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text, { intAsBigInt: true, prettyErrors: false, uniqueKeys: true });
+  } catch {
+    throw new InputError(
+      'filters',
+      'is not valid YAML or JSON',
+      'Write a map such as `modified_at.after: 2024-01-01` or {"assignee.any": ["1234567890123456"]}.',
+    );
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new InputError(
+      'filters',
+      'must be a map of filter names to values, such as `modified_at.after: 2024-01-01`',
+    );
+  }
+  const filters: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(parsed)) {
+    filters[name] = stringifyIntegers(value);
+  }
+  return filters;
+}
+
+function stringifyIntegers(value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.map(stringifyIntegers);
+  return value;
+}
+
+function readSince(text: string, input: ExportRequestInput, now: Date): SinceInput | undefined {
+  if (text === '') return undefined;
+  checkSinceApplies('since', input);
+  if (text === 'last-run') return { type: 'last-run' };
+  return { type: 'fixed', after: resolveSince('since', text, now.getTime()), text };
+}
+
+/**
+ * Validates through the core, then renames the core's parameter paths
+ * (`resources[0].filters.created_at.after`) to the action's inputs (`filters`).
+ */
+export function validateRequest(
+  input: ExportRequestInput,
+  watermarkInput: string | undefined,
+): ExportRequest {
+  try {
+    return validateExportRequest(input);
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    const renamed = actionInputOf(error.input, watermarkInput);
+    if (renamed === undefined) throw error;
+    const problem = error.message.slice(`Invalid ${error.input}: `.length);
+    throw new InputError(
+      renamed.input,
+      renamed.detail ? `${renamed.detail}: ${problem}` : problem,
+      error.hint,
+    );
+  }
+}
+
+function actionInputOf(
+  path: string,
+  watermarkInput: string | undefined,
+): { input: string; detail?: string } | undefined {
+  const match = /^resources\[\d+\](?:\.(fields|filters|resource_type)(.*))?$/.exec(path);
+  if (!match) return undefined;
+  const [, part, rest = ''] = match;
+  if (part === 'fields') return { input: 'fields' };
+  if (part === 'filters') {
+    const name = rest.replace(/^\./, '').replace(/\[\d+\]$/, '');
+    if (watermarkInput && name.startsWith('modified_at.')) return { input: watermarkInput };
+    return name === '' ? { input: 'filters' } : { input: 'filters', detail: name };
+  }
+  return { input: 'resources' };
+}

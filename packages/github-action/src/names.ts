@@ -1,0 +1,65 @@
+/**
+ * Artifact names. Export artifacts carry the date so each run's is recognisable; the state
+ * artifact keeps one stable name per export definition, because the GitHub API finds artifacts
+ * across runs only by exact name.
+ */
+
+import { createHash } from 'node:crypto';
+import type { ExportKind, ExportRequest, Manifest } from '@asana-exports/core/node';
+import { toWireParameter } from '@asana-exports/core/node';
+
+/** `2026-11-23T02:00:05.123Z` → `20261123-020005`: artifact names may not contain `:`. */
+export function compactUtc(date: Date): string {
+  return date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, '')
+    .replaceAll('-', '')
+    .replaceAll(':', '')
+    .replace('T', '-');
+}
+
+/** The gid that says what was exported: the target when known, else the export's own gid. */
+export function subjectGid(manifest: Manifest): string {
+  const { target } = manifest;
+  return (
+    target.organization ??
+    target.workspace ??
+    target.parent ??
+    manifest.exportGid ??
+    manifest.jobGid ??
+    'unknown'
+  );
+}
+
+/** `asana-resource-1200000000000002-20261123-020005`. */
+export function defaultArtifactName(kind: ExportKind, gid: string, startedAt: Date): string {
+  return `asana-${kind}-${gid}-${compactUtc(startedAt)}`;
+}
+
+/** `name`, or `name-2`, `name-3`... whichever this run has not used yet. */
+export function uniqueName(name: string, taken: ReadonlySet<string>): string {
+  if (!taken.has(name)) return name;
+  for (let suffix = 2; ; suffix++) {
+    const candidate = `${name}-${suffix}`;
+    if (!taken.has(candidate)) return candidate;
+  }
+}
+
+/**
+ * The state artifact's name: the same for every run of the same export definition (kind,
+ * target, resource types, fields and filters, but not the `since` watermark), different for
+ * any other, so two workflows exporting different things never read each other's watermark.
+ */
+export function stateArtifactName(request: ExportRequest): string {
+  switch (request.kind) {
+    case 'organization':
+      return `asana-exports-state-organization-${request.organization}`;
+    case 'graph':
+      return `asana-exports-state-graph-${request.parent}`;
+    case 'resource': {
+      const definition = JSON.stringify(request.parameters.map(toWireParameter));
+      const digest = createHash('sha256').update(definition).digest('hex').slice(0, 12);
+      return `asana-exports-state-resource-${request.workspace}-${digest}`;
+    }
+  }
+}

@@ -1,0 +1,203 @@
+/**
+ * The action, start to finish: inputs → core run (create or resume, wait, download, verify,
+ * manifest) → artifact → outputs and job summary. The export logic lives in the core; this file
+ * only translates between it and GitHub Actions.
+ */
+
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as core from '@actions/core';
+import {
+  createNodeRuntime,
+  createRedactor,
+  formatBytes,
+  formatDuration,
+  InputError,
+  type Manifest,
+  type Redactor,
+  runExportToFile,
+} from '@asana-exports/core/node';
+import { artifactNamesInRun, artifactUrl, createArtifactClient, uploadFiles } from './artifacts.js';
+import { decompressBeside } from './decompress.js';
+import { type RunProgress, reportFailure } from './failure.js';
+import { keepHistory, lazyGitHub, resolveStart } from './history.js';
+import { type ActionInputs, readInputs } from './inputs.js';
+import { defaultArtifactName, subjectGid, uniqueName } from './names.js';
+import { createProgressLog, type ProgressLog } from './progress.js';
+import { messageOf, StepError } from './step-error.js';
+import { addSuccess, writeSummary } from './summary.js';
+
+export interface RunContext {
+  readonly env: NodeJS.ProcessEnv;
+  /** Aborted when the runner cancels the job. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The export artifact's zip stores the `.gz` as is: deflating it again took 3× as long and made
+ * it slightly larger (bench/upload-modes.bench-test.ts).
+ */
+export const EXPORT_COMPRESSION_LEVEL = 0;
+/**
+ * With `decompress` the zip also holds the uncompressed JSON: level 1 shrinks it about as much as
+ * the default 6 (2.19× vs 2.00× the .gz) in 70% of the time.
+ */
+export const DECOMPRESSED_COMPRESSION_LEVEL = 1;
+
+export async function run(context: RunContext): Promise<void> {
+  // Masked before anything else can print them.
+  const token = core.getInput('asana-token').trim();
+  if (token !== '') core.setSecret(token);
+  const githubToken = core.getInput('github-token').trim();
+  if (githubToken !== '') core.setSecret(githubToken);
+  const redact = createRedactor([token, githubToken]);
+
+  const startedAt = new Date();
+  const log = createProgressLog((line) => core.info(redact(line)), Date.now);
+  const progress: RunProgress = { inputs: undefined, file: undefined, asanaContacted: false };
+  try {
+    const inputs = readInputs((name) => core.getInput(name), startedAt);
+    progress.inputs = inputs;
+    await exportAndStore(inputs, { context, redact, log, startedAt, progress });
+  } catch (error) {
+    await reportFailure(error, { redact, observed: log.observed, startedAt, progress });
+  }
+}
+
+interface Session {
+  readonly context: RunContext;
+  readonly redact: Redactor;
+  readonly log: ProgressLog;
+  readonly startedAt: Date;
+  readonly progress: RunProgress;
+}
+
+async function exportAndStore(inputs: ActionInputs, session: Session): Promise<void> {
+  const { context, redact, log, startedAt } = session;
+  const artifacts = createArtifactClient();
+  const github = inputs.githubToken
+    ? lazyGitHub(inputs.githubToken, context.env, redact)
+    : undefined;
+
+  // Whether the export can be stored at all, and under the name asked for, is checked before
+  // Asana is asked for anything: finding out after hours of waiting would be too late.
+  const taken = await artifactNamesInRun(artifacts).catch((error: unknown) => {
+    throw new StepError(
+      `Cannot store artifacts in this run: ${messageOf(error)}`,
+      'The action stores exports as artifacts of the workflow run: run it in a GitHub Actions job on github.com or GHE.com (GitHub Enterprise Server is not supported by @actions/artifact 2+).',
+    );
+  });
+  if (inputs.artifactName !== undefined) {
+    if (taken.has(inputs.artifactName)) {
+      throw new InputError(
+        'artifact-name',
+        `this run already has an artifact named ${JSON.stringify(inputs.artifactName)}`,
+        'Artifact names must be unique within a run: give each step its own artifact-name.',
+      );
+    }
+  }
+
+  const { start, since } = await resolveStart(inputs, github, artifacts);
+  const outDir = await mkdtemp(join(context.env.RUNNER_TEMP || tmpdir(), 'asana-export-'));
+  const runtime = createNodeRuntime({
+    token: inputs.token,
+    ...(inputs.baseUrl === undefined ? {} : { baseUrl: inputs.baseUrl }),
+    onProgress: log.onProgress,
+    onDebug: (event) => core.debug(redact(event.message)),
+  });
+  let result: Awaited<ReturnType<typeof runExportToFile>>;
+  session.progress.asanaContacted = true;
+  try {
+    result = await runExportToFile({
+      runtime,
+      start,
+      outDir,
+      outInputName: 'RUNNER_TEMP',
+      signal: context.signal,
+      poll: inputs.poll,
+      onProgress: log.onProgress,
+    });
+  } finally {
+    await runtime.close();
+  }
+  const { manifest } = result;
+  session.progress.file = result.filePath;
+  core.info(
+    redact(
+      `Verified ${manifest.records.total} records, ${formatBytes(manifest.file.bytes)}, ` +
+        `sha256 ${manifest.file.sha256}, in ${formatDuration(manifest.durationMs)}`,
+    ),
+  );
+  setExportOutputs(manifest, result.filePath);
+
+  const files = [result.filePath, result.manifestPath];
+  if (inputs.decompress) {
+    const decompressed = await decompressBeside(result.filePath);
+    core.setOutput('decompressed-file', decompressed);
+    files.push(decompressed);
+  }
+
+  const name =
+    inputs.artifactName ??
+    uniqueName(
+      defaultArtifactName(manifest.kind, subjectGid(manifest), startedAt),
+      await artifactNamesInRun(artifacts),
+    );
+  const stored = await core
+    .group(`Storing artifact ${name}`, () =>
+      uploadFiles(artifacts, {
+        name,
+        files,
+        rootDirectory: outDir,
+        retentionDays: inputs.retentionDays,
+        compressionLevel: inputs.decompress
+          ? DECOMPRESSED_COMPRESSION_LEVEL
+          : EXPORT_COMPRESSION_LEVEL,
+      }),
+    )
+    .catch((error: unknown) => {
+      throw new StepError(
+        `Could not store the verified export as an artifact: ${messageOf(error)}`,
+        `The verified file is still on the runner (output file: ${result.filePath}); a later step of this job can keep it. Otherwise run the job again.`,
+      );
+    });
+  const url = artifactUrl(context.env, stored.id);
+  core.setOutput('artifact-id', stored.id);
+  core.setOutput('artifact-name', stored.name);
+  core.setOutput('artifact-url', url ?? '');
+  core.info(`Stored artifact ${stored.name} (id ${stored.id}, ${formatBytes(stored.size)})`);
+
+  const { warnings, pruned } = await core.group('Keeping history for later runs', () =>
+    keepHistory(inputs, session, {
+      artifacts,
+      github,
+      manifest,
+      stored,
+      stateDir: outDir,
+    }),
+  );
+  for (const warning of warnings) core.warning(redact(warning));
+
+  await writeSummary(redact, (summary) =>
+    addSuccess(summary, {
+      manifest,
+      artifact: { ...stored, url },
+      since,
+      decompressed: inputs.decompress,
+      pruned,
+      warnings,
+    }),
+  );
+}
+
+function setExportOutputs(manifest: Manifest, file: string): void {
+  core.setOutput('export-gid', manifest.exportGid ?? '');
+  core.setOutput('job-gid', manifest.jobGid ?? '');
+  core.setOutput('state', manifest.state.raw);
+  core.setOutput('file', file);
+  core.setOutput('bytes', manifest.file.bytes);
+  core.setOutput('sha256', manifest.file.sha256);
+  core.setOutput('records', manifest.records.total);
+  core.setOutput('manifest', JSON.stringify(manifest));
+}

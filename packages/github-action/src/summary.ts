@@ -1,0 +1,184 @@
+/**
+ * The job summary: what a person reads at a glance on the run's page. One table of facts, the
+ * records per resource type, and on failure what went wrong and what to do about it. Every
+ * value is escaped here; secrets are redacted from the whole text before it is written.
+ */
+
+import * as core from '@actions/core';
+import {
+  type ExportKind,
+  formatBytes,
+  formatDuration,
+  type Manifest,
+  type Redactor,
+} from '@asana-exports/core/node';
+import { escapeHtml, formatCount } from './format.js';
+
+export type Summary = typeof core.summary;
+
+export interface StoredArtifactFacts {
+  readonly id: number;
+  readonly name: string;
+  readonly url: string | undefined;
+  readonly size: number;
+}
+
+export interface SinceFacts {
+  /** ISO instant applied as `modified_at.after`; undefined for a full export. */
+  readonly after: string | undefined;
+  /** Where it came from: `24h`, `2024-01-31`, `the run of 2026-11-22` or `none found`. */
+  readonly source: string;
+}
+
+export interface SuccessFacts {
+  readonly manifest: Manifest;
+  readonly artifact: StoredArtifactFacts;
+  readonly since: SinceFacts | undefined;
+  readonly decompressed: boolean;
+  /** Names of older artifacts deleted by keep-last. */
+  readonly pruned: readonly string[];
+  /** Problems that did not fail the step (state upload, keep-last). */
+  readonly warnings: readonly string[];
+}
+
+export interface FailureFacts {
+  readonly kind: ExportKind | undefined;
+  /** What was asked for: `workspace 123`, `export-gid 456`... */
+  readonly target: string | undefined;
+  readonly gid: string | undefined;
+  readonly rawState: string | undefined;
+  readonly elapsedMs: number;
+  readonly message: string;
+  readonly hint: string | undefined;
+  /** Asana's own words, when Asana refused. */
+  readonly asana: { message?: string; help?: string; phrase?: string } | undefined;
+  /** The verified file, when only storing it failed. */
+  readonly file: string | undefined;
+}
+
+const TITLE = 'Asana export';
+
+export function addSuccess(summary: Summary, facts: SuccessFacts): Summary {
+  const { manifest, artifact } = facts;
+  const rows: [string, string][] = [['Kind', manifest.kind], ...targetRows(manifest)];
+  if (manifest.exportGid) rows.push(['Export gid', code(manifest.exportGid)]);
+  if (manifest.jobGid) rows.push(['Job gid', code(manifest.jobGid)]);
+  rows.push(['State', escapeHtml(manifest.state.raw)]);
+  if (facts.since) {
+    rows.push([
+      'Modified after',
+      facts.since.after
+        ? `${code(facts.since.after)} (${escapeHtml(facts.since.source)})`
+        : `everything (${escapeHtml(facts.since.source)})`,
+    ]);
+  }
+  rows.push(
+    ['Duration', formatDuration(manifest.durationMs)],
+    ['Size', `${formatBytes(manifest.file.bytes)} (${formatCount(manifest.file.bytes)} bytes)`],
+    ['Records', formatCount(manifest.records.total)],
+    ['SHA-256', code(manifest.file.sha256)],
+    ['File', code(manifest.file.name)],
+    ['Artifact', artifactCell(artifact, facts.decompressed)],
+  );
+
+  summary.addHeading(`${TITLE}: ${escapeHtml(manifest.state.raw)}`, 2);
+  summary.addTable(factTable(rows));
+
+  const byType = manifest.records.byResourceType;
+  if (byType && Object.keys(byType).length > 0) {
+    summary.addHeading('Records by resource type', 3);
+    summary.addTable([
+      [
+        { data: 'Resource type', header: true },
+        { data: 'Records', header: true },
+      ],
+      ...Object.entries(byType)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([type, count]) => [escapeHtml(type), formatCount(count)]),
+    ]);
+  }
+  if (facts.pruned.length > 0) {
+    summary.addRaw(
+      `<p>keep-last deleted ${facts.pruned.length} older artifact(s): ${facts.pruned.map(code).join(', ')}</p>`,
+      true,
+    );
+  }
+  for (const warning of facts.warnings) {
+    summary.addRaw(`<p><strong>Warning:</strong> ${escapeHtml(warning)}</p>`, true);
+  }
+  return summary;
+}
+
+export function addFailure(summary: Summary, facts: FailureFacts): Summary {
+  const rows: [string, string][] = [];
+  if (facts.kind) rows.push(['Kind', facts.kind]);
+  if (facts.target) rows.push(['Target', escapeHtml(facts.target)]);
+  if (facts.gid) {
+    rows.push([facts.kind === 'organization' ? 'Export gid' : 'Job gid', code(facts.gid)]);
+  }
+  if (facts.rawState) rows.push(['Last state', escapeHtml(facts.rawState)]);
+  rows.push(['Duration', formatDuration(facts.elapsedMs)]);
+  rows.push([
+    'Artifact',
+    facts.file
+      ? `none: the verified file is on the runner at ${code(facts.file)}`
+      : 'none: nothing was stored',
+  ]);
+
+  summary.addHeading(`${TITLE} failed`, 2);
+  summary.addTable(factTable(rows));
+  summary.addRaw(`<p><strong>What happened:</strong> ${escapeHtml(facts.message)}</p>`, true);
+  if (facts.asana?.message) {
+    const help = facts.asana.help ? ` (${escapeHtml(facts.asana.help)})` : '';
+    const phrase = facts.asana.phrase ? ` Error phrase: ${code(facts.asana.phrase)}.` : '';
+    summary.addRaw(
+      `<p><strong>Asana said:</strong> ${escapeHtml(facts.asana.message)}${help}${phrase}</p>`,
+      true,
+    );
+  }
+  if (facts.hint) {
+    summary.addRaw(`<p><strong>What to do:</strong> ${escapeHtml(facts.hint)}</p>`, true);
+  }
+  return summary;
+}
+
+function targetRows(manifest: Manifest): [string, string][] {
+  const rows: [string, string][] = [];
+  const { organization, workspace, parent } = manifest.target;
+  if (organization) rows.push(['Organization', code(organization)]);
+  if (workspace) rows.push(['Workspace', code(workspace)]);
+  if (parent) rows.push(['Parent', code(parent)]);
+  return rows;
+}
+
+function artifactCell(artifact: StoredArtifactFacts, decompressed: boolean): string {
+  const name = escapeHtml(artifact.name);
+  const link = artifact.url ? `<a href="${escapeHtml(artifact.url)}">${name}</a>` : name;
+  const contents = decompressed ? 'export, uncompressed copy and manifest' : 'export and manifest';
+  return `${link} (id ${artifact.id}, ${formatBytes(artifact.size)}: ${contents})`;
+}
+
+function factTable(rows: readonly [string, string][]) {
+  return rows.map(([label, value]) => [{ data: label, header: true }, value]);
+}
+
+function code(text: string): string {
+  return `<code>${escapeHtml(text)}</code>`;
+}
+
+/** Writes the job summary, redacted as a whole; a runner without one (local runs) skips it. */
+export async function writeSummary(
+  redact: Redactor,
+  build: (summary: Summary) => unknown,
+): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  try {
+    build(core.summary.emptyBuffer());
+    const text = redact(core.summary.stringify());
+    await core.summary.emptyBuffer().addRaw(text, true).write();
+  } catch (error) {
+    core.warning(
+      `Could not write the job summary: ${redact(error instanceof Error ? error.message : String(error))}`,
+    );
+  }
+}

@@ -21,10 +21,14 @@ function scaledClock(scale) {
     sleep: (ms, signal) =>
       new Promise((resolve, reject) => {
         const timer = setTimeout(resolve, ms / scale);
-        signal.addEventListener('abort', () => {
-          clearTimeout(timer);
-          reject(signal.reason);
-        }, { once: true });
+        signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(timer);
+            reject(signal.reason);
+          },
+          { once: true },
+        );
       }),
   };
 }
@@ -39,13 +43,26 @@ try {
     const runtime = createNodeRuntime({ token: sandbox.token, baseUrl: sandbox.apiUrl, clock });
     const { client } = runtime;
     const createdAt = clock.now();
-    const job = await client.create({ kind: 'graph', parent: String(1700000000000000 + index) }, AbortSignal.timeout(60_000));
+    const job = await client.create(
+      { kind: 'graph', parent: String(1700000000000000 + index) },
+      AbortSignal.timeout(60_000),
+    );
     await client.waitUntilDone(job, { signal: AbortSignal.timeout(120_000), initial: job });
     const noticedAfterMs = clock.now() - createdAt;
-    const statusRequests = sandbox.requests.filter((request) => request.path.endsWith(`/jobs/${job.gid}`)).length;
+    const statusRequests = sandbox.requests.filter((request) =>
+      request.path.endsWith(`/jobs/${job.gid}`),
+    ).length;
     const lateByMs = noticedAfterMs - runMs;
     const boundMs = 0.1 * runMs + 2000;
-    results.push({ runMs, scale, noticedAfterMs, lateByMs, boundMs, withinBound: lateByMs <= boundMs, statusRequests });
+    results.push({
+      runMs,
+      scale,
+      noticedAfterMs,
+      lateByMs,
+      boundMs,
+      withinBound: lateByMs <= boundMs,
+      statusRequests,
+    });
     await runtime.close();
   }
 } finally {
@@ -56,7 +73,10 @@ const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
 const markdown = [
   `| export runs | noticed after | late by | target (10% + 2 s) | status requests |`,
   '|---|---|---|---|---|',
-  ...results.map((r) => `| ${seconds(r.runMs)} | ${seconds(r.noticedAfterMs)} | ${seconds(r.lateByMs)} | ${seconds(r.boundMs)} ${r.withinBound ? 'met' : 'MISSED'} | ${r.statusRequests} |`),
+  ...results.map(
+    (r) =>
+      `| ${seconds(r.runMs)} | ${seconds(r.noticedAfterMs)} | ${seconds(r.lateByMs)} | ${seconds(r.boundMs)} ${r.withinBound ? 'met' : 'MISSED'} | ${r.statusRequests} |`,
+  ),
 ].join('\n');
 console.log(markdown);
 writeResults('polling', { policy: DEFAULT_POLL_POLICY, results }, markdown);

@@ -9,8 +9,8 @@ import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import { verifyGzipFile } from '../packages/core/dist/node/index.js';
 import { startSandbox } from '../packages/sandbox/dist/index.js';
-import { exportFileOfSize, parseSize } from './lib/sandbox-file.mjs';
 import { writeResults } from './lib/results.mjs';
+import { exportFileOfSize, parseSize } from './lib/sandbox-file.mjs';
 
 const { values } = parseArgs({ options: { size: { type: 'string', default: '1GB' } } });
 const sandbox = await startSandbox();
@@ -29,7 +29,9 @@ async function seconds(task) {
 
 const bareGunzip = await seconds(async () => {
   let bytes = 0;
-  for await (const chunk of createReadStream(file.path, { highWaterMark: 1 << 20 }).pipe(createGunzip({ chunkSize: 256 * 1024 }))) {
+  for await (const chunk of createReadStream(file.path, { highWaterMark: 1 << 20 }).pipe(
+    createGunzip({ chunkSize: 256 * 1024 }),
+  )) {
     bytes += chunk.length;
   }
   return bytes;
@@ -37,7 +39,9 @@ const bareGunzip = await seconds(async () => {
 const zcat = await seconds(
   () =>
     new Promise((resolve, reject) => {
-      const child = spawn('sh', ['-c', `zcat '${file.path}' | wc -l`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const child = spawn('sh', ['-c', `zcat '${file.path}' | wc -l`], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
       let out = '';
       child.stdout.on('data', (text) => {
         out += text;
@@ -46,10 +50,15 @@ const zcat = await seconds(
       child.on('close', () => resolve(Number(out.trim())));
     }),
 );
-const countOnly = await seconds(() => verifyGzipFile(file.path, { format: 'jsonl', validateJson: false }));
-const fullJson = await seconds(() => verifyGzipFile(file.path, { format: 'jsonl', validateJson: true }));
+const countOnly = await seconds(() =>
+  verifyGzipFile(file.path, { format: 'jsonl', validateJson: false }),
+);
+const fullJson = await seconds(() =>
+  verifyGzipFile(file.path, { format: 'jsonl', validateJson: true }),
+);
 for (const run of [countOnly, fullJson]) {
-  if (run.value.records.records !== file.records) throw new Error('record count disagrees with the served file');
+  if (run.value.records.records !== file.records)
+    throw new Error('record count disagrees with the served file');
 }
 if (zcat.value !== file.records) throw new Error('zcat | wc -l disagrees with the served file');
 
@@ -64,7 +73,14 @@ const markdown = [
   '',
   '| verifier | wall | speed vs bare gunzip loop | speed vs zcat \\| wc -l |',
   '|---|---|---|---|',
-  ...rows.map(([name, s]) => `| ${name} | ${s.toFixed(2)} s | ${(bareGunzip.seconds / s).toFixed(2)}× | ${(zcat.seconds / s).toFixed(2)}× |`),
+  ...rows.map(
+    ([name, s]) =>
+      `| ${name} | ${s.toFixed(2)} s | ${(bareGunzip.seconds / s).toFixed(2)}× | ${(zcat.seconds / s).toFixed(2)}× |`,
+  ),
 ].join('\n');
 console.log(markdown);
-writeResults('verify', { file: { bytes: file.bytes, records: file.records }, seconds: Object.fromEntries(rows) }, markdown);
+writeResults(
+  'verify',
+  { file: { bytes: file.bytes, records: file.records }, seconds: Object.fromEntries(rows) },
+  markdown,
+);

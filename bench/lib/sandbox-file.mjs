@@ -15,7 +15,9 @@ export async function createExportOfSize(sandbox, uncompressedBytes) {
   const response = await fetch(`${sandbox.apiUrl}/exports/graph`, {
     method: 'POST',
     headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ data: { parent: String(1500000000000000 + (uncompressedBytes % 1e9)) } }),
+    body: JSON.stringify({
+      data: { parent: String(1500000000000000 + (uncompressedBytes % 1e9)) },
+    }),
   });
   const { data } = await response.json();
   console.error(`preparing a ${uncompressedBytes}-byte export (generated once, then cached)...`);

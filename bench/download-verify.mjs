@@ -5,23 +5,18 @@
 //
 //   node bench/download-verify.mjs [--size 1GB] [--size 100MB ...]
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startSandbox } from '../packages/sandbox/dist/index.js';
+import { writeResults } from './lib/results.mjs';
+import { createExportOfSize, parseSize } from './lib/sandbox-file.mjs';
 
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'packages/core/dist/cli/main.js');
 const { values } = parseArgs({ options: { size: { type: 'string', multiple: true } } });
 const sizes = (values.size ?? ['1GB']).map(parseSize);
-
-function parseSize(text) {
-  const match = /^(\d+(?:\.\d+)?)\s*(B|KB|MB|GB)?$/i.exec(text);
-  if (!match) throw new Error(`--size: "${text}" is not a size such as 100MB or 1GB`);
-  const unit = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9 }[(match[2] ?? 'B').toUpperCase()];
-  return Math.round(Number(match[1]) * unit);
-}
 
 /**
  * Runs a command under GNU time: wall seconds and peak RSS (KiB). Asynchronous, because the
@@ -57,17 +52,7 @@ const results = [];
 const sandbox = await startSandbox({ scenario: { durationMs: 0 } });
 try {
   for (const contentBytes of sizes) {
-    sandbox.configure({ contentBytes, durationMs: 0 });
-    const job = await (
-      await fetch(`${sandbox.apiUrl}/exports/graph`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ data: { parent: String(1500000000000000 + contentBytes) } }),
-      })
-    ).json();
-    const gid = job.data.gid;
-    console.error(`generating ${contentBytes} bytes of JSON Lines (cached after the first run)...`);
-    const file = await sandbox.exportFile(gid);
+    const { gid, file } = await createExportOfSize(sandbox, contentBytes);
     const work = mkdtempSync(join(tmpdir(), 'asana-exports-bench-'));
     try {
       const ours = await timed(
@@ -151,10 +136,4 @@ const markdown = [
   ...rows,
 ].join('\n');
 console.log(markdown);
-const resultsDir = join(root, 'bench/results');
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(
-  join(resultsDir, 'download-verify.json'),
-  `${JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2)}\n`,
-);
-writeFileSync(join(resultsDir, 'download-verify.md'), `${markdown}\n`);
+writeResults('download-verify', { results }, markdown);

@@ -29,7 +29,7 @@ export function createUndiciDownloadSource(options: UndiciDownloadSourceOptions)
           headersTimeout: options.headersTimeoutMs ?? 60_000,
           bodyTimeout: options.bodyTimeoutMs ?? 120_000,
           // 1 MiB reads keep per-chunk overhead low on multi-gigabyte transfers.
-          highWaterMark: 1024 * 1024,
+          highWaterMark: 256 * 1024,
         });
         const body = response.body;
         return {

@@ -3,4 +3,7 @@
 set -euo pipefail
 . "$(dirname "$0")/bootstrap.sh"
 pnpm -s lint
+# A real n8n for the n8n node's end-to-end tests, from the npm registry into a cache outside the
+# workspace (minutes the first time, then a check of a marker file).
+packages/n8n-node/scripts/install-n8n.sh >/dev/null
 exec node scripts/run-tests.mjs "$@"

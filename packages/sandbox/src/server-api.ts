@@ -29,7 +29,8 @@ const API_PREFIX = '/api/1.0';
 interface ApiRoute {
   method: 'GET' | 'POST';
   pattern: RegExp;
-  faultRoute: FaultRoute;
+  /** Which injected faults this route consumes; none for routes outside the export flow. */
+  faultRoute: FaultRoute | undefined;
   handle(context: SandboxContext, exchange: Exchange, gid: string): Promise<void> | void;
 }
 
@@ -59,6 +60,8 @@ const ROUTES: readonly ApiRoute[] = [
     handle: createGraphExport,
   },
   { method: 'GET', pattern: /^\/jobs\/([^/]+)$/, faultRoute: 'status', handle: getJob },
+  // What credential tests (n8n's "Test" button) call to tell a good token from a bad one.
+  { method: 'GET', pattern: /^\/users\/me$/, faultRoute: undefined, handle: getMe },
 ];
 
 export async function handleApiRequest(
@@ -95,15 +98,25 @@ async function route(context: SandboxContext, exchange: Exchange): Promise<void>
   for (const candidate of ROUTES) {
     const match = candidate.pattern.exec(path);
     if (match === null || candidate.method !== exchange.req.method) continue;
-    const fault = context.faults.take(candidate.faultRoute);
+    const { faultRoute } = candidate;
+    const fault = faultRoute === undefined ? undefined : context.faults.take(faultRoute);
     if (fault !== undefined && 'reset' in fault && fault.reset === 'after-processing') {
       exchange.dropAnswer = true;
-    } else if (fault !== undefined) {
-      return answerWithFault(exchange, fault, candidate.faultRoute);
+    } else if (fault !== undefined && faultRoute !== undefined) {
+      return answerWithFault(exchange, fault, faultRoute);
     }
     return candidate.handle(context, exchange, decodeURIComponent(match[1] ?? ''));
   }
   return sendAsanaError(exchange, 404, MESSAGES.noRoute);
+}
+
+function getMe(_context: SandboxContext, exchange: Exchange): void {
+  sendData(exchange, 200, {
+    gid: '1100000000000001',
+    resource_type: 'user',
+    name: 'Sandbox service account',
+    email: 'service-account@sandbox.invalid',
+  });
 }
 
 async function createOrganizationExport(

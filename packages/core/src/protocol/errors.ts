@@ -124,12 +124,15 @@ export class ExportFailedError extends AsanaExportError {
 /** The downloaded file is not what it claims to be: truncated, corrupt, or not JSON. */
 export class IntegrityError extends AsanaExportError {
   readonly category = 'integrity';
+  /** What is wrong, without the sentence around it: lets a worker thread's finding cross over. */
+  readonly problem: string;
 
   constructor(problem: string, options?: { cause?: unknown }) {
     super(`The downloaded export is not intact: ${problem}`, {
       hint: 'No file was kept under the final name. Run the download again; it fetches a fresh copy.',
       cause: options?.cause,
     });
+    this.problem = problem;
   }
 }
 

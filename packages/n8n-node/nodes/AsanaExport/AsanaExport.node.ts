@@ -1,0 +1,111 @@
+import {
+  type IExecuteFunctions,
+  type INodeExecutionData,
+  type INodeType,
+  type INodeTypeDescription,
+  NodeConnectionTypes,
+  NodeOperationError,
+} from 'n8n-workflow';
+import { create } from './actions/create';
+import { download } from './actions/download';
+import { getStatus } from './actions/getStatus';
+import { exportFields, exportOperations } from './descriptions/exportDescription';
+import { toNodeError } from './errors';
+import { createRuntime, type Runtime } from './transport/runtime';
+
+type Operation = (
+  context: IExecuteFunctions,
+  runtime: Runtime,
+  itemIndex: number,
+) => Promise<INodeExecutionData[]>;
+
+const operations: Readonly<Record<string, Operation>> = { create, download, getStatus };
+
+export class AsanaExport implements INodeType {
+  description: INodeTypeDescription = {
+    displayName: 'Asana Export',
+    name: 'asanaExport',
+    icon: {
+      light: 'file:../../icons/asana-exports.svg',
+      dark: 'file:../../icons/asana-exports.dark.svg',
+    },
+    group: ['input'],
+    version: 1,
+    subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+    description:
+      "Create, wait for and download Asana's organization, resource and graph exports as binary data",
+    defaults: {
+      name: 'Asana Export',
+    },
+    usableAsTool: true,
+    inputs: [NodeConnectionTypes.Main],
+    outputs: [NodeConnectionTypes.Main],
+    credentials: [
+      {
+        name: 'asanaExportsApi',
+        required: true,
+        displayOptions: { show: { authentication: ['accessToken'] } },
+      },
+      {
+        name: 'asanaExportsOAuth2Api',
+        required: true,
+        displayOptions: { show: { authentication: ['oAuth2'] } },
+      },
+    ],
+    properties: [
+      {
+        displayName: 'Authentication',
+        name: 'authentication',
+        type: 'options',
+        options: [
+          { name: 'Access Token', value: 'accessToken' },
+          { name: 'OAuth2', value: 'oAuth2' },
+        ],
+        default: 'accessToken',
+        description:
+          'Organization and resource exports need a service account token (Access Token)',
+      },
+      {
+        displayName: 'Resource',
+        name: 'resource',
+        type: 'options',
+        noDataExpression: true,
+        options: [{ name: 'Export', value: 'export' }],
+        default: 'export',
+      },
+      ...exportOperations,
+      ...exportFields,
+    ],
+  };
+
+  async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+    const items = this.getInputData();
+    const returnData: INodeExecutionData[] = [];
+    let runtime: Runtime | undefined;
+
+    for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+      try {
+        const name = this.getNodeParameter('operation', itemIndex) as string;
+        const operation = operations[name];
+        if (operation === undefined) {
+          throw new NodeOperationError(this.getNode(), `The operation "${name}" is not known`, {
+            itemIndex,
+          });
+        }
+        runtime ??= await createRuntime(this);
+        returnData.push(...(await operation(this, runtime, itemIndex)));
+      } catch (error) {
+        const nodeError = toNodeError(this.getNode(), error, itemIndex);
+        if (this.continueOnFail()) {
+          returnData.push({
+            json: { error: nodeError.message, description: nodeError.description ?? null },
+            pairedItem: { item: itemIndex },
+          });
+          continue;
+        }
+        throw nodeError;
+      }
+    }
+    return [returnData];
+  }
+}

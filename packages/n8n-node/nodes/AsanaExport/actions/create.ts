@@ -1,0 +1,55 @@
+import { runExport } from '@asana-exports/core/protocol';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { binaryFileFor, describeStatus } from '../output';
+import { readExportRequest, readFileOptions, readPollPolicy } from '../params';
+import { BinaryDownload } from '../transport/binaryDownload';
+import type { Runtime } from '../transport/runtime';
+
+/**
+ * Starts an export; optionally waits for it (polling with the core's backoff up to the timeout)
+ * and downloads it in the same step, as one item with the file as binary data.
+ */
+export async function create(
+  context: IExecuteFunctions,
+  runtime: Runtime,
+  itemIndex: number,
+): Promise<INodeExecutionData[]> {
+  const request = readExportRequest(context, itemIndex);
+  const { client, signal } = runtime;
+  const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) === true;
+  const pairedItem = { item: itemIndex };
+
+  if (!wait) {
+    const status = await client.create(request, signal);
+    return [{ json: describeStatus(status), pairedItem }];
+  }
+  const poll = readPollPolicy(context, itemIndex);
+  if (context.getNodeParameter('download', itemIndex, true) !== true) {
+    const initial = await client.create(request, signal);
+    const status = await client.waitUntilDone(
+      { kind: initial.kind, gid: initial.gid },
+      { signal, poll, initial },
+    );
+    return [{ json: describeStatus(status), pairedItem }];
+  }
+
+  const options = readFileOptions(context, itemIndex);
+  const binary = new BinaryDownload(context, signal);
+  const result = await runExport({
+    client,
+    source: binary,
+    clock: runtime.clock,
+    random: runtime.random,
+    signal,
+    start: { request },
+    poll,
+    openSink: async (status) => binary.prepare(binaryFileFor(status, options)),
+  });
+  return [
+    {
+      json: result.manifest as unknown as IDataObject,
+      binary: { [options.binaryPropertyName]: result.download.sink.binary },
+      pairedItem,
+    },
+  ];
+}

@@ -1,0 +1,87 @@
+import {
+  buildManifest,
+  type DownloadResult,
+  defaultFileName,
+  downloadExport,
+  type ExportRef,
+  type VerifiedContent,
+} from '@asana-exports/core/protocol';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { binaryFileFor } from '../output';
+import { readExportRef, readFileOptions, readMaxRecords } from '../params';
+import { BinaryDownload } from '../transport/binaryDownload';
+import { RecordsSink } from '../transport/recordsSink';
+import type { Runtime } from '../transport/runtime';
+import { createStreamSource } from '../transport/streamSource';
+
+/**
+ * Downloads a finished export by its gid: a fresh link is fetched right before, and the file
+ * streams into n8n's binary data store (or, for small exports, becomes one item per record).
+ */
+export async function download(
+  context: IExecuteFunctions,
+  runtime: Runtime,
+  itemIndex: number,
+): Promise<INodeExecutionData[]> {
+  const ref = readExportRef(context, itemIndex);
+  const startedAt = runtime.clock.now();
+  if (context.getNodeParameter('splitIntoItems', itemIndex, false) === true) {
+    return await downloadRecords(context, runtime, ref, itemIndex);
+  }
+  const options = readFileOptions(context, itemIndex);
+  const binary = new BinaryDownload(context, runtime.signal);
+  // The file name depends on the export's gid, known from the status the downloader reads first.
+  const status = await runtime.client.status(ref, runtime.signal);
+  const result = await downloadExport({
+    client: runtime.client,
+    ref,
+    source: binary,
+    sink: binary.prepare(binaryFileFor(status, options)),
+    clock: runtime.clock,
+    random: runtime.random,
+    signal: runtime.signal,
+  });
+  return [
+    {
+      json: describeDownload(result, runtime, startedAt),
+      binary: { [options.binaryPropertyName]: result.sink.binary },
+      pairedItem: { item: itemIndex },
+    },
+  ];
+}
+
+async function downloadRecords(
+  context: IExecuteFunctions,
+  runtime: Runtime,
+  ref: ExportRef,
+  itemIndex: number,
+): Promise<INodeExecutionData[]> {
+  const limit = readMaxRecords(context, itemIndex);
+  const status = await runtime.client.status(ref, runtime.signal);
+  const result = await downloadExport({
+    client: runtime.client,
+    ref,
+    source: createStreamSource(context),
+    sink: new RecordsSink(defaultFileName(status), limit),
+    clock: runtime.clock,
+    random: runtime.random,
+    signal: runtime.signal,
+  });
+  return result.sink.items.map((json) => ({ json, pairedItem: { item: itemIndex } }));
+}
+
+/** The core's manifest: what was downloaded, its size, SHA-256 and record count. */
+export function describeDownload(
+  result: DownloadResult<VerifiedContent>,
+  runtime: Runtime,
+  startedAt: number,
+): IDataObject {
+  const now = runtime.clock.now();
+  return buildManifest({
+    status: result.status,
+    file: { name: result.sink.fileName, bytes: result.bytes, sha256: result.sha256 },
+    records: result.sink.records,
+    downloadedAt: new Date(now).toISOString(),
+    durationMs: now - startedAt,
+  }) as unknown as IDataObject;
+}

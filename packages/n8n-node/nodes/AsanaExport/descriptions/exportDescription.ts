@@ -1,0 +1,277 @@
+import type { INodeProperties } from 'n8n-workflow';
+import { DEFAULT_BINARY_PROPERTY, DEFAULT_MAX_RECORDS, MAX_MAX_RECORDS } from '../constants';
+import { filterOptions } from './filters';
+
+const forOperations = (...operation: string[]) => ({ show: { resource: ['export'], operation } });
+const forCreate = (show: Record<string, Array<string | boolean>>) => ({
+  show: { resource: ['export'], operation: ['create'], ...show },
+});
+const downloading = {
+  show: { resource: ['export'], operation: ['download'], splitIntoItems: [false] },
+};
+
+export const exportOperations: INodeProperties[] = [
+  {
+    displayName: 'Operation',
+    name: 'operation',
+    type: 'options',
+    noDataExpression: true,
+    displayOptions: { show: { resource: ['export'] } },
+    options: [
+      {
+        name: 'Create',
+        value: 'create',
+        action: 'Create an export',
+        description: 'Start an export, and optionally wait for it and download it in the same step',
+      },
+      {
+        name: 'Download',
+        value: 'download',
+        action: 'Download an export',
+        description: 'Download a finished export by its gid, as binary data or as items',
+      },
+      {
+        name: 'Get Status',
+        value: 'getStatus',
+        action: 'Get the status of an export',
+        description: 'Read the state of an export by its gid',
+      },
+    ],
+    default: 'create',
+  },
+];
+
+export const exportFields: INodeProperties[] = [
+  {
+    displayName: 'Export Kind',
+    name: 'kind',
+    type: 'options',
+    displayOptions: forOperations('create', 'download', 'getStatus'),
+    options: [
+      {
+        name: 'Graph',
+        value: 'graph',
+        description: 'A goal, project, portfolio or team with everything under it (JSON Lines)',
+      },
+      {
+        name: 'Organization',
+        value: 'organization',
+        description: 'The whole organization (service account of an Enterprise organization)',
+      },
+      {
+        name: 'Resource',
+        value: 'resource',
+        description:
+          'Tasks, teams or messages of a workspace, with fields and filters (JSON Lines)',
+      },
+    ],
+    default: 'organization',
+  },
+  {
+    displayName: 'Organization GID',
+    name: 'organization',
+    type: 'string',
+    required: true,
+    default: '',
+    placeholder: '1234567890123456',
+    description: "The organization's workspace gid",
+    displayOptions: forCreate({ kind: ['organization'] }),
+  },
+  {
+    displayName: 'Workspace GID',
+    name: 'workspace',
+    type: 'string',
+    required: true,
+    default: '',
+    placeholder: '1234567890123456',
+    description: 'The workspace whose tasks, teams or messages to export',
+    displayOptions: forCreate({ kind: ['resource'] }),
+  },
+  {
+    displayName: 'Resources',
+    name: 'resources',
+    type: 'fixedCollection',
+    typeOptions: { multipleValues: true },
+    placeholder: 'Add Resource',
+    default: {},
+    description:
+      'What to export. Entries are combined with OR: two entries of one type may return a record twice.',
+    displayOptions: forCreate({ kind: ['resource'] }),
+    options: [
+      {
+        displayName: 'Resource',
+        name: 'resource',
+        values: [
+          {
+            displayName: 'Resource Type',
+            name: 'resourceType',
+            type: 'options',
+            options: [
+              { name: 'Message', value: 'message' },
+              { name: 'Task', value: 'task' },
+              { name: 'Team', value: 'team' },
+            ],
+            default: 'task',
+          },
+          {
+            displayName: 'Fields',
+            name: 'fields',
+            type: 'string',
+            default: '',
+            placeholder: 'gid, name, assignee.gid',
+            description:
+              'Comma-separated fields to include, as in opt_fields. Empty: Asana’s default fields.',
+          },
+          {
+            displayName: 'Filters',
+            name: 'filters',
+            type: 'collection',
+            placeholder: 'Add Filter',
+            default: {},
+            description: 'Only for tasks and messages: teams take no filters',
+            options: filterOptions,
+          },
+        ],
+      },
+    ],
+  },
+  {
+    displayName: 'Parent GID',
+    name: 'parent',
+    type: 'string',
+    required: true,
+    default: '',
+    placeholder: '1234567890123456',
+    description: 'The goal, project, portfolio or team to export with its hierarchy',
+    displayOptions: forCreate({ kind: ['graph'] }),
+  },
+  {
+    displayName: 'Export or Job GID',
+    name: 'gid',
+    type: 'string',
+    required: true,
+    default: '',
+    placeholder: '1234567890123456',
+    description:
+      'For an organization export, its gid; for resource and graph exports, the job gid. Create outputs it as "gid".',
+    displayOptions: forOperations('download', 'getStatus'),
+  },
+  {
+    displayName: 'Wait for Completion',
+    name: 'waitForCompletion',
+    type: 'boolean',
+    default: true,
+    description:
+      'Whether to wait until Asana has finished the export, polling less and less often, up to the timeout',
+    displayOptions: forCreate({}),
+  },
+  {
+    displayName: 'Download',
+    name: 'download',
+    type: 'boolean',
+    default: true,
+    description: 'Whether to download the finished export in the same step, as binary data',
+    displayOptions: forCreate({ waitForCompletion: [true] }),
+  },
+  {
+    displayName: 'Split Into Items',
+    name: 'splitIntoItems',
+    type: 'boolean',
+    default: false,
+    description:
+      'Whether to output one item per record instead of the file. For small exports only: every record is kept in memory.',
+    displayOptions: forOperations('download'),
+  },
+  {
+    displayName: 'Max Records',
+    name: 'maxRecords',
+    type: 'number',
+    typeOptions: { minValue: 1, maxValue: MAX_MAX_RECORDS },
+    default: DEFAULT_MAX_RECORDS,
+    description: 'Fail rather than output more items than this',
+    displayOptions: {
+      show: { resource: ['export'], operation: ['download'], splitIntoItems: [true] },
+    },
+  },
+  {
+    displayName: 'Put Output File in Field',
+    name: 'binaryPropertyName',
+    type: 'string',
+    default: DEFAULT_BINARY_PROPERTY,
+    required: true,
+    hint: 'The name of the output binary field to put the file in',
+    displayOptions: downloading,
+  },
+  {
+    displayName: 'Put Output File in Field',
+    name: 'binaryPropertyName',
+    type: 'string',
+    default: DEFAULT_BINARY_PROPERTY,
+    required: true,
+    hint: 'The name of the output binary field to put the file in',
+    displayOptions: forCreate({ waitForCompletion: [true], download: [true] }),
+  },
+  {
+    displayName: 'Options',
+    name: 'options',
+    type: 'collection',
+    placeholder: 'Add option',
+    default: {},
+    displayOptions: forCreate({ waitForCompletion: [true] }),
+    options: [
+      {
+        displayName: 'Decompress',
+        name: 'decompress',
+        type: 'boolean',
+        default: false,
+        description:
+          'Whether to store the decompressed file (JSON or JSON Lines) instead of Asana’s gzip file',
+      },
+      {
+        displayName: 'File Name',
+        name: 'fileName',
+        type: 'string',
+        default: '',
+        placeholder: 'asana-export.jsonl.gz',
+        description:
+          'Name of the stored file. Empty: the name of Asana’s file, with the export gid.',
+      },
+      {
+        displayName: 'Timeout (Minutes)',
+        name: 'timeout',
+        type: 'number',
+        typeOptions: { minValue: 1, maxValue: 10_080 },
+        default: 360,
+        description:
+          'How long to wait for Asana to finish the export. The export goes on after a timeout: download it later by its gid.',
+      },
+    ],
+  },
+  {
+    displayName: 'Options',
+    name: 'options',
+    type: 'collection',
+    placeholder: 'Add option',
+    default: {},
+    displayOptions: downloading,
+    options: [
+      {
+        displayName: 'Decompress',
+        name: 'decompress',
+        type: 'boolean',
+        default: false,
+        description:
+          'Whether to store the decompressed file (JSON or JSON Lines) instead of Asana’s gzip file',
+      },
+      {
+        displayName: 'File Name',
+        name: 'fileName',
+        type: 'string',
+        default: '',
+        placeholder: 'asana-export.jsonl.gz',
+        description:
+          'Name of the stored file. Empty: the name of Asana’s file, with the export gid.',
+      },
+    ],
+  },
+];

@@ -1,0 +1,36 @@
+import { defaultFileName, type ExportStatus, fileFormat } from '@asana-exports/core/protocol';
+import type { IDataObject } from 'n8n-workflow';
+import type { FileOptions } from './params';
+import type { BinaryFileOptions } from './transport/binaryDownload';
+
+/** An export's status as the node outputs it. The download link is a secret and never shown. */
+export function describeStatus(status: ExportStatus): IDataObject {
+  const json: IDataObject = {
+    kind: status.kind,
+    gid: status.gid,
+    state: status.outcome,
+    rawState: status.rawState,
+    done: status.outcome === 'done',
+  };
+  if (status.exportGid !== undefined) json.exportGid = status.exportGid;
+  if (status.createdAt !== undefined) json.createdAt = status.createdAt;
+  if (status.completedAt !== undefined) json.completedAt = status.completedAt;
+  if (status.organization !== undefined) {
+    json.organization = { ...status.organization } as IDataObject;
+  }
+  return json;
+}
+
+/** The stored file's name and type: Asana's name, or the user's, minus `.gz` when decompressed. */
+export function binaryFileFor(status: ExportStatus, options: FileOptions): BinaryFileOptions {
+  const format = fileFormat(status.kind);
+  const asanaName = defaultFileName(status);
+  const name =
+    options.fileName || (options.decompress ? asanaName.replace(/\.gz$/, '') : asanaName);
+  const mimeType = options.decompress
+    ? format === 'json'
+      ? 'application/json'
+      : 'application/x-ndjson'
+    : 'application/gzip';
+  return { fileName: name, mimeType, format, decompress: options.decompress };
+}

@@ -1,0 +1,165 @@
+import {
+  DEFAULT_POLL_POLICY,
+  type ExportKind,
+  type ExportRef,
+  type ExportRequest,
+  type ExportRequestInput,
+  InputError,
+  isExportKind,
+  type PollPolicy,
+  validateExportRequest,
+  validateGid,
+  validatePollPolicy,
+} from '@asana-exports/core/protocol';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import { DEFAULT_BINARY_PROPERTY, DEFAULT_MAX_RECORDS, MAX_MAX_RECORDS } from './constants';
+import { toInstant } from './dates';
+
+/** The node's filter names and Asana's. */
+export const FILTER_NAMES: Readonly<Record<string, string>> = {
+  createdAfter: 'created_at.after',
+  createdBefore: 'created_at.before',
+  modifiedAfter: 'modified_at.after',
+  modifiedBefore: 'modified_at.before',
+  createdBy: 'created_by.any',
+  followers: 'followers.any',
+  likedBy: 'liked_by.any',
+  commentedOnBy: 'commented_on_by.any',
+  assignedBy: 'assigned_by.any',
+  assignee: 'assignee.any',
+};
+
+interface ResourceEntry {
+  resourceType?: string;
+  fields?: string;
+  filters?: IDataObject;
+}
+
+/**
+ * Reads the Create operation's parameters into the core's request and validates it there, so the
+ * node, the CLI and the action reject the same mistakes with the same words.
+ */
+export function readExportRequest(context: IExecuteFunctions, itemIndex: number): ExportRequest {
+  const kind = readKind(context, itemIndex);
+  const input: ExportRequestInput = { kind };
+  switch (kind) {
+    case 'organization':
+      input.organization = readString(context, 'organization', itemIndex);
+      break;
+    case 'resource':
+      input.workspace = readString(context, 'workspace', itemIndex);
+      input.resources = readResources(context, itemIndex);
+      break;
+    case 'graph':
+      input.parent = readString(context, 'parent', itemIndex);
+      break;
+  }
+  return validateExportRequest(input);
+}
+
+/** Get Status and Download: which export, by the gid Asana polls it with. */
+export function readExportRef(context: IExecuteFunctions, itemIndex: number): ExportRef {
+  const kind = readKind(context, itemIndex);
+  const gid = validateGid('gid', context.getNodeParameter('gid', itemIndex, '') as unknown);
+  return { kind, gid };
+}
+
+export function readKind(context: IExecuteFunctions, itemIndex: number): ExportKind {
+  const kind = String(context.getNodeParameter('kind', itemIndex, '')).trim();
+  if (!isExportKind(kind)) {
+    throw new InputError(
+      'kind',
+      `"${kind}" is not an export kind; expected organization, resource or graph`,
+    );
+  }
+  return kind;
+}
+
+function readResources(
+  context: IExecuteFunctions,
+  itemIndex: number,
+): NonNullable<ExportRequestInput['resources']> {
+  const collection = context.getNodeParameter('resources', itemIndex, {}) as {
+    resource?: ResourceEntry[];
+  };
+  const timeZone = context.getTimezone();
+  return (collection.resource ?? []).map((entry) => ({
+    resourceType: entry.resourceType,
+    fields: splitList(entry.fields),
+    filters: readFilters(entry.filters ?? {}, timeZone),
+  }));
+}
+
+/** Filters left empty in the UI are dropped; dates are placed in the workflow's time zone. */
+export function readFilters(filters: IDataObject, timeZone: string): Record<string, unknown> {
+  const result: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(filters)) {
+    if (value === undefined || value === null || value === '') continue;
+    const asanaName = FILTER_NAMES[name] ?? name;
+    result[asanaName] = asanaName.endsWith('.any') ? value : toInstant(value, timeZone);
+  }
+  return result;
+}
+
+export function splitList(value: unknown): string[] {
+  if (Array.isArray(value))
+    return value
+      .map(String)
+      .map((item) => item.trim())
+      .filter(Boolean);
+  if (typeof value !== 'string') return [];
+  return value
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function readString(context: IExecuteFunctions, name: string, itemIndex: number): string {
+  const value = context.getNodeParameter(name, itemIndex, '') as unknown;
+  return typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
+}
+
+export interface FileOptions {
+  readonly binaryPropertyName: string;
+  readonly decompress: boolean;
+  /** Empty: the name Asana's file would have. */
+  readonly fileName: string;
+}
+
+export function readFileOptions(context: IExecuteFunctions, itemIndex: number): FileOptions {
+  const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+  const binaryPropertyName = String(
+    context.getNodeParameter('binaryPropertyName', itemIndex, DEFAULT_BINARY_PROPERTY),
+  ).trim();
+  if (binaryPropertyName === '') {
+    throw new InputError(
+      'binaryPropertyName',
+      'empty; expected the name of the output field, such as data',
+    );
+  }
+  return {
+    binaryPropertyName,
+    decompress: options.decompress === true,
+    fileName: typeof options.fileName === 'string' ? options.fileName.trim() : '',
+  };
+}
+
+export function readPollPolicy(context: IExecuteFunctions, itemIndex: number): PollPolicy {
+  const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+  const minutes = options.timeout ?? DEFAULT_POLL_POLICY.timeoutMs / 60_000;
+  return validatePollPolicy(
+    { ...DEFAULT_POLL_POLICY, timeoutMs: Number(minutes) * 60_000 },
+    { timeoutMs: 'Timeout (Minutes)' },
+  );
+}
+
+export function readMaxRecords(context: IExecuteFunctions, itemIndex: number): number {
+  const value = Number(context.getNodeParameter('maxRecords', itemIndex, DEFAULT_MAX_RECORDS));
+  if (!Number.isInteger(value) || value < 1 || value > MAX_MAX_RECORDS) {
+    throw new InputError(
+      'maxRecords',
+      `${value} is out of range; expected a whole number from 1 to ${MAX_MAX_RECORDS}`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,49 @@
+import {
+  type Clock,
+  ExportClient,
+  type ProgressEvent,
+  type Random,
+} from '@asana-exports/core/protocol';
+import type { IExecuteFunctions } from 'n8n-workflow';
+import { type CredentialType, createApiTransport } from './apiTransport';
+import { n8nClock } from './clock';
+import { readBaseUrl } from './credentials';
+
+/** What every operation needs: the core's client wired to n8n's helpers. */
+export interface Runtime {
+  readonly client: ExportClient;
+  readonly clock: Clock;
+  readonly random: Random;
+  /** Aborts when the execution is cancelled (or times out). */
+  readonly signal: AbortSignal;
+}
+
+export async function createRuntime(context: IExecuteFunctions): Promise<Runtime> {
+  const authentication = context.getNodeParameter('authentication', 0, 'accessToken') as string;
+  const credentialType: CredentialType =
+    authentication === 'oAuth2' ? 'asanaExportsOAuth2Api' : 'asanaExportsApi';
+  const baseUrl = await readBaseUrl(context, credentialType);
+  const signal = context.getExecutionCancelSignal() ?? new AbortController().signal;
+  const random: Random = Math.random;
+  const client = new ExportClient({
+    transport: createApiTransport(context, credentialType, baseUrl),
+    clock: n8nClock,
+    random,
+    onProgress: (event) => context.logger.debug(describeProgress(event)),
+  });
+  return { client, clock: n8nClock, random, signal };
+}
+
+/** Progress for n8n's log. Events carry paths and gids only, never a token or a download link. */
+function describeProgress(event: ProgressEvent): string {
+  switch (event.type) {
+    case 'created':
+      return `Asana export: created ${event.kind} export ${event.gid} (${event.rawState})`;
+    case 'waiting':
+      return `Asana export: ${event.gid} is ${event.rawState} after ${Math.round(event.elapsedMs / 1000)}s`;
+    case 'downloading':
+      return `Asana export: downloaded ${event.bytes} of ${event.totalBytes ?? '?'} bytes`;
+    case 'retrying':
+      return `Asana export: retrying ${event.what} in ${Math.round(event.delayMs)}ms (${event.reason})`;
+  }
+}

@@ -1,0 +1,70 @@
+import { USER_AGENT } from '@asana-exports/core/protocol';
+import type { IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
+import { normaliseHeaders, toTransportError } from './http';
+
+/** The Node stream type n8n's helpers return and take (community nodes may not import node:stream). */
+export type NodeReadable = Exclude<
+  Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0],
+  Buffer
+>;
+
+export interface OpenedStream {
+  readonly status: number;
+  readonly headers: Record<string, string | undefined>;
+  readonly stream: NodeReadable;
+}
+
+/**
+ * GETs a presigned download link with n8n's plain helper: never the authenticated one, which would
+ * send the Asana token on to the object store. The link carries its own credentials.
+ */
+export async function openStream(
+  context: IExecuteFunctions,
+  url: string,
+  offset: number,
+  signal: AbortSignal,
+): Promise<OpenedStream> {
+  let response: IN8nHttpFullResponse;
+  try {
+    response = (await context.helpers.httpRequest({
+      method: 'GET',
+      url,
+      headers: {
+        'User-Agent': USER_AGENT,
+        ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}),
+      },
+      encoding: 'stream',
+      returnFullResponse: true,
+      ignoreHttpStatusErrors: true,
+      abortSignal: signal,
+      // Idle time allowed on the socket: a stalled transfer fails and is retried.
+      timeout: 120_000,
+    })) as IN8nHttpFullResponse;
+  } catch (error) {
+    // The URL is a secret: the message names the operation only.
+    throw toTransportError('Download request', error, signal);
+  }
+  return {
+    status: response.statusCode,
+    headers: normaliseHeaders(response.headers),
+    stream: response.body as NodeReadable,
+  };
+}
+
+/** Releases a response that will not be read (error statuses, superseded attempts). */
+export function release(stream: NodeReadable): void {
+  stream.once('error', () => undefined);
+  stream.destroy();
+}
+
+/** The body as the core reads it; a broken transfer becomes a TransportError it may resume. */
+export async function* readTransfer(
+  stream: AsyncIterable<Uint8Array>,
+  signal: AbortSignal,
+): AsyncIterable<Uint8Array> {
+  try {
+    yield* stream;
+  } catch (error) {
+    throw toTransportError('Download transfer', error, signal);
+  }
+}

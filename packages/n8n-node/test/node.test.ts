@@ -1,0 +1,198 @@
+import { type Sandbox, startSandbox } from '@asana-exports/sandbox';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AsanaExportsApi } from '../credentials/AsanaExportsApi.credentials';
+import { AsanaExportsOAuth2Api } from '../credentials/AsanaExportsOAuth2Api.credentials';
+import { AsanaExport } from '../nodes/AsanaExport/AsanaExport.node';
+import { type FakeOptions, fakeContext } from './support/fakeContext.mts';
+
+const node = new AsanaExport();
+const { description } = node;
+
+describe('node description', () => {
+  it('is a tool-usable node with icon, subtitle and the package’s own credentials', () => {
+    expect(description.name).toBe('asanaExport');
+    expect(description.usableAsTool).toBe(true);
+    expect(description.icon).toEqual({
+      light: 'file:../../icons/asana-exports.svg',
+      dark: 'file:../../icons/asana-exports.dark.svg',
+    });
+    expect(description.subtitle).toContain('$parameter["operation"]');
+    expect(description.credentials?.map((credential) => credential.name)).toEqual([
+      new AsanaExportsApi().name,
+      new AsanaExportsOAuth2Api().name,
+    ]);
+  });
+
+  it('shows each Create parameter only for the kind it applies to', () => {
+    const shownFor = (name: string) =>
+      description.properties.find((property) => property.name === name)?.displayOptions?.show;
+    expect(shownFor('organization')).toMatchObject({
+      operation: ['create'],
+      kind: ['organization'],
+    });
+    expect(shownFor('workspace')).toMatchObject({ operation: ['create'], kind: ['resource'] });
+    expect(shownFor('resources')).toMatchObject({ operation: ['create'], kind: ['resource'] });
+    expect(shownFor('parent')).toMatchObject({ operation: ['create'], kind: ['graph'] });
+    expect(shownFor('gid')).toMatchObject({ operation: ['download', 'getStatus'] });
+    expect(shownFor('download')).toMatchObject({ waitForCompletion: [true] });
+  });
+
+  it('offers the filters Asana documents, with date pickers for dates', () => {
+    const resources = description.properties.find((property) => property.name === 'resources');
+    const entries = (resources?.options ?? []) as Array<{
+      values: Array<{ name: string; options?: unknown }>;
+    }>;
+    const entry = entries[0];
+    const filters = entry?.values.find((value) => value.name === 'filters')?.options as Array<{
+      name: string;
+      type: string;
+    }>;
+    expect(filters.map((filter) => filter.name).sort()).toEqual(
+      [
+        'assignedBy',
+        'assignee',
+        'commentedOnBy',
+        'createdAfter',
+        'createdBefore',
+        'createdBy',
+        'followers',
+        'likedBy',
+        'modifiedAfter',
+        'modifiedBefore',
+      ].sort(),
+    );
+    expect(
+      filters.filter((filter) => filter.type === 'dateTime').map((filter) => filter.name),
+    ).toEqual(['createdAfter', 'createdBefore', 'modifiedAfter', 'modifiedBefore']);
+  });
+});
+
+describe('credentials', () => {
+  it('sends the token as a bearer token and tests it against /users/me', () => {
+    const credential = new AsanaExportsApi();
+    expect(credential.authenticate.properties.headers).toEqual({
+      Authorization: '=Bearer {{$credentials.accessToken}}',
+    });
+    expect(credential.test.request.url).toBe('/users/me');
+    expect(credential.test.request.baseURL).toContain('$credentials.baseUrl');
+    expect(credential.properties.find((property) => property.name === 'baseUrl')?.default).toBe(
+      'https://app.asana.com/api/1.0',
+    );
+    expect(
+      credential.properties.find((property) => property.name === 'accessToken')?.typeOptions,
+    ).toEqual({
+      password: true,
+    });
+  });
+
+  it('offers OAuth2 with Asana’s authorize and token URLs', () => {
+    const credential = new AsanaExportsOAuth2Api();
+    const value = (name: string) =>
+      credential.properties.find((property) => property.name === name)?.default;
+    expect(credential.extends).toEqual(['oAuth2Api']);
+    expect(value('authUrl')).toBe('https://app.asana.com/-/oauth_authorize');
+    expect(value('accessTokenUrl')).toBe('https://app.asana.com/-/oauth_token');
+    expect(value('grantType')).toBe('authorizationCode');
+  });
+});
+
+describe('execute', () => {
+  let sandbox: Sandbox;
+  beforeAll(async () => {
+    sandbox = await startSandbox({ scenario: { durationMs: 60_000 } });
+  });
+  afterAll(() => sandbox.close());
+
+  async function run(options: Omit<FakeOptions, 'credentials'> & { token?: string }) {
+    const fake = await fakeContext({
+      ...options,
+      credentials: { accessToken: options.token ?? sandbox.token, baseUrl: `${sandbox.apiUrl}/` },
+    });
+    try {
+      return await node.execute.call(fake.context);
+    } finally {
+      await fake.close();
+    }
+  }
+
+  it('creates without waiting, and reads the status: normalised and raw, never the link', async () => {
+    const [[created]] = (await run({
+      parameters: {
+        authentication: 'accessToken',
+        operation: 'create',
+        kind: 'graph',
+        parent: '1700000000000001',
+        waitForCompletion: false,
+      },
+    })) as [[{ json: Record<string, unknown>; pairedItem: unknown }]];
+    expect(created.json).toMatchObject({ kind: 'graph', state: 'waiting', done: false });
+    expect(created.pairedItem).toEqual({ item: 0 });
+
+    const [[status]] = (await run({
+      parameters: { operation: 'getStatus', kind: 'graph', gid: created.json.gid },
+    })) as [[{ json: Record<string, unknown> }]];
+    expect(status.json).toMatchObject({ kind: 'graph', gid: created.json.gid, state: 'waiting' });
+    expect(['not_started', 'in_progress']).toContain(status.json.rawState);
+    expect(JSON.stringify(status.json)).not.toMatch(/https?:/);
+  });
+
+  it('turns Asana’s refusal into a NodeApiError with Asana’s message and status', async () => {
+    const error = await run({
+      parameters: { operation: 'getStatus', kind: 'graph', gid: '1700000000000002' },
+      token: 'wrong',
+    }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(NodeApiError);
+    expect((error as NodeApiError).httpCode).toBe('401');
+    expect((error as NodeApiError).message).toContain(
+      'Asana answered 401 to GET /jobs/1700000000000002',
+    );
+    expect((error as NodeApiError).description).toContain('Check the token');
+    expect(JSON.stringify(error)).not.toContain('wrong');
+  });
+
+  it('with Continue On Fail, gives an error item for the failing item and goes on', async () => {
+    const result = await run({
+      items: 2,
+      continueOnFail: true,
+      parameters: (itemIndex) => ({
+        operation: 'getStatus',
+        kind: 'organization',
+        gid: itemIndex === 0 ? 'not-a-gid' : '1700000000000003',
+      }),
+    });
+    expect(result[0]).toHaveLength(2);
+    expect(result[0]?.[0]).toMatchObject({
+      json: { error: expect.stringContaining('Invalid gid') },
+      pairedItem: { item: 0 },
+    });
+    expect(result[0]?.[1]).toMatchObject({
+      json: { error: expect.stringContaining('Asana answered 404') },
+      pairedItem: { item: 1 },
+    });
+  });
+
+  it('without Continue On Fail, throws a NodeOperationError naming the item', async () => {
+    const error = await run({
+      parameters: { operation: 'create', kind: 'graph', parent: 'abc' },
+    }).then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(NodeOperationError);
+    expect((error as NodeOperationError).message).toContain('Invalid parent');
+    expect((error as NodeOperationError).context.itemIndex).toBe(0);
+  });
+
+  it('rejects a Base URL that is not http(s)', async () => {
+    const fake = await fakeContext({
+      parameters: { operation: 'getStatus', kind: 'graph', gid: '1' },
+      credentials: { accessToken: 'x', baseUrl: 'file:///etc' },
+    });
+    await expect(node.execute.call(fake.context)).rejects.toThrow(/Base URL must use https/);
+    await fake.close();
+  });
+});

@@ -1,0 +1,229 @@
+/**
+ * Runs a real n8n (installed by scripts/install-n8n.sh, outside the workspace) headless, with this
+ * package's dist/ loaded as a custom extension. Kept in .mts: it needs Node's built-ins, which
+ * n8n's lint rules rightly forbid in a node's own .ts files (this runs beside n8n, not inside it).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export const N8N_VERSION = '2.41.1';
+export const packageRoot = join(import.meta.dirname, '..', '..');
+export const distDir = join(packageRoot, 'dist');
+
+/** Where install-n8n.sh puts n8n (same rule as the script), or N8N_E2E_BIN. */
+export function findN8n(): string | undefined {
+  const explicit = process.env.N8N_E2E_BIN;
+  if (explicit) return existsSync(explicit) ? explicit : undefined;
+  const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  const home = process.env.N8N_E2E_HOME || join(cacheHome, 'asana-exports', `n8n-${N8N_VERSION}`);
+  const bin = join(home, 'node_modules', '.bin', 'n8n');
+  return existsSync(join(home, '.installed')) && existsSync(bin) ? bin : undefined;
+}
+
+export interface N8nResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  /** Peak resident set size of the n8n process in KiB, when run under /usr/bin/time. */
+  readonly maxRssKiB?: number;
+}
+
+export interface N8nInstance {
+  readonly home: string;
+  /** Folder the Read/Write Files node may write to. */
+  readonly files: string;
+  /** Creates a folder under `files` (the Write File node does not) and returns its path. */
+  folder(name: string): Promise<string>;
+  run(args: readonly string[], extraEnv?: Record<string, string>): Promise<N8nResult>;
+  importCredentials(credentials: readonly object[]): Promise<void>;
+  importWorkflows(workflows: readonly object[]): Promise<void>;
+  /** `n8n execute --id … --rawOutput`: the run data, or the failure output. */
+  execute(workflowId: string, extraEnv?: Record<string, string>): Promise<Execution>;
+  close(): Promise<void>;
+}
+
+export interface Execution extends N8nResult {
+  /** Parsed from the first line that starts with `{` (what --rawOutput prints on success). */
+  readonly data: RunData | undefined;
+}
+
+export interface RunData {
+  readonly data: {
+    readonly resultData: {
+      readonly runData: Record<string, ReadonlyArray<NodeRun>>;
+      readonly error?: { readonly message: string };
+    };
+  };
+}
+
+export interface NodeRun {
+  readonly executionStatus?: string;
+  readonly error?: { readonly message: string; readonly description?: string };
+  readonly data?: { readonly main: ReadonlyArray<ReadonlyArray<OutputItem> | null> };
+}
+
+export interface OutputItem {
+  readonly json: Record<string, unknown>;
+  readonly binary?: Record<string, { fileName?: string; mimeType?: string; bytes?: number }>;
+  readonly pairedItem?: unknown;
+}
+
+export async function startN8n(
+  bin: string,
+  options: { binaryMode?: string } = {},
+): Promise<N8nInstance> {
+  const home = await mkdtemp(join(tmpdir(), 'n8n-e2e-'));
+  const files = join(home, 'files');
+  await mkdir(files, { recursive: true });
+  // A copy of what the package ships, outside the workspace: `n8n-workflow` then resolves to
+  // n8n's own, as it does for an installed community package.
+  const extension = join(home, 'extension');
+  await cp(distDir, extension, { recursive: true });
+  const env: Record<string, string> = {
+    ...inheritedEnv(),
+    N8N_USER_FOLDER: join(home, 'user'),
+    N8N_CUSTOM_EXTENSIONS: extension,
+    N8N_ENCRYPTION_KEY: 'asana-exports-e2e-key',
+    N8N_DEFAULT_BINARY_DATA_MODE: options.binaryMode ?? 'filesystem',
+    N8N_RESTRICT_FILE_ACCESS_TO: files,
+    N8N_DIAGNOSTICS_ENABLED: 'false',
+    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+    N8N_TEMPLATES_ENABLED: 'false',
+    N8N_PERSONALIZATION_ENABLED: 'false',
+    // Each n8n process starts a task broker: a port of its own, so that runs never collide.
+    N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+    DB_SQLITE_POOL_SIZE: '1',
+  };
+
+  const run = (args: readonly string[], extraEnv: Record<string, string> = {}) =>
+    runProcess(bin, args, { ...env, ...extraEnv });
+
+  const importJson = async (command: string, name: string, value: readonly object[]) => {
+    const file = join(home, name);
+    await writeFile(file, JSON.stringify(value));
+    const result = await run([command, `--input=${file}`]);
+    if (result.code !== 0) {
+      throw new Error(
+        `n8n ${command} failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
+      );
+    }
+  };
+
+  return {
+    home,
+    files,
+    folder: async (name) => {
+      const path = join(files, name);
+      await mkdir(path, { recursive: true });
+      return path;
+    },
+    run,
+    importCredentials: (credentials) =>
+      importJson('import:credentials', 'credentials.json', credentials),
+    importWorkflows: async (workflows) => {
+      for (const [index, workflow] of workflows.entries()) {
+        await importJson('import:workflow', `workflow-${index}.json`, [workflow]);
+      }
+    },
+    async execute(workflowId, extraEnv) {
+      const result = await run(['execute', `--id=${workflowId}`, '--rawOutput'], extraEnv);
+      return { ...result, data: parseRunData(result.stdout) };
+    },
+    close: () => rm(home, { recursive: true, force: true }),
+  };
+}
+
+/** The caller's environment minus the test runner's: n8n goes silent when NODE_ENV is test. */
+function inheritedEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (
+      value === undefined ||
+      name === 'NODE_ENV' ||
+      name === 'TEST' ||
+      name.startsWith('VITEST')
+    ) {
+      continue;
+    }
+    if (name.startsWith('N8N_') || name.startsWith('DB_')) continue;
+    env[name] = value;
+  }
+  return env;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+/**
+ * The run data `--rawOutput` prints: pretty-printed JSON from the first line that starts with `{`
+ * to the first line that is just `}`. n8n may log other lines after it (task runners registering).
+ */
+export function parseRunData(stdout: string): RunData | undefined {
+  const lines = stdout.split('\n');
+  const start = lines.findIndex((line) => line.startsWith('{'));
+  if (start === -1) return undefined;
+  const end = lines.findIndex((line, index) => index > start && line.trimEnd() === '}');
+  try {
+    return JSON.parse(lines.slice(start, end === -1 ? undefined : end + 1).join('\n')) as RunData;
+  } catch {
+    return undefined;
+  }
+}
+
+function runProcess(
+  bin: string,
+  args: readonly string[],
+  env: Record<string, string>,
+): Promise<N8nResult> {
+  const timed = env.N8N_E2E_MEASURE_RSS === 'true' && existsSync('/usr/bin/time');
+  const command = timed ? '/usr/bin/time' : bin;
+  const commandArgs = timed ? ['-f', 'MAXRSS_KIB=%M', bin, ...args] : [...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, commandArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      const rss = /MAXRSS_KIB=(\d+)/.exec(stderr);
+      resolve({
+        code,
+        stdout,
+        stderr,
+        ...(rss?.[1] === undefined ? {} : { maxRssKiB: Number(rss[1]) }),
+      });
+    });
+  });
+}
+
+/** Says, where CI logs show it, that the end-to-end tests did not run, and how to make them run. */
+export function warnN8nMissing(): void {
+  console.warn(
+    [
+      '',
+      '!!! n8n end-to-end tests SKIPPED: n8n is not installed.',
+      `!!! Install it with packages/n8n-node/scripts/install-n8n.sh (n8n@${N8N_VERSION} into ~/.cache/asana-exports), then run the tests again.`,
+      '',
+    ].join('\n'),
+  );
+}
+
+/** CI must not pass without the end-to-end tests: there a missing n8n is a failure, not a skip. */
+export const inCi = process.env.CI === 'true';

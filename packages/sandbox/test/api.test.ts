@@ -272,7 +272,9 @@ describe('requests Asana refuses', () => {
   it('answers /users/me for a good token only, as credential tests need', async () => {
     const me = await api(sandbox, 'GET', '/users/me');
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ data: { resource_type: 'user', gid: expect.stringMatching(/^\d+$/) } });
+    expect(me.body).toMatchObject({
+      data: { resource_type: 'user', gid: expect.stringMatching(/^\d+$/) },
+    });
     expect((await api(sandbox, 'GET', '/users/me', { token: 'not-the-token' })).status).toBe(401);
   });
 

@@ -173,6 +173,24 @@ describe('execute', () => {
       json: { error: expect.stringContaining('Asana answered 404') },
       pairedItem: { item: 1 },
     });
+    expect(result[0]?.[0]?.error).toBeUndefined();
+  });
+
+  it('with Continue (using error output), puts the error on the item: n8n routes it by that', async () => {
+    const result = await run({
+      items: 2,
+      onError: 'continueErrorOutput',
+      parameters: (itemIndex) => ({
+        operation: 'getStatus',
+        kind: 'organization',
+        gid: itemIndex === 0 ? 'not-a-gid' : '1700000000000003',
+      }),
+    });
+    expect(result[0]).toHaveLength(2);
+    expect(result[0]?.[0]?.error).toBeInstanceOf(NodeOperationError);
+    expect(result[0]?.[0]?.error?.message).toContain('Invalid gid');
+    expect(result[0]?.[1]?.error).toBeInstanceOf(NodeApiError);
+    expect(result[0]?.[1]?.error?.description).toContain('Check the gid');
   });
 
   it('without Continue On Fail, throws a NodeOperationError naming the item', async () => {

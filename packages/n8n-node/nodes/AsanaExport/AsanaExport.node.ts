@@ -97,10 +97,16 @@ export class AsanaExport implements INodeType {
       } catch (error) {
         const nodeError = toNodeError(this.getNode(), error, itemIndex);
         if (this.continueOnFail()) {
-          returnData.push({
+          const item: INodeExecutionData = {
             json: { error: nodeError.message, description: nodeError.description ?? null },
             pairedItem: { item: itemIndex },
-          });
+          };
+          // With "Continue (using error output)", n8n sends an item to the error output only if
+          // it carries the error (or its json holds nothing but error/message/details, which
+          // `description` rules out): without it, a failed export went down the success branch.
+          // n8n then shows the item as { error } with the error, description included, beside.
+          if (this.getNode().onError === 'continueErrorOutput') item.error = nodeError;
+          returnData.push(item);
           continue;
         }
         throw nodeError;

@@ -25,6 +25,8 @@ export interface FakeOptions {
   readonly items?: number;
   readonly timeZone?: string;
   readonly continueOnFail?: boolean;
+  /** The node's On Error setting, as n8n sets it on the node (continueOnFail follows from it). */
+  readonly onError?: INode['onError'];
   /** How prepareBinaryData consumes the stream: like n8n's filesystem mode, or its database mode. */
   readonly binaryMode?: 'filesystem' | 'database';
   /** Database mode's cap, in bytes. */
@@ -136,7 +138,7 @@ export async function fakeContext(options: FakeOptions): Promise<FakeContext> {
   };
 
   const context = {
-    getNode: () => node,
+    getNode: () => (options.onError === undefined ? node : { ...node, onError: options.onError }),
     getInputData: (): INodeExecutionData[] =>
       Array.from({ length: options.items ?? 1 }, () => ({ json: {} })),
     getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
@@ -148,7 +150,10 @@ export async function fakeContext(options: FakeOptions): Promise<FakeContext> {
     getTimezone: () => options.timeZone ?? 'UTC',
     getCredentials: async () => options.credentials as unknown as IDataObject,
     getExecutionCancelSignal: () => options.signal,
-    continueOnFail: () => options.continueOnFail === true,
+    continueOnFail: () =>
+      options.continueOnFail === true ||
+      options.onError === 'continueRegularOutput' ||
+      options.onError === 'continueErrorOutput',
     logger: {
       debug: () => undefined,
       info: () => undefined,

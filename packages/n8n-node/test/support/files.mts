@@ -1,6 +1,8 @@
 /** File checks for the end-to-end tests (Node built-ins: see n8n.mts). */
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 
 export async function sha256Of(path: string): Promise<string> {
@@ -29,6 +31,19 @@ export async function readText(path: string): Promise<string> {
 
 export async function sizeOf(path: string): Promise<number> {
   return (await readFile(path)).length;
+}
+
+/** A new folder under the system's temp folder. */
+export async function tempDir(prefix: string): Promise<string> {
+  return await mkdtemp(join(tmpdir(), prefix));
+}
+
+export async function removeDir(path: string): Promise<void> {
+  await rm(path, { recursive: true, force: true });
+}
+
+export function randomHex(bytes: number): string {
+  return randomBytes(bytes).toString('hex');
 }
 
 export { join as pathJoin } from 'node:path';

@@ -1,7 +1,7 @@
 // The action's footprint: the size of its committed bundle, and the time from starting
 // `node dist/index.js` (as the runner does) to its first HTTP request. A loopback server stands in
-// for both the artifact service and Asana; it records when the first request arrives and answers
-// 503, so the measured run ends there.
+// for both the artifact service and Asana; it records when the first request arrives and the
+// run is stopped there (the action would otherwise retry the refused request for a while).
 //
 //   node bench/action.mjs [--runs 5]
 import { spawn } from 'node:child_process';
@@ -24,8 +24,10 @@ const jsBytes = files
   .reduce((sum, file) => sum + file.bytes, 0);
 
 let firstRequestAt;
+let current;
 const server = createServer((request, response) => {
   firstRequestAt ??= performance.now();
+  current?.kill('SIGKILL');
   request.resume();
   response.writeHead(503, { 'content-type': 'application/json' }).end('{"msg":"bench"}');
 });
@@ -56,6 +58,7 @@ for (let run = 0; run < runs; run++) {
         'INPUT_BASE-URL': `${origin}/api/1.0`,
       },
     });
+    current = child;
     child.on('close', resolve);
   });
   if (firstRequestAt === undefined) throw new Error('the action made no request');

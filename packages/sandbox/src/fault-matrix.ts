@@ -3,6 +3,7 @@
  * with the outcome a user must see. One table, run by every front end's tests (the CLI, the
  * action's bundle, the n8n node), so a fault handled in one place is handled everywhere.
  */
+import { startSandbox } from './index.js';
 import type { Fault, Scenario } from './types.js';
 
 export type ExportKindName = 'organization' | 'resource' | 'graph';
@@ -158,4 +159,54 @@ let nextTarget = 1_600_000_000_000_100;
 export function freshTargetGid(): string {
   nextTarget++;
   return String(nextTarget);
+}
+
+/** The scenario every row starts from; a row's own `scenario` overrides it. */
+export const FAULT_MATRIX_SCENARIO: Partial<Scenario> = {
+  durationMs: 200,
+  outcome: 'succeed',
+  corruption: 'none',
+  ignoreRange: false,
+  contentBytes: FAULT_MATRIX_CONTENT_BYTES,
+};
+
+/** The row's scenario, on top of the matrix's defaults. */
+export function scenarioOf(row: FaultRow): Partial<Scenario> {
+  return { ...FAULT_MATRIX_SCENARIO, ...row.scenario };
+}
+
+/** The faults to queue for a row, given the size of the file the store serves. */
+export function faultsOf(row: FaultRow, servedBytes: number): readonly Fault[] {
+  return typeof row.faults === 'function' ? row.faults(servedBytes) : (row.faults ?? []);
+}
+
+/**
+ * The size of the file every row's export serves. Content depends only on the scenario, so one
+ * probe export tells it (and fills the content cache before the rows start).
+ */
+export async function probeServedBytes(options: { cacheDir?: string } = {}): Promise<number> {
+  const probe = await startSandbox({ ...options, scenario: FAULT_MATRIX_SCENARIO });
+  try {
+    const response = await fetch(`${probe.apiUrl}/exports/graph`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${probe.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ data: { parent: '1600000000000099' } }),
+    });
+    const { data } = (await response.json()) as { data: { gid: string } };
+    return (await probe.exportFile(data.gid)).bytes;
+  } finally {
+    await probe.close();
+  }
+}
+
+/**
+ * Secrets found in text a user can see (logs, errors, outputs, summaries, manifests): any of the
+ * given tokens, and any presigned-URL credential value (redaction leaves `X-Amz-Signature=***`).
+ */
+export function findSecrets(text: string, tokens: readonly (string | undefined)[]): string[] {
+  const found = tokens.filter(
+    (token): token is string => token !== undefined && token !== '' && text.includes(token),
+  );
+  const signature = /X-Amz-(Signature|Credential)=(?!\*\*\*)[^&\s"']*/i.exec(text);
+  return signature ? [...found, signature[0]] : found;
 }

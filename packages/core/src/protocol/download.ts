@@ -1,6 +1,6 @@
 import { asCancelled, sleepOrCancel, throwIfAborted } from './abort.js';
 import type { ExportClient } from './client.js';
-import { AsanaApiError, type AsanaExportError, TransportError } from './errors.js';
+import { AsanaApiError, type AsanaExportError, IntegrityError, TransportError } from './errors.js';
 import type { ProgressListener } from './events.js';
 import { createSha256 } from './hash.js';
 import { describeExport } from './labels.js';
@@ -32,6 +32,9 @@ export interface DownloadResult<Result> {
   readonly sink: Result;
 }
 
+/** How many times a download may start over from byte 0. */
+const MAX_RESTARTS = 3;
+
 /** The object store's Content-Range, `bytes <first>-<last>/<total>`. */
 const CONTENT_RANGE = /^bytes (\d+)-(\d+)\/(\d+|\*)$/;
 
@@ -50,6 +53,7 @@ export async function downloadExport<Result>(
   const { client, ref, source, sink, clock, random, signal, onProgress } = options;
   const retry = options.retry ?? DEFAULT_RETRY_POLICY;
   const maxLinkRefreshes = options.maxLinkRefreshes ?? 3;
+  let restarts = 0;
   const what = `Download of ${describeExport(ref.kind, ref.gid)}`;
   const startedAt = clock.now();
 
@@ -60,7 +64,15 @@ export async function downloadExport<Result>(
   let attempt = 0;
   let failingSince = startedAt;
 
+  // A store that keeps contradicting itself (wrong ranges, more bytes than announced) would
+  // otherwise be asked again forever.
   const restartFromZero = async () => {
+    restarts++;
+    if (restarts > MAX_RESTARTS) {
+      throw new IntegrityError(
+        `the download host kept sending bytes that contradict its own ranges or length (${MAX_RESTARTS} restarts)`,
+      );
+    }
     await sink.reset();
     hash = createSha256();
     written = 0;

@@ -23,14 +23,13 @@ import {
 import {
   distDir,
   type Execution,
-  findN8n,
-  inCi,
   type N8nInstance,
+  NODE_TYPE,
   type NodeRun,
   type OutputItem,
   type RunData,
+  requireN8n,
   startN8n,
-  warnN8nMissing,
 } from './support/n8n.mts';
 
 /**
@@ -46,16 +45,7 @@ import {
  * its error output so that one row's failure does not stop the others. Each row has a sandbox
  * and a credential of its own: faults are queued per sandbox and route.
  */
-const n8nBin = findN8n();
-if (n8nBin === undefined) warnN8nMissing();
-
-if (n8nBin === undefined && inCi) {
-  it('has n8n installed for the end-to-end tests (CI runs scripts/install-n8n.sh first)', () => {
-    expect.fail('n8n is not installed: run packages/n8n-node/scripts/install-n8n.sh first');
-  });
-}
-
-const NODE_TYPE = 'CUSTOM.asanaExport';
+const n8nBin = requireN8n();
 const WORKFLOW_ID = 'e2eFaultMatrix01';
 
 /** What identifies each kind's node parameters; resource rows get a fresh workspace each. */

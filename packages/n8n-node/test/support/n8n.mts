@@ -9,6 +9,7 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { expect, it } from 'vitest';
 
 export const N8N_VERSION = '2.41.1';
 export const packageRoot = join(import.meta.dirname, '..', '..');
@@ -227,3 +228,23 @@ export function warnN8nMissing(): void {
 
 /** CI must not pass without the end-to-end tests: there a missing n8n is a failure, not a skip. */
 export const inCi = process.env.CI === 'true';
+
+/** The node type n8n gives this package when loaded with N8N_CUSTOM_EXTENSIONS. */
+export const NODE_TYPE = 'CUSTOM.asanaExport';
+
+/**
+ * The n8n binary for an end-to-end test file, or undefined (its tests then skip). A missing n8n
+ * is announced loudly, and in CI it registers a failing test: a green CI must not hide a missing
+ * install step. Call it at the top of a test file.
+ */
+export function requireN8n(): string | undefined {
+  const n8nBin = findN8n();
+  if (n8nBin !== undefined) return n8nBin;
+  warnN8nMissing();
+  if (inCi) {
+    it('has n8n installed for the end-to-end tests (CI runs scripts/install-n8n.sh first)', () => {
+      expect.fail('n8n is not installed: run packages/n8n-node/scripts/install-n8n.sh first');
+    });
+  }
+  return undefined;
+}

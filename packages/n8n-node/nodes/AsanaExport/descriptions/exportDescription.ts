@@ -10,6 +10,26 @@ const downloading = {
   show: { resource: ['export'], operation: ['download'], splitIntoItems: [false] },
 };
 
+/** How the downloaded file is stored: the same options after Create (with Wait) and for Download. */
+const storedFileOptions: INodeProperties[] = [
+  {
+    displayName: 'Decompress',
+    name: 'decompress',
+    type: 'boolean',
+    default: false,
+    description:
+      'Whether to store the decompressed file (JSON or JSON Lines) instead of Asana’s gzip file',
+  },
+  {
+    displayName: 'File Name',
+    name: 'fileName',
+    type: 'string',
+    default: '',
+    placeholder: 'asana-export.jsonl.gz',
+    description: 'Name of the stored file. Empty: the name of Asana’s file, with the export gid.',
+  },
+];
+
 export const exportOperations: INodeProperties[] = [
   {
     displayName: 'Operation',
@@ -219,23 +239,7 @@ export const exportFields: INodeProperties[] = [
     default: {},
     displayOptions: forCreate({ waitForCompletion: [true] }),
     options: [
-      {
-        displayName: 'Decompress',
-        name: 'decompress',
-        type: 'boolean',
-        default: false,
-        description:
-          'Whether to store the decompressed file (JSON or JSON Lines) instead of Asana’s gzip file',
-      },
-      {
-        displayName: 'File Name',
-        name: 'fileName',
-        type: 'string',
-        default: '',
-        placeholder: 'asana-export.jsonl.gz',
-        description:
-          'Name of the stored file. Empty: the name of Asana’s file, with the export gid.',
-      },
+      ...storedFileOptions,
       {
         displayName: 'Timeout (Minutes)',
         name: 'timeout',
@@ -254,24 +258,6 @@ export const exportFields: INodeProperties[] = [
     placeholder: 'Add option',
     default: {},
     displayOptions: downloading,
-    options: [
-      {
-        displayName: 'Decompress',
-        name: 'decompress',
-        type: 'boolean',
-        default: false,
-        description:
-          'Whether to store the decompressed file (JSON or JSON Lines) instead of Asana’s gzip file',
-      },
-      {
-        displayName: 'File Name',
-        name: 'fileName',
-        type: 'string',
-        default: '',
-        placeholder: 'asana-export.jsonl.gz',
-        description:
-          'Name of the stored file. Empty: the name of Asana’s file, with the export gid.',
-      },
-    ],
+    options: [...storedFileOptions],
   },
 ];

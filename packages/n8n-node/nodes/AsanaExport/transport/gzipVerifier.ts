@@ -52,14 +52,7 @@ async function count(
   counter: RecordCounter,
 ): Promise<RecordCounts> {
   for (;;) {
-    let next: Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>;
-    try {
-      next = await reader.read();
-    } catch (cause) {
-      return Promise.reject(
-        new IntegrityError('it is not a valid gzip file (corrupt or truncated)', { cause }),
-      );
-    }
+    const next = await readInflated(reader);
     if (next.done) return counter.end();
     try {
       counter.push(next.value);
@@ -68,4 +61,17 @@ async function count(
       return Promise.reject(error);
     }
   }
+}
+
+/** The next inflated chunk. The decompressor failing means the file is not intact gzip. */
+export function readInflated(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']> {
+  return reader
+    .read()
+    .catch((cause: unknown) =>
+      Promise.reject(
+        new IntegrityError('it is not a valid gzip file (corrupt or truncated)', { cause }),
+      ),
+    );
 }

@@ -1,5 +1,6 @@
 import { type DownloadSink, IntegrityError, type RecordCounts } from '@asana-exports/core/protocol';
 import type { IDataObject } from 'n8n-workflow';
+import { readInflated } from './gzipVerifier';
 
 export interface CollectedRecords {
   readonly fileName: string;
@@ -94,14 +95,7 @@ async function collect(
 
   try {
     for (;;) {
-      let next: Awaited<ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']>>;
-      try {
-        next = await reader.read();
-      } catch (cause) {
-        return Promise.reject(
-          new IntegrityError('it is not a valid gzip file (corrupt or truncated)', { cause }),
-        );
-      }
+      const next = await readInflated(reader);
       if (next.done) break;
       let start = 0;
       const chunk = next.value;

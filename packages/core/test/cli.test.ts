@@ -315,10 +315,14 @@ describe('asana-export failures', () => {
     sandbox.configure({ durationMs: 60_000 });
     const args = ['create', '--kind', 'resource', '--workspace', '1200000000000022', ...api()];
     expect((await runCli(args, env())).code).toBe(0);
-    const second = await runCli(args, env());
+    // The second waits for the first, up to --timeout, then gives up with the same 403.
+    const second = await runCli([...args, '--timeout', '500ms'], env());
     expect(second.code).toBe(3);
     expect(second.stderr).toMatch(/already in progress/i);
-    expect(second.stderr).toMatch(/hint: Only one resource export runs per workspace/);
+    expect(second.stderr).toMatch(/another export of this workspace is running \(403\)/);
+    expect(second.stderr).toMatch(
+      /hint: Another export of workspace 1200000000000022 kept running/,
+    );
 
     sandbox.inject({ route: 'create', status: 403 });
     const denied = await runCli(

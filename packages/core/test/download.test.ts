@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sandbox, Scenario } from '@asana-exports/sandbox';
@@ -7,6 +6,7 @@ import { runExportToFile } from '../src/node/run-to-file.js';
 import { CancelledError, IntegrityError } from '../src/protocol/errors.js';
 import { validateExportRequest } from '../src/protocol/params.js';
 import {
+  expectIntactFile,
   listFiles,
   QUICK_POLL,
   type RecordingRuntime,
@@ -55,24 +55,13 @@ function resumeOffset(range: string | undefined): number {
 
 const downloads = () => sandbox.requests.filter((request) => request.origin === 'download');
 
-async function expectIntactFile(result: Awaited<ReturnType<typeof runExportToFile>>) {
-  const served = await sandbox.exportFile(result.status.gid);
-  expect(result.manifest.file.sha256).toBe(served.sha256);
-  expect(result.manifest.file.bytes).toBe(served.bytes);
-  expect(result.manifest.records.total).toBe(served.records);
-  const onDisk = createHash('sha256')
-    .update(await readFile(result.filePath))
-    .digest('hex');
-  expect(onDisk).toBe(served.sha256);
-}
-
 describe('downloads', () => {
   it('resumes with Range after a connection reset half way', async () => {
     sandbox.inject({ route: 'download', reset: 'mid-body', afterBytes: 300_000 });
     const before = downloads().length;
     const { run } = await exportOnce();
     const result = await run;
-    await expectIntactFile(result);
+    await expectIntactFile(sandbox, result);
     const attempts = downloads().slice(before);
     expect(attempts).toHaveLength(2);
     expect(attempts[0]?.range).toBeUndefined();
@@ -88,7 +77,7 @@ describe('downloads', () => {
     const before = downloads().length;
     const { run } = await exportOnce({ ignoreRange: true });
     const result = await run;
-    await expectIntactFile(result);
+    await expectIntactFile(sandbox, result);
     const attempts = downloads().slice(before);
     expect(attempts.map((attempt) => attempt.status)).toEqual([200, 200]);
     expect(resumeOffset(attempts[1]?.range)).toBeGreaterThan(0);
@@ -101,7 +90,7 @@ describe('downloads', () => {
     const before = sandbox.requests.length;
     const { run } = await exportOnce();
     const result = await run;
-    await expectIntactFile(result);
+    await expectIntactFile(sandbox, result);
     // After the first download attempt, each expired link cost one status request for a new link.
     const requests = sandbox.requests.slice(before);
     const firstDownload = requests.findIndex((request) => request.origin === 'download');

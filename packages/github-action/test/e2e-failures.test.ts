@@ -80,7 +80,7 @@ describe('a failing run', () => {
     expect(result.summary).toContain('<strong>Asana said:</strong>');
   });
 
-  it('reports a workspace that already has a resource export running (403)', async () => {
+  it('waits for a running export of the workspace, then reports it within the timeout', async () => {
     const workspace = world.newGid();
     world.sandbox.configure({ ...FAST, durationMs: 60_000 });
     try {
@@ -96,13 +96,23 @@ describe('a failing run', () => {
       });
       expect(first.status).toBe(201);
       const run = world.newRun();
-      const result = await world.act(run, { kind: 'resource', workspace });
+      const requestsBefore = world.sandbox.requests.length;
+      const result = await world.act(run, {
+        kind: 'resource',
+        workspace,
+        'timeout-minutes': '0.05',
+      });
       expectFailedCleanly(result, run);
       expect(errorLine(result)).toContain('Asana answered 403 to POST /exports/resource');
       expect(result.summary).toMatch(
         /<strong>Asana said:<\/strong> An export is already in progress/,
       );
-      expect(result.summary).toMatch(/<strong>What to do:<\/strong> Only one resource export runs/);
+      expect(result.summary).toMatch(/<strong>What to do:<\/strong> Another export of workspace/);
+      expect(result.summary).toMatch(/kept running for the whole/);
+      const refused = world.sandbox.requests
+        .slice(requestsBefore)
+        .filter((request) => request.method === 'POST' && request.status === 403);
+      expect(refused.length).toBeGreaterThan(1);
     } finally {
       world.sandbox.configure(FAST);
     }

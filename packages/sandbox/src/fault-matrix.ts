@@ -130,7 +130,8 @@ export const FAULT_ROWS: readonly FaultRow[] = [
     outcome: failure('api', /403.*permission/),
   },
   {
-    name: '403: an export already running',
+    // One export runs per workspace: the client waits for the running one to end, then starts.
+    name: '403: an export already running, then the workspace is free',
     kind: 'resource',
     faults: [
       {
@@ -139,7 +140,7 @@ export const FAULT_ROWS: readonly FaultRow[] = [
         message: 'An export is already in progress for this workspace.',
       },
     ],
-    outcome: failure('api', /already in progress/),
+    outcome: SUCCESS,
   },
   {
     name: '404 for the gid',

@@ -46,7 +46,8 @@ const WAITING: Options = {
 
 const OPTIONS_BY_COMMAND: Record<Command, Options> = {
   run: { ...COMMON, ...EXPORT_TARGET, ...WAITING, resume: { type: 'string' } },
-  create: { ...COMMON, ...EXPORT_TARGET },
+  // `create` waits too, but only while another export of the workspace runs.
+  create: { ...COMMON, ...EXPORT_TARGET, timeout: { type: 'string' } },
   status: { ...COMMON, ...EXISTING },
   download: { ...COMMON, ...EXISTING, ...WAITING },
   verify: { ...COMMON, manifest: { type: 'string' }, 'skip-json-check': { type: 'boolean' } },
@@ -60,7 +61,11 @@ export interface CommonArgs {
 
 export type ParsedCommand =
   | { readonly command: 'help'; readonly topic: Command | undefined }
-  | (CommonArgs & { readonly command: 'create'; readonly request: ExportRequestInput })
+  | (CommonArgs & {
+      readonly command: 'create';
+      readonly request: ExportRequestInput;
+      readonly poll: PollPolicy;
+    })
   | (CommonArgs & { readonly command: 'status'; readonly kind: ExportKind; readonly gid: string })
   | (CommonArgs &
       WaitArgs & {
@@ -109,7 +114,12 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
     case 'verify':
       return { ...common, command: 'verify', ...verifyArgs(values, positionals) };
     case 'create':
-      return { ...common, command: 'create', request: exportRequestInput(values) };
+      return {
+        ...common,
+        command: 'create',
+        request: exportRequestInput(values),
+        poll: pollPolicy(values),
+      };
     case 'status':
       return { ...common, command: 'status', ...existingExport(values) };
     case 'download':
@@ -229,11 +239,20 @@ function optionalBaseUrl(value: unknown): string | undefined {
 }
 
 function waitArgs(values: Values): WaitArgs {
+  return {
+    outDir: stringValue(values, 'out') ?? '.',
+    poll: pollPolicy(values),
+    validateJson: values['skip-json-check'] !== true,
+  };
+}
+
+/** The poll policy from whichever of `--timeout` and the poll intervals the command takes. */
+function pollPolicy(values: Values): PollPolicy {
   const duration = (name: string, fallback: number) => {
     const value = stringValue(values, name);
     return value === undefined ? fallback : parseDuration(`--${name}`, value);
   };
-  const poll = validatePollPolicy(
+  return validatePollPolicy(
     {
       ...DEFAULT_POLL_POLICY,
       initialIntervalMs: duration('poll-interval', DEFAULT_POLL_POLICY.initialIntervalMs),
@@ -246,11 +265,6 @@ function waitArgs(values: Values): WaitArgs {
       timeoutMs: '--timeout',
     },
   );
-  return {
-    outDir: stringValue(values, 'out') ?? '.',
-    poll,
-    validateJson: values['skip-json-check'] !== true,
-  };
 }
 
 /** The export's parameters as raw input; `validateExportRequest` checks them before any request. */

@@ -94,7 +94,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       switch (parsed.command) {
         case 'create': {
           if (!request) throw new Error('unreachable: create without a request');
-          const status = await runtime.client.create(request, io.signal);
+          const status = await runtime.client.create(request, io.signal, { poll: parsed.poll });
           io.stdout.write(`${JSON.stringify(describeStatus(status), null, 2)}\n`);
           return EXIT_CODES.ok;
         }

@@ -23,7 +23,9 @@ const TARGET_TEXT = `Export parameters:
 
 const WAIT_TEXT = `Waiting and output:
   -o, --out DIR              where the file and its manifest go (default: .)
-  --timeout DURATION         give up waiting after this long (default: 6h), e.g. 90m, 2h
+  --timeout DURATION         give up waiting after this long (default: 6h), e.g. 90m, 2h;
+                             bounds the whole wait, including for another running resource
+                             export of the same workspace (Asana runs one at a time)
   --poll-interval DURATION   first delay between status checks (default: 2s)
   --poll-max-interval DURATION  longest delay between checks (default: 5m)
   --skip-json-check          count JSON Lines records without parsing each one`;
@@ -80,9 +82,11 @@ ${EXIT_CODES_TEXT}`,
   create: `Usage: asana-export create --kind KIND [parameters]
 
 Starts an export and prints {"kind","gid","state"} as JSON on stdout. Use the gid with status,
-download, or run --resume.
+download, or run --resume. While another resource export of the same workspace runs (Asana runs
+one at a time), waits for it to finish first.
 
 ${TARGET_TEXT}
+  --timeout DURATION     give up waiting for the workspace after this long (default: 6h)
 
 ${COMMON_TEXT}`,
   status: `Usage: asana-export status --kind KIND --gid GID

@@ -10,7 +10,7 @@ import type { DebugListener, ProgressListener } from './events.js';
 import type { ExportKind } from './kinds.js';
 import { describeExport } from './labels.js';
 import type { ExportRequest } from './params.js';
-import { DEFAULT_POLL_POLICY, nextPollDelay, type PollPolicy } from './polling.js';
+import { DEFAULT_POLL_POLICY, formatDuration, nextPollDelay, type PollPolicy } from './polling.js';
 import type { ApiRequest, ApiResponse, ApiTransport, Clock, Random } from './ports.js';
 import { buildCreateRequest, buildStatusRequest, type ExportRef } from './requests.js';
 import { type ExportStatus, parseApiError, parseExportStatus } from './responses.js';
@@ -36,6 +36,19 @@ export interface WaitOptions {
   readonly poll?: PollPolicy;
   /** A status already in hand (from `create`), so the first wait does not re-request it. */
   readonly initial?: ExportStatus;
+  /**
+   * When the time limit began (clock ms), if before this call: a run's one timeout also covers
+   * the time `create` spent waiting for the workspace. Defaults to now.
+   */
+  readonly startedAt?: number;
+}
+
+export interface CreateOptions {
+  /**
+   * How to wait while another resource export of the same workspace runs (Asana refuses a second
+   * one with 403); its `timeoutMs` bounds that wait. Default `DEFAULT_POLL_POLICY`.
+   */
+  readonly poll?: PollPolicy;
 }
 
 /** Whether a failed attempt may be sent again. */
@@ -68,7 +81,8 @@ function mayHaveReachedAsana(failure: AttemptFailure, error: AsanaExportError): 
  * - graph exports: Asana answers a repeat request for the same parent with the same job while it
  *   runs, so a retry after a lost answer finds the job the first attempt started.
  * - resource exports: one export runs per workspace, so a duplicate is refused with 403; a retry
- *   is safe, and `create` explains that 403 when an earlier attempt's fate is unknown.
+ *   is safe, and `create` explains that 403 when an earlier attempt's fate is unknown (and
+ *   otherwise waits for the workspace to be free).
  * - organization exports: nothing documented stops a duplicate, and a second whole-organization
  *   export is costly, so an ambiguous failure (5xx, reset after sending) is not retried.
  */
@@ -96,8 +110,17 @@ export class ExportClient {
     this.#retry = options.retry ?? DEFAULT_RETRY_POLICY;
   }
 
-  /** Starts an export. Validate the request first with `validateExportRequest`. */
-  async create(request: ExportRequest, signal: AbortSignal): Promise<ExportStatus> {
+  /**
+   * Starts an export. Validate the request first with `validateExportRequest`. While another
+   * resource export of the same workspace runs, waits for it (as polling does) and asks again.
+   */
+  async create(
+    request: ExportRequest,
+    signal: AbortSignal,
+    options: CreateOptions = {},
+  ): Promise<ExportStatus> {
+    const { clock, random, onProgress } = this.#options;
+    const policy = options.poll ?? DEFAULT_POLL_POLICY;
     const apiRequest = buildCreateRequest(request);
     const rule = createRetryRule(request.kind);
     // Set once an attempt failed in a way that leaves open whether Asana acted on it.
@@ -107,19 +130,52 @@ export class ExportClient {
       if (allowed && mayHaveReachedAsana(failure, error)) fateUnknown = true;
       return allowed;
     };
-    try {
-      const response = await this.#send(apiRequest, signal, trackingRule);
+    const startedAt = clock.now();
+
+    for (let waitIndex = 0; ; waitIndex++) {
+      let response: ApiResponse;
+      try {
+        response = await this.#send(apiRequest, signal, trackingRule);
+      } catch (error) {
+        if (!(error instanceof AsanaExportError)) throw error;
+        const waitedMs = clock.now() - startedAt;
+        const remainingMs = policy.timeoutMs - waitedMs;
+        // Asana runs one resource export per workspace and refuses another with 403. That 403
+        // started nothing, so asking again later is safe, unless our own lost attempt may be the
+        // export that holds the workspace: waiting for it would then start a second one.
+        const workspaceBusy =
+          request.kind === 'resource' &&
+          error instanceof AsanaApiError &&
+          error.reason === 'export-in-progress';
+        if (!workspaceBusy || fateUnknown || remainingMs <= 0) {
+          explainFailedCreate(request, error, fateUnknown, waitedMs);
+          throw error;
+        }
+        // The last wait is cut short so that the final attempt lands on the deadline.
+        const delayMs = Math.min(nextPollDelay(waitIndex, policy, random), remainingMs);
+        onProgress?.({
+          type: 'retrying',
+          what: `${apiRequest.method} ${apiRequest.path}`,
+          attempt: waitIndex + 1,
+          delayMs,
+          reason: 'another export of this workspace is running (403)',
+        });
+        await sleepOrCancel(
+          clock.sleep,
+          delayMs,
+          signal,
+          'Waiting for another export of this workspace',
+        );
+        continue;
+      }
       const status = parseExportStatus(request.kind, apiRequest, response);
-      this.#options.onProgress?.({
+      onProgress?.({
         type: 'created',
         kind: status.kind,
         gid: status.gid,
         rawState: status.rawState,
       });
       return status;
-    } catch (error) {
-      if (error instanceof AsanaExportError) explainFailedCreate(request.kind, error, fateUnknown);
-      throw error;
     }
   }
 
@@ -140,6 +196,7 @@ export class ExportClient {
     const policy = options.poll ?? DEFAULT_POLL_POLICY;
     const what = describeExport(ref.kind, ref.gid);
     const startedAt = clock.now();
+    const limitStartedAt = options.startedAt ?? startedAt;
     let status = options.initial ?? (await this.status(ref, options.signal));
 
     for (let pollIndex = 0; ; pollIndex++) {
@@ -163,8 +220,9 @@ export class ExportClient {
         report(undefined);
         throw new ExportFailedError(what, ref.gid, status.rawState);
       }
-      const remainingMs = policy.timeoutMs - elapsedMs;
-      if (remainingMs <= 0) throw new ExportTimeoutError(ref.gid, status.rawState, elapsedMs);
+      const limitElapsedMs = clock.now() - limitStartedAt;
+      const remainingMs = policy.timeoutMs - limitElapsedMs;
+      if (remainingMs <= 0) throw new ExportTimeoutError(ref.gid, status.rawState, limitElapsedMs);
 
       // The last wait is cut short so that the final status request lands on the deadline.
       const delayMs = Math.min(nextPollDelay(pollIndex, policy, random), remainingMs);
@@ -230,20 +288,31 @@ function describeFailure(failure: AttemptFailure, error: AsanaExportError): stri
 }
 
 /** Adds what only `create` knows to the error's hint. */
-function explainFailedCreate(kind: ExportKind, error: AsanaExportError, fateUnknown: boolean) {
+function explainFailedCreate(
+  request: ExportRequest,
+  error: AsanaExportError,
+  fateUnknown: boolean,
+  waitedMs: number,
+) {
   const apiError = error instanceof AsanaApiError ? error : undefined;
-  if (kind === 'resource' && fateUnknown && apiError?.reason === 'export-in-progress') {
-    error.hint = [
-      'An earlier attempt of this request got no answer and may itself have started this export;',
-      'Asana does not return the running job, so wait for it to finish (or find its job gid) before starting another.',
-    ].join(' ');
+  if (request.kind === 'resource' && apiError?.reason === 'export-in-progress') {
+    error.hint = fateUnknown
+      ? [
+          'An earlier attempt of this request got no answer and may itself have started this export;',
+          'Asana does not return the running job, so wait for it to finish (or find its job gid) before starting another.',
+        ].join(' ')
+      : [
+          `Another export of workspace ${request.workspace} kept running for the whole ${formatDuration(waitedMs)} this run waited;`,
+          'Asana runs one resource export per workspace at a time.',
+          'Raise the timeout to wait longer, or run again once that export has finished.',
+        ].join(' ');
     return;
   }
   const ambiguous =
     error instanceof TransportError
       ? mayHaveReachedAsana({ type: 'network' }, error)
       : apiError?.reason === 'server-error';
-  if (kind === 'organization' && ambiguous) {
+  if (request.kind === 'organization' && ambiguous) {
     error.hint = [
       'The request may have reached Asana and started an export; it was not retried so as not to start a second one.',
       "Check the organization's exports in Asana's admin console before trying again.",

@@ -55,7 +55,11 @@ export async function runExport<Result extends VerifiedContent>(
   let ref: ExportRef;
   let initial: ExportStatus | undefined;
   if ('request' in start) {
-    initial = await client.create(start.request, signal);
+    // Waiting for the workspace's running export counts against the same timeout as waiting for
+    // ours (`startedAt` below): the run as a whole ends within it.
+    initial = await client.create(start.request, signal, {
+      ...(options.poll ? { poll: options.poll } : {}),
+    });
     ref = { kind: initial.kind, gid: initial.gid };
   } else {
     ref = start.resume;
@@ -63,6 +67,7 @@ export async function runExport<Result extends VerifiedContent>(
 
   const finished = await client.waitUntilDone(ref, {
     signal,
+    startedAt,
     ...(options.poll ? { poll: options.poll } : {}),
     ...(initial ? { initial } : {}),
   });

@@ -120,6 +120,15 @@ describe('parseCommandLine', () => {
     });
   });
 
+  it('gives create a --timeout for waiting on a busy workspace, and no poll intervals', () => {
+    const create = ['create', '--kind', 'resource', '--workspace', '1'];
+    expect(parseCommandLine([...create, '--timeout', '2h'])).toMatchObject({
+      command: 'create',
+      poll: { timeoutMs: 2 * 3_600_000, initialIntervalMs: 2000 },
+    });
+    expect(() => parseCommandLine([...create, '--poll-interval', '5s'])).toThrow(/--poll-interval/);
+  });
+
   it.each([
     [['run', '--kind', 'graph', '--parent', '1', '--resume', '2'], '--parent'],
     [['run', '--kind', 'resource', '--workspace', '1', '--parameters', '{'], '--parameters'],

@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, type Scenario, startSandbox } from '@asana-exports/sandbox';
+import { expect } from 'vitest';
+import type { RunToFileResult } from '../../src/node/run-to-file.js';
 import { createNodeRuntime, type NodeRuntime } from '../../src/node/runtime.js';
 import type { ProgressEvent } from '../../src/protocol/events.js';
 import type { RetryPolicy } from '../../src/protocol/retry.js';
@@ -39,6 +42,18 @@ export async function tempDir(): Promise<string> {
 /** Files in a directory, hidden temporaries included: a test asserts no partial file is left. */
 export async function listFiles(dir: string): Promise<string[]> {
   return (await readdir(dir).catch(() => [])).sort();
+}
+
+/** The file on disk and its manifest are exactly what the sandbox's store served. */
+export async function expectIntactFile(sandbox: Sandbox, result: RunToFileResult): Promise<void> {
+  const served = await sandbox.exportFile(result.status.gid);
+  expect(result.manifest.file.sha256).toBe(served.sha256);
+  expect(result.manifest.file.bytes).toBe(served.bytes);
+  expect(result.manifest.records.total).toBe(served.records);
+  const onDisk = createHash('sha256')
+    .update(await readFile(result.filePath))
+    .digest('hex');
+  expect(onDisk).toBe(served.sha256);
 }
 
 export interface RecordingRuntime extends NodeRuntime {

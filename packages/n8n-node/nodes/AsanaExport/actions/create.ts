@@ -18,17 +18,19 @@ export async function create(
   const { client, signal } = runtime;
   const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) === true;
   const pairedItem = { item: itemIndex };
+  // Also bounds the wait for a running export of the same workspace to end (see `create`).
+  const poll = readPollPolicy(context, itemIndex);
 
   if (!wait) {
-    const status = await client.create(request, signal);
+    const status = await client.create(request, signal, { poll });
     return [{ json: describeStatus(status), pairedItem }];
   }
-  const poll = readPollPolicy(context, itemIndex);
   if (context.getNodeParameter('download', itemIndex, true) !== true) {
-    const initial = await client.create(request, signal);
+    const startedAt = runtime.clock.now();
+    const initial = await client.create(request, signal, { poll });
     const status = await client.waitUntilDone(
       { kind: initial.kind, gid: initial.gid },
-      { signal, poll, initial },
+      { signal, poll, initial, startedAt },
     );
     return [{ json: describeStatus(status), pairedItem }];
   }

@@ -9,6 +9,7 @@
 
 import type { ArtifactClient } from '@actions/artifact';
 import { DefaultArtifactClient } from '@actions/artifact';
+import { uniqueName } from './names.js';
 
 export interface StoredArtifact {
   readonly id: number;
@@ -53,6 +54,41 @@ export async function uploadFiles(
     throw new Error(`The artifact service did not return an id for ${request.name}`);
   }
   return { id: result.id, name: request.name, size: result.size ?? 0 };
+}
+
+/**
+ * Whether an upload failed because the run already has an artifact of that name. Parallel jobs
+ * of one run (a matrix) may pick the same name at the same moment: the first to create it wins,
+ * and the artifact service answers the other with 409.
+ */
+function isNameTaken(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : String(error);
+  return /\(409\)|already_exists|already exists/i.test(message);
+}
+
+/** Enough for any matrix: each conflict means another job of the run just took a name. */
+const MAX_NAME_ATTEMPTS = 20;
+
+/**
+ * Uploads under `preferred`, or `preferred-2`, `preferred-3`...: the first name the run has free.
+ * `taken` is the run's names when listed; a job running in parallel may take the same name after
+ * that, and then the next one is tried. A refused name leaves nothing behind to clean up.
+ */
+export async function uploadUnderFreeName(
+  upload: (name: string) => Promise<StoredArtifact>,
+  preferred: string,
+  taken: ReadonlySet<string>,
+): Promise<StoredArtifact> {
+  const refused = new Set(taken);
+  for (let attempt = 1; ; attempt++) {
+    const name = uniqueName(preferred, refused);
+    try {
+      return await upload(name);
+    } catch (error) {
+      if (!isNameTaken(error) || attempt >= MAX_NAME_ATTEMPTS) throw error;
+      refused.add(name);
+    }
+  }
 }
 
 /** Where a person finds the artifact: the run's page, which lists and downloads it. */

@@ -18,12 +18,18 @@ import {
   type Redactor,
   runExportToFile,
 } from '@asana-exports/core/node';
-import { artifactNamesInRun, artifactUrl, createArtifactClient, uploadFiles } from './artifacts.js';
+import {
+  artifactNamesInRun,
+  artifactUrl,
+  createArtifactClient,
+  uploadFiles,
+  uploadUnderFreeName,
+} from './artifacts.js';
 import { decompressBeside } from './decompress.js';
 import { type RunProgress, reportFailure } from './failure.js';
 import { keepHistory, lazyGitHub, resolveStart } from './history.js';
 import { type ActionInputs, readInputs } from './inputs.js';
-import { defaultArtifactName, subjectGid, uniqueName } from './names.js';
+import { defaultArtifactName, subjectGid } from './names.js';
 import { createProgressLog, type ProgressLog } from './progress.js';
 import { messageOf, StepError } from './step-error.js';
 import { addSuccess, writeSummary } from './summary.js';
@@ -138,14 +144,8 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
     files.push(decompressed);
   }
 
-  const name =
-    inputs.artifactName ??
-    uniqueName(
-      defaultArtifactName(manifest.kind, subjectGid(manifest), startedAt),
-      await artifactNamesInRun(artifacts),
-    );
-  const stored = await core
-    .group(`Storing artifact ${name}`, () =>
+  const upload = (name: string) =>
+    core.group(`Storing artifact ${name}`, () =>
       uploadFiles(artifacts, {
         name,
         files,
@@ -155,13 +155,20 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
           ? DECOMPRESSED_COMPRESSION_LEVEL
           : EXPORT_COMPRESSION_LEVEL,
       }),
-    )
-    .catch((error: unknown) => {
-      throw new StepError(
-        `Could not store the verified export as an artifact: ${messageOf(error)}`,
-        `The verified file is still on the runner (output file: ${result.filePath}); a later step of this job can keep it. Otherwise run the job again.`,
-      );
-    });
+    );
+  const stored = await (inputs.artifactName === undefined
+    ? uploadUnderFreeName(
+        upload,
+        defaultArtifactName(manifest.kind, subjectGid(manifest), startedAt),
+        await artifactNamesInRun(artifacts),
+      )
+    : upload(inputs.artifactName)
+  ).catch((error: unknown) => {
+    throw new StepError(
+      `Could not store the verified export as an artifact: ${messageOf(error)}`,
+      `The verified file is still on the runner (output file: ${result.filePath}); a later step of this job can keep it. Otherwise run the job again.`,
+    );
+  });
   const url = artifactUrl(context.env, stored.id);
   core.setOutput('artifact-id', stored.id);
   core.setOutput('artifact-name', stored.name);

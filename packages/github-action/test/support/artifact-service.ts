@@ -75,7 +75,19 @@ export class ArtifactService {
 
   /** A new workflow run (and job) with its runtime token. */
   newRun(runId: number): WorkflowRun {
-    const runBackendId = randomUUID();
+    return this.#newJob(runId, randomUUID());
+  }
+
+  /**
+   * Another job of the same workflow run, such as a leg of a matrix: the run's ids, a job id and
+   * runtime token of its own. As on GitHub, artifact names are unique within the whole run, and
+   * every job of it lists all of the run's artifacts.
+   */
+  newJob(run: WorkflowRun): WorkflowRun {
+    return this.#newJob(run.runId, run.runBackendId);
+  }
+
+  #newJob(runId: number, runBackendId: string): WorkflowRun {
     const jobBackendId = randomUUID();
     const claims = {
       scp: `Actions.ExampleScope Actions.Results:${runBackendId}:${jobBackendId}`,
@@ -88,10 +100,10 @@ export class ArtifactService {
     return run;
   }
 
-  /** Finalized, undeleted artifacts, optionally of one run. */
+  /** Finalized, undeleted artifacts, optionally of one run (any of its jobs). */
   finished(run?: WorkflowRun): StoredArtifact[] {
     return this.artifacts.filter(
-      (artifact) => artifact.finalized && !artifact.deleted && (!run || artifact.run === run),
+      (artifact) => artifact.finalized && !artifact.deleted && (!run || sameRun(artifact.run, run)),
     );
   }
 
@@ -170,7 +182,9 @@ export class ArtifactService {
     ) {
       return send(403, { code: 'permission_denied', msg: 'backend ids do not match the token' });
     }
-    const live = this.artifacts.filter((artifact) => artifact.run === run && !artifact.deleted);
+    const live = this.artifacts.filter(
+      (artifact) => sameRun(artifact.run, run) && !artifact.deleted,
+    );
     switch (method) {
       case 'CreateArtifact': {
         const name = String(request.name ?? '');
@@ -232,8 +246,8 @@ export class ArtifactService {
           .filter((a) => nameFilter === undefined || a.name === nameFilter)
           .filter((a) => idFilter === undefined || String(a.id) === idFilter)
           .map((a) => ({
-            workflow_run_backend_id: run.runBackendId,
-            workflow_job_run_backend_id: run.jobBackendId,
+            workflow_run_backend_id: a.run.runBackendId,
+            workflow_job_run_backend_id: a.run.jobBackendId,
             database_id: String(a.id),
             name: a.name,
             size: String(a.bytes?.length ?? 0),
@@ -319,6 +333,10 @@ export class ArtifactService {
     }
     return xmlError(400, 'UnsupportedHttpVerb');
   }
+}
+
+function sameRun(a: WorkflowRun, b: WorkflowRun): boolean {
+  return a.runBackendId === b.runBackendId;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -6,7 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Sandbox, type Scenario, startSandbox } from '@asana-exports/sandbox';
+import {
+  type RecordedRequest,
+  type Sandbox,
+  type Scenario,
+  startSandbox,
+} from '@asana-exports/sandbox';
 import { expect } from 'vitest';
 import { ArtifactService, type StoredArtifact, type WorkflowRun } from './artifact-service.js';
 import { GitHubRest } from './github-rest.js';
@@ -39,7 +44,7 @@ export interface World {
   act(
     run: WorkflowRun,
     inputs: Record<string, string>,
-    options?: Pick<RunOptions, 'onStdout' | 'env'>,
+    options?: Pick<RunOptions, 'onStdout' | 'env' | 'wrapper'>,
   ): Promise<ActionRun>;
   close(): Promise<void>;
 }
@@ -93,4 +98,32 @@ export function errorLine(result: ActionRun): string {
 export function entriesOf(artifact: StoredArtifact | undefined): ZipEntry[] {
   if (!artifact?.bytes) throw new Error('the artifact has no committed blob');
   return readZip(artifact.bytes);
+}
+
+/** Export creations (the only POSTs), answered or refused: their path names no target. */
+export function createRequests(sandbox: Sandbox): RecordedRequest[] {
+  return sandbox.requests.filter(
+    (request) => request.origin === 'api' && request.method === 'POST',
+  );
+}
+
+/** The sandbox requests that belong to one run's export: its status checks and its downloads. */
+export function requestsOfExport(
+  sandbox: Sandbox,
+  outputs: Record<string, string>,
+): { status: RecordedRequest[]; downloads: RecordedRequest[] } {
+  const jobGid = outputs['job-gid'] ?? '';
+  const exportGid = outputs['export-gid'] ?? '';
+  const statusPath = jobGid
+    ? `/api/1.0/jobs/${jobGid}`
+    : `/api/1.0/organization_exports/${exportGid}`;
+  return {
+    status: sandbox.requests.filter(
+      (request) => request.method === 'GET' && request.path === statusPath,
+    ),
+    // The object's name starts with the export's gid.
+    downloads: sandbox.requests.filter(
+      (request) => request.origin === 'download' && request.path.includes(`/${exportGid}-`),
+    ),
+  };
 }

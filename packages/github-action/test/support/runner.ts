@@ -31,6 +31,8 @@ export interface RunOptions {
   readonly env?: Record<string, string>;
   /** Called with each chunk of stdout, e.g. to cancel the run at the right moment. */
   readonly onStdout?: (text: string, kill: (signal: NodeJS.Signals) => void) => void;
+  /** A command to run Node under, such as `/usr/bin/time -f …` to measure its peak memory. */
+  readonly wrapper?: readonly string[];
 }
 
 export async function runAction(options: RunOptions): Promise<ActionRun> {
@@ -85,7 +87,12 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     stdout: string;
     stderr: string;
   }>((resolve, reject) => {
-    const child = spawn(process.execPath, [ACTION], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command = process.execPath, ...args] = [
+      ...(options.wrapper ?? []),
+      process.execPath,
+      ACTION,
+    ];
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => {

@@ -18,6 +18,7 @@ import {
   requireN8n,
   startN8n,
 } from './support/n8n.mts';
+import { chainConnections } from './support/queue-workflows.mts';
 
 /**
  * The node inside a real n8n: the built dist/ loaded as a custom extension, credentials pointing
@@ -316,12 +317,7 @@ function workflow(
     parameters: {},
   };
   const all = [trigger, ...nodes];
-  const connections: Record<string, unknown> = {};
-  for (let index = 0; index < all.length - 1; index++) {
-    connections[String(all[index]?.name)] = {
-      main: [[{ node: String(all[index + 1]?.name), type: 'main', index: 0 }]],
-    };
-  }
+  const connections = chainConnections(all);
   if (options.writeTo !== undefined) {
     const writeAfter = options.writeAfter ?? [String(nodes.at(-1)?.name)];
     writeAfter.forEach((source, index) => {

@@ -137,6 +137,26 @@ describe('execute', () => {
     expect(JSON.stringify(status.json)).not.toMatch(/https?:/);
   });
 
+  it('logs the new export’s gid at info level, with the execution, for resuming it', async () => {
+    const fake = await fakeContext({
+      credentials: { accessToken: sandbox.token, baseUrl: sandbox.apiUrl },
+      parameters: {
+        operation: 'create',
+        kind: 'graph',
+        parent: '1700000000000002',
+        waitForCompletion: false,
+      },
+    });
+    try {
+      const [[created]] = (await node.execute.call(fake.context)) as [[{ json: { gid: string } }]];
+      expect(fake.infoLogs).toEqual([
+        `Asana export: created graph export ${created.json.gid} (not_started) in execution fake-execution of workflow fake-workflow`,
+      ]);
+    } finally {
+      await fake.close();
+    }
+  });
+
   it('turns Asana’s refusal into a NodeApiError with Asana’s message and status', async () => {
     const error = await run({
       parameters: { operation: 'getStatus', kind: 'graph', gid: '1700000000000002' },

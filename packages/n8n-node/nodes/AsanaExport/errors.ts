@@ -1,5 +1,6 @@
 import { AsanaApiError, AsanaExportError, type ErrorCategory } from '@asana-exports/core/protocol';
 import { type INode, type JsonObject, NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { UnreadableBinaryError } from './transport/readableSize';
 import { TooManyRecordsError } from './transport/recordsSink';
 
 /**
@@ -38,8 +39,13 @@ export function toNodeError(
   }
   if (isFileTooLarge(error)) {
     return new NodeOperationError(node, `n8n could not store the export: ${messageOf(error)}`, {
-      description:
-        "n8n's database binary data mode (the default in queue mode) keeps each file in memory and caps it at 512 MiB (N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE, at most 1024). Set N8N_DEFAULT_BINARY_DATA_MODE=filesystem on a single instance, or s3 in queue mode, to stream exports of any size to storage; or make the export smaller with fields and filters.",
+      description: `n8n's database binary data mode (the default in queue mode) keeps each file in memory and caps it at 512 MiB (N8N_BINARY_DATA_DATABASE_MAX_FILE_SIZE, at most 1024). ${PAST_THE_DATABASE}`,
+      itemIndex,
+    });
+  }
+  if (error instanceof UnreadableBinaryError) {
+    return new NodeOperationError(node, error.message, {
+      description: `PostgreSQL hands stored files back as text, and a file over 256 MiB would leave the next node's execution hanging, so nothing was passed on. ${PAST_THE_DATABASE}`,
       itemIndex,
     });
   }
@@ -49,7 +55,7 @@ export function toNodeError(
       `n8n could not hold the export in memory: ${messageOf(error)}`,
       {
         description:
-          "n8n's in-memory binary data mode (N8N_DEFAULT_BINARY_DATA_MODE=default) cannot hold files over about 384 MiB. Set N8N_DEFAULT_BINARY_DATA_MODE=filesystem on a single instance, or s3 in queue mode, to stream exports of any size to storage.",
+          "n8n's in-memory binary data mode (N8N_DEFAULT_BINARY_DATA_MODE=default) cannot hold files over about 384 MiB. Set N8N_DEFAULT_BINARY_DATA_MODE=filesystem to stream exports of any size to storage.",
         itemIndex,
       },
     );
@@ -58,6 +64,10 @@ export function toNodeError(
     itemIndex,
   });
 }
+
+/** How to move exports too large for n8n's database binary data mode. */
+const PAST_THE_DATABASE =
+  'To stream exports of any size, set N8N_DEFAULT_BINARY_DATA_MODE=filesystem on a single instance; in queue mode, s3 or azure (licensed), or filesystem with N8N_BINARY_DATA_STORAGE_PATH on storage every instance shares. Or let Get Status with Include Download Link hand the link to a node that uploads from a URL, or make the export smaller with fields and filters.';
 
 /** V8's limit on string length, hit when n8n base64-encodes a large file held in memory. */
 function isTooLargeForMemory(error: unknown): boolean {

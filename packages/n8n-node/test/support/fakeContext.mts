@@ -38,6 +38,8 @@ export interface FakeContext {
   readonly context: IExecuteFunctions;
   /** Every request sent, with whether it carried an Authorization header. */
   readonly requests: Array<{ url: string; authorized: boolean; range?: string }>;
+  /** What the node logged at info level (n8n's default level, so what a worker's log shows). */
+  readonly infoLogs: string[];
   /** The bytes of a stored binary, by its id. */
   stored(binary: IBinaryData): Promise<Buffer>;
   close(): Promise<void>;
@@ -55,6 +57,7 @@ const node: INode = {
 export async function fakeContext(options: FakeOptions): Promise<FakeContext> {
   const dir = await mkdtemp(join(tmpdir(), 'asana-n8n-unit-'));
   const requests: FakeContext['requests'] = [];
+  const infoLogs: string[] = [];
   const parametersAt = (index: number) =>
     typeof options.parameters === 'function' ? options.parameters(index) : options.parameters;
 
@@ -150,13 +153,17 @@ export async function fakeContext(options: FakeOptions): Promise<FakeContext> {
     getTimezone: () => options.timeZone ?? 'UTC',
     getCredentials: async () => options.credentials as unknown as IDataObject,
     getExecutionCancelSignal: () => options.signal,
+    getExecutionId: () => 'fake-execution',
+    getWorkflow: () => ({ id: 'fake-workflow', name: 'Fake workflow', active: false }),
     continueOnFail: () =>
       options.continueOnFail === true ||
       options.onError === 'continueRegularOutput' ||
       options.onError === 'continueErrorOutput',
     logger: {
       debug: () => undefined,
-      info: () => undefined,
+      info: (message: string) => {
+        infoLogs.push(message);
+      },
       warn: () => undefined,
       error: () => undefined,
     },
@@ -172,6 +179,7 @@ export async function fakeContext(options: FakeOptions): Promise<FakeContext> {
   return {
     context,
     requests,
+    infoLogs,
     stored: (binary) => readFile(join(dir, binary.id ?? '')),
     close: () => rm(dir, { recursive: true, force: true }),
   };

@@ -46,4 +46,6 @@ export function randomHex(bytes: number): string {
   return randomBytes(bytes).toString('hex');
 }
 
+/** V8's longest string on this Node, in characters. */
+export { constants as bufferConstants } from 'node:buffer';
 export { join as pathJoin } from 'node:path';

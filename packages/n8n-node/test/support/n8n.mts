@@ -139,7 +139,7 @@ export async function startN8n(
 }
 
 /** The caller's environment minus the test runner's: n8n goes silent when NODE_ENV is test. */
-function inheritedEnv(): Record<string, string> {
+export function inheritedEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (
@@ -156,7 +156,7 @@ function inheritedEnv(): Record<string, string> {
   return env;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -183,7 +183,7 @@ export function parseRunData(stdout: string): RunData | undefined {
   }
 }
 
-function runProcess(
+export function runProcess(
   bin: string,
   args: readonly string[],
   env: Record<string, string>,

@@ -6,6 +6,14 @@ const forOperations = (...operation: string[]) => ({ show: { resource: ['export'
 const forCreate = (show: Record<string, Array<string | boolean>>) => ({
   show: { resource: ['export'], operation: ['create'], ...show },
 });
+const timeoutOption: INodeProperties = {
+  displayName: 'Timeout (Minutes)',
+  name: 'timeout',
+  type: 'number',
+  typeOptions: { minValue: 1, maxValue: 10_080 },
+  default: 360,
+};
+
 const downloading = {
   show: { resource: ['export'], operation: ['download'], splitIntoItems: [false] },
 };
@@ -241,13 +249,42 @@ export const exportFields: INodeProperties[] = [
     options: [
       ...storedFileOptions,
       {
-        displayName: 'Timeout (Minutes)',
-        name: 'timeout',
-        type: 'number',
-        typeOptions: { minValue: 1, maxValue: 10_080 },
-        default: 360,
+        ...timeoutOption,
         description:
-          'How long to wait for Asana to finish the export. The export goes on after a timeout: download it later by its gid.',
+          'How long to wait, in all, for a running export of the same workspace to end and then for Asana to finish this one. The export goes on after a timeout: download it later by its gid.',
+      },
+    ],
+  },
+  {
+    displayName: 'Options',
+    name: 'options',
+    type: 'collection',
+    placeholder: 'Add option',
+    default: {},
+    displayOptions: forCreate({ waitForCompletion: [false] }),
+    options: [
+      {
+        ...timeoutOption,
+        description:
+          'Asana runs one resource export per workspace at a time: how long to wait for a running one to end before giving up',
+      },
+    ],
+  },
+  {
+    displayName: 'Options',
+    name: 'options',
+    type: 'collection',
+    placeholder: 'Add option',
+    default: {},
+    displayOptions: forOperations('getStatus'),
+    options: [
+      {
+        displayName: 'Include Download Link',
+        name: 'includeDownloadLink',
+        type: 'boolean',
+        default: false,
+        description:
+          "Whether to output a finished export's presigned link as downloadUrl, for a node that streams it elsewhere (past n8n's binary data limits). The link is a credential valid for minutes: it is kept in the execution's data, so do not share that.",
       },
     ],
   },

@@ -9,6 +9,7 @@ import {
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
 import { BinaryRelay, type ChunkTransform } from './binaryRelay';
 import { GzipVerifier } from './gzipVerifier';
+import { assertReadableByNextNode } from './readableSize';
 import { openStream, release } from './stream';
 
 export interface StoredFile extends VerifiedContent {
@@ -105,6 +106,7 @@ export class BinaryDownload implements DownloadSource, DownloadSink<StoredFile> 
         `n8n stored ${binary.bytes} bytes of the ${relay.forwarded} downloaded`,
       );
     }
+    assertReadableByNextNode(binary);
     return { fileName: file.fileName, records, binary };
   }
 

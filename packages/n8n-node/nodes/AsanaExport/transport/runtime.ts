@@ -29,7 +29,17 @@ export async function createRuntime(context: IExecuteFunctions): Promise<Runtime
     transport: createApiTransport(context, credentialType, baseUrl),
     clock: n8nClock,
     random,
-    onProgress: (event) => context.logger.debug(describeProgress(event)),
+    onProgress: (event) => {
+      if (event.type !== 'created') {
+        context.logger.debug(describeProgress(event));
+        return;
+      }
+      // Info, not debug: when the worker running this execution dies while waiting, this line
+      // is where the export's gid survives, to resume it (Get Status → Download) by that gid
+      // instead of starting a new one.
+      const where = `execution ${context.getExecutionId()} of workflow ${context.getWorkflow().id}`;
+      context.logger.info(`${describeProgress(event)} in ${where}`);
+    },
   });
   return { client, clock: n8nClock, random, signal };
 }

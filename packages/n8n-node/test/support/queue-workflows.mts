@@ -1,0 +1,114 @@
+/**
+ * Workflows and sandbox calls for the queue-mode tests and measurements: Webhook-triggered
+ * workflows (queue mode runs production executions on workers, and a webhook answers with the
+ * last node's output), and the few direct API calls a test makes to the sandbox.
+ */
+import type { Sandbox } from '@asana-exports/sandbox';
+import { NODE_TYPE } from './n8n.mts';
+import { randomUUID } from './upload-from-url.mts';
+
+export type WorkflowNode = Record<string, unknown>;
+
+export function asanaNode(
+  name: string,
+  parameters: Record<string, unknown>,
+  credential: { id: string; name: string },
+): WorkflowNode {
+  return {
+    id: randomUUID(),
+    name,
+    type: NODE_TYPE,
+    typeVersion: 1,
+    position: [0, 0],
+    parameters: { resource: 'export', ...parameters },
+    credentials: { asanaExportsApi: credential },
+  };
+}
+
+/** n8n's own Crypto node reads the binary data back from the store and hashes it. */
+export function hashNode(): WorkflowNode {
+  return {
+    id: randomUUID(),
+    name: 'Hash',
+    type: 'n8n-nodes-base.crypto',
+    typeVersion: 2,
+    position: [0, 0],
+    parameters: {
+      action: 'hash',
+      type: 'SHA256',
+      binaryData: true,
+      binaryPropertyName: 'data',
+      dataPropertyName: 'sha256',
+      encoding: 'hex',
+    },
+  };
+}
+
+/** n8n's connections for nodes in a row, each feeding the next. */
+export function chainConnections(nodes: readonly WorkflowNode[]): Record<string, unknown> {
+  const connections: Record<string, unknown> = {};
+  for (let index = 0; index < nodes.length - 1; index++) {
+    connections[String(nodes[index]?.name)] = {
+      main: [[{ node: String(nodes[index + 1]?.name), type: 'main', index: 0 }]],
+    };
+  }
+  return connections;
+}
+
+/** Webhook → nodes in a row; the webhook answers with the last node's first item. */
+export function webhookWorkflow(
+  id: string,
+  path: string,
+  nodes: readonly WorkflowNode[],
+): Record<string, unknown> {
+  const trigger = {
+    id: randomUUID(),
+    name: 'Webhook',
+    type: 'n8n-nodes-base.webhook',
+    typeVersion: 2,
+    position: [0, 0],
+    webhookId: randomUUID(),
+    parameters: {
+      httpMethod: 'POST',
+      path,
+      responseMode: 'lastNode',
+      responseData: 'firstEntryJson',
+      options: {},
+    },
+  };
+  const all = [trigger, ...nodes];
+  return {
+    id,
+    name: id,
+    nodes: all,
+    connections: chainConnections(all),
+    active: true,
+    settings: { executionOrder: 'v1' },
+  };
+}
+
+/** Polls the sandbox's API the way Asana would be polled, until the job has finished. */
+export async function waitForSandboxJob(sandbox: Sandbox, gid: string, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${sandbox.apiUrl}/jobs/${gid}`, {
+      headers: { authorization: `Bearer ${sandbox.token}` },
+    });
+    const job = (await response.json()) as { data: { status: string } };
+    if (job.data.status === 'succeeded') return;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error(`Job ${gid} did not finish`);
+}
+
+/** Starts a resource export of tasks straight at the sandbox, as another client would. */
+export async function createResourceExport(sandbox: Sandbox, workspace: string): Promise<string> {
+  const response = await fetch(`${sandbox.apiUrl}/exports/resource`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      data: { workspace, export_request_parameters: [{ resource_type: 'task' }] },
+    }),
+  });
+  return ((await response.json()) as { data: { gid: string } }).data.gid;
+}

@@ -18,7 +18,7 @@ import {
   requireN8n,
   startN8n,
 } from './support/n8n.mts';
-import { chainConnections } from './support/queue-workflows.mts';
+import { asanaNode as asanaNodeWith, chainConnections } from './support/queue-workflows.mts';
 
 /**
  * The node inside a real n8n: the built dist/ loaded as a custom extension, credentials pointing
@@ -288,21 +288,9 @@ function asanaNode(
   parameters: Record<string, unknown>,
   credentialRef: { id: string; name: string } = GOOD,
 ): Record<string, unknown> {
-  return {
-    id: `node-${name.replace(/\W/g, '')}`,
-    name,
-    type: NODE_TYPE,
-    typeVersion: 1,
-    position: [0, 0],
-    parameters: { resource: 'export', ...parameters },
-    credentials: { asanaExportsApi: credentialRef },
-  };
+  return asanaNodeWith(name, parameters, credentialRef);
 }
 
-/**
- * Manual Trigger → the given nodes in a chain → (optionally) a Write File node, into the folder
- * `writeTo`, after each of `writeAfter` (default: the last node).
- */
 function workflow(
   id: string,
   nodes: Array<Record<string, unknown>>,

@@ -19,7 +19,7 @@ import {
   createResourceExport,
   hashNode,
   webhookWorkflow,
-} from '../test/support/queue-workflows.mts';
+} from '../test/support/workflows.mts';
 
 const UNITS: Record<string, number> = { MB: 1024 ** 2, GB: 1024 ** 3 };
 const mode = process.argv[2] ?? 'parallel';

@@ -18,7 +18,12 @@ import {
   requireN8n,
   startN8n,
 } from './support/n8n.mts';
-import { asanaNode as asanaNodeWith, chainConnections } from './support/queue-workflows.mts';
+import {
+  asanaNode as asanaNodeWith,
+  chainConnections,
+  manualTrigger,
+  writeFileNode,
+} from './support/workflows.mts';
 
 /**
  * The node inside a real n8n: the built dist/ loaded as a custom extension, credentials pointing
@@ -296,32 +301,14 @@ function workflow(
   nodes: Array<Record<string, unknown>>,
   options: { writeTo?: string; writeAfter?: string[] } = {},
 ): Record<string, unknown> {
-  const trigger = {
-    id: 'node-trigger',
-    name: 'Run',
-    type: 'n8n-nodes-base.manualTrigger',
-    typeVersion: 1,
-    position: [0, 0],
-    parameters: {},
-  };
+  const trigger = manualTrigger();
   const all = [trigger, ...nodes];
   const connections = chainConnections(all);
-  if (options.writeTo !== undefined) {
+  const folder = options.writeTo;
+  if (folder !== undefined) {
     const writeAfter = options.writeAfter ?? [String(nodes.at(-1)?.name)];
     writeAfter.forEach((source, index) => {
-      const writer = {
-        id: `node-write-${index}`,
-        name: `Write ${index}`,
-        type: 'n8n-nodes-base.readWriteFile',
-        typeVersion: 1,
-        position: [0, 0],
-        parameters: {
-          operation: 'write',
-          fileName: `=${options.writeTo}/{{ $binary.data.fileName }}`,
-          dataPropertyName: 'data',
-          options: {},
-        },
-      };
+      const writer = writeFileNode(`Write ${index}`, folder);
       all.push(writer);
       const existing = connections[source] as { main: unknown[][] } | undefined;
       const link = { node: writer.name, type: 'main', index: 0 };

@@ -24,13 +24,13 @@ import {
   distDir,
   type Execution,
   type N8nInstance,
-  NODE_TYPE,
   type NodeRun,
   type OutputItem,
   type RunData,
   requireN8n,
   startN8n,
 } from './support/n8n.mts';
+import { asanaNode, manualTrigger, writeFileNode } from './support/workflows.mts';
 
 /**
  * The shared fault matrix (packages/sandbox/src/fault-matrix.ts) through the Asana Export node in
@@ -213,14 +213,7 @@ function credentialRef(index: number): { id: string; name: string } {
  * top to bottom.
  */
 function faultMatrixWorkflow(rows: readonly RowSetup[]): Record<string, unknown> {
-  const trigger = {
-    id: 'node-trigger',
-    name: 'Run',
-    type: 'n8n-nodes-base.manualTrigger',
-    typeVersion: 1,
-    position: [0, 0],
-    parameters: {},
-  };
+  const trigger = manualTrigger();
   const nodes: Array<Record<string, unknown>> = [trigger];
   const connections: Record<string, unknown> = {};
   const fromTrigger: Array<{ node: string; type: string; index: number }> = [];
@@ -229,43 +222,30 @@ function faultMatrixWorkflow(rows: readonly RowSetup[]): Record<string, unknown>
     const writer = `Write ${nodeName}`;
     nodes.push(
       {
-        id: `node-asana-${index}`,
-        name: nodeName,
-        type: NODE_TYPE,
-        typeVersion: 1,
+        ...asanaNode(
+          nodeName,
+          {
+            operation: 'create',
+            kind,
+            ...TARGET_BY_KIND[kind](),
+            waitForCompletion: true,
+            download: true,
+            // Timeout (Minutes): the editor's minimum is 1, an expression can ask for less.
+            options: row.timeoutMs === undefined ? {} : { timeout: row.timeoutMs / 60_000 },
+          },
+          credentialRef(index),
+        ),
+        // Branches run top to bottom, so each row's position is its place in the run.
         position: [300, index * 200],
         onError: 'continueErrorOutput',
-        parameters: {
-          resource: 'export',
-          operation: 'create',
-          kind,
-          ...TARGET_BY_KIND[kind](),
-          waitForCompletion: true,
-          download: true,
-          // Timeout (Minutes): the editor's minimum is 1, an expression can ask for less.
-          options: row.timeoutMs === undefined ? {} : { timeout: row.timeoutMs / 60_000 },
-        },
-        credentials: { asanaExportsApi: credentialRef(index) },
       },
-      {
-        id: `node-write-${index}`,
-        name: writer,
-        type: 'n8n-nodes-base.readWriteFile',
-        typeVersion: 1,
-        position: [600, index * 200],
-        parameters: {
-          operation: 'write',
-          fileName: `=${folder}/{{ $binary.data.fileName }}`,
-          dataPropertyName: 'data',
-          options: {},
-        },
-      },
+      writeFileNode(writer, folder, [600, index * 200]),
     );
     fromTrigger.push({ node: nodeName, type: 'main', index: 0 });
     // Output 0 is the node's success, output 1 its error output: left unconnected.
     connections[nodeName] = { main: [[{ node: writer, type: 'main', index: 0 }], []] };
   }
-  connections[trigger.name] = { main: [fromTrigger] };
+  connections[String(trigger.name)] = { main: [fromTrigger] };
   return {
     id: WORKFLOW_ID,
     name: WORKFLOW_ID,

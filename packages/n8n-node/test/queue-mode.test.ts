@@ -7,15 +7,16 @@ import {
   type WebhookAnswer,
   waitForLogLine,
 } from './support/queue-mode.mts';
+import { findPostgresBin, hasRedis } from './support/services.mts';
+import { startUploadFromUrl } from './support/upload-from-url.mts';
 import {
   asanaNode as asanaNodeWith,
   createResourceExport,
   hashNode,
+  httpRequestNode,
   waitForSandboxJob,
   webhookWorkflow,
-} from './support/queue-workflows.mts';
-import { findPostgresBin, hasRedis } from './support/services.mts';
-import { randomUUID, startUploadFromUrl } from './support/upload-from-url.mts';
+} from './support/workflows.mts';
 
 /**
  * The node in n8n's queue mode, as large installations run it: webhooks reach the main process,
@@ -61,21 +62,14 @@ describe.skipIf(n8nBin === undefined)('Asana Export in n8n queue mode', () => {
             gid: '={{ $json.body.gid }}',
             options: { includeDownloadLink: true },
           }),
-          {
-            id: randomUUID(),
-            name: 'Upload From URL',
-            type: 'n8n-nodes-base.httpRequest',
-            typeVersion: 4.2,
-            position: [0, 0],
-            parameters: {
-              method: 'POST',
-              url: "={{ $('Webhook').item.json.body.uploadTo }}",
-              sendBody: true,
-              specifyBody: 'json',
-              jsonBody: '={{ JSON.stringify({ source: $json.downloadUrl }) }}',
-              options: {},
-            },
-          },
+          httpRequestNode('Upload From URL', {
+            method: 'POST',
+            url: "={{ $('Webhook').item.json.body.uploadTo }}",
+            sendBody: true,
+            specifyBody: 'json',
+            jsonBody: '={{ JSON.stringify({ source: $json.downloadUrl }) }}',
+            options: {},
+          }),
         ]),
         webhookWorkflow('queueResume00001', 'asana-resume', [
           asanaNode('Get Status', {

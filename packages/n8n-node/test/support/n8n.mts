@@ -138,8 +138,12 @@ export async function startN8n(
   };
 }
 
-/** The caller's environment minus the test runner's: n8n goes silent when NODE_ENV is test. */
-export function inheritedEnv(): Record<string, string> {
+/**
+ * The caller's environment minus the test runner's (n8n goes silent when NODE_ENV is test, and
+ * eslint-plugin-n8n-nodes-base lints every file as a test fixture) and, unless `keepN8nSettings`,
+ * minus any N8N_ and DB_ settings, so that an n8n started here gets only the ones it is given.
+ */
+export function inheritedEnv({ keepN8nSettings = false } = {}): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (
@@ -150,7 +154,7 @@ export function inheritedEnv(): Record<string, string> {
     ) {
       continue;
     }
-    if (name.startsWith('N8N_') || name.startsWith('DB_')) continue;
+    if (!keepN8nSettings && (name.startsWith('N8N_') || name.startsWith('DB_'))) continue;
     env[name] = value;
   }
   return env;

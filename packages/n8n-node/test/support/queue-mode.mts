@@ -4,20 +4,20 @@
  * loopback, started per test file and removed after. The package's dist/ is loaded as a custom
  * extension by every process, as an installed community package would be.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { distDir, freePort, inheritedEnv, runProcess } from './n8n.mts';
+import { type LoopbackService, type Postgres, startPostgres, startRedis } from './services.mts';
 import {
-  type LoopbackService,
-  type Postgres,
-  startPostgres,
-  startRedis,
+  type LoggedProcess,
+  pollUntil,
+  spawnLogged,
   stopProcess,
-} from './services.mts';
+  waitUntilServing,
+} from './spawned.mts';
 
 export interface QueueModeOptions {
   readonly workers?: number;
@@ -27,11 +27,7 @@ export interface QueueModeOptions {
   readonly env?: Record<string, string>;
 }
 
-export interface N8nProcess {
-  readonly name: string;
-  readonly child: ChildProcess;
-  /** Everything the process printed so far. */
-  log(): string;
+export interface N8nProcess extends LoggedProcess {
   /** Peak resident set size so far (VmHWM), in KiB; undefined once the process has exited. */
   peakRssKiB(): number | undefined;
 }
@@ -179,27 +175,13 @@ async function startProcess(
 ): Promise<N8nProcess> {
   const userFolder = join(home, name);
   await mkdir(userFolder, { recursive: true });
-  const child = spawn(bin, args, {
-    env: {
-      ...env,
-      N8N_USER_FOLDER: userFolder,
-      // Each process starts a task broker: a port of its own, so that they never collide.
-      N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const spawned = spawnLogged(name, [bin, ...args], {
+    ...env,
+    N8N_USER_FOLDER: userFolder,
+    // Each process starts a task broker: a port of its own, so that they never collide.
+    N8N_RUNNERS_BROKER_PORT: String(await freePort()),
   });
-  let output = '';
-  const append = (chunk: Buffer) => {
-    output += chunk.toString('utf8');
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  return {
-    name,
-    child,
-    log: () => output,
-    peakRssKiB: () => readPeakRss(child.pid),
-  };
+  return { ...spawned, peakRssKiB: () => readPeakRss(spawned.child.pid) };
 }
 
 /** The first of `processes` to log a line matching `pattern` after `offsets` (log lengths). */
@@ -209,15 +191,20 @@ export async function waitForLogLine(
   pattern: RegExp,
   timeoutMs: number,
 ): Promise<{ process: N8nProcess; match: RegExpExecArray }> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const [index, process] of processes.entries()) {
-      const match = pattern.exec(process.log().slice(offsets[index]));
-      if (match !== null) return { process, match };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`No process logged ${pattern} within ${timeoutMs / 1000} s`);
+  return await pollUntil(
+    () => {
+      for (const [index, process] of processes.entries()) {
+        const match = pattern.exec(process.log().slice(offsets[index]));
+        if (match !== null) return { process, match };
+      }
+      return undefined;
+    },
+    {
+      timeoutMs,
+      intervalMs: 200,
+      failure: () => `No process logged ${pattern} within ${timeoutMs / 1000} s`,
+    },
+  );
 }
 
 function readPeakRss(pid: number | undefined): number | undefined {
@@ -231,20 +218,14 @@ function readPeakRss(pid: number | undefined): number | undefined {
   }
 }
 
+/** Waits until the process's readiness endpoint (main or worker) answers 200. */
 async function waitUntilReady(process: N8nProcess, url: string): Promise<void> {
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    if (process.child.exitCode !== null) {
-      throw new Error(`n8n ${process.name} exited (${process.child.exitCode}):\n${process.log()}`);
-    }
-    const status = await fetch(url).then(
-      (response) => response.status,
-      () => 0,
+  const answers200 = () =>
+    fetch(url).then(
+      (response) => response.status === 200,
+      () => false,
     );
-    if (status === 200) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`n8n ${process.name} was not ready within 120 s:\n${process.log()}`);
+  await waitUntilServing(process, answers200, 120_000);
 }
 
 /**

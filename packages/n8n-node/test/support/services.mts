@@ -3,12 +3,13 @@
  * scripts/install-services.sh installs them from Debian's packages; this starts throwaway
  * instances (a fresh data folder, no persistence, no fsync) and removes them on stop.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from './n8n.mts';
+import { spawnLogged, stopProcess, waitUntilServing } from './spawned.mts';
 
 export interface LoopbackService {
   readonly port: number;
@@ -40,23 +41,22 @@ export async function startPostgres(): Promise<Postgres> {
   // PostgreSQL refuses to run as root; Debian's package made a `postgres` user for it.
   const asUser = process.getuid?.() === 0 ? await postgresUser(home) : [];
   const data = join(home, 'data');
-  const initdb = spawnSync(
-    asUser[0] ?? join(bin, 'initdb'),
-    [
-      ...asUser.slice(1),
-      ...(asUser.length > 0 ? [join(bin, 'initdb')] : []),
-      `--pgdata=${data}`,
-      `--username=${POSTGRES_USER}`,
-      '--auth=trust',
-      '--encoding=UTF8',
-      '--no-sync',
-    ],
-    { encoding: 'utf8' },
-  );
+  const [program = '', ...args] = [
+    ...asUser,
+    join(bin, 'initdb'),
+    `--pgdata=${data}`,
+    `--username=${POSTGRES_USER}`,
+    '--auth=trust',
+    '--encoding=UTF8',
+    '--no-sync',
+  ];
+  const initdb = spawnSync(program, args, { encoding: 'utf8' });
   if (initdb.status !== 0) throw new Error(`initdb failed:\n${initdb.stdout}${initdb.stderr}`);
 
   const port = await freePort();
-  const server = startLogged(asUser, join(bin, 'postgres'), [
+  const server = spawnLogged('PostgreSQL', [
+    ...asUser,
+    join(bin, 'postgres'),
     `-D${data}`,
     `-p${port}`,
     `-k${home}`,
@@ -67,7 +67,7 @@ export async function startPostgres(): Promise<Postgres> {
     '-csynchronous_commit=off',
     '-cmax_connections=200',
   ]);
-  await waitForPort(port, server, 'PostgreSQL');
+  await waitUntilServing(server, () => accepts(port), 30_000);
   return {
     port,
     user: POSTGRES_USER,
@@ -81,7 +81,8 @@ export async function startPostgres(): Promise<Postgres> {
 
 export async function startRedis(): Promise<LoopbackService> {
   const port = await freePort();
-  const server = startLogged([], 'redis-server', [
+  const server = spawnLogged('Redis', [
+    'redis-server',
     '--port',
     String(port),
     '--bind',
@@ -91,7 +92,7 @@ export async function startRedis(): Promise<LoopbackService> {
     '--appendonly',
     'no',
   ]);
-  await waitForPort(port, server, 'Redis');
+  await waitUntilServing(server, () => accepts(port), 30_000);
   return { port, stop: () => stopProcess(server.child, 'SIGTERM') };
 }
 
@@ -106,37 +107,6 @@ async function postgresUser(home: string): Promise<string[]> {
   return ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--init-groups', '--'];
 }
 
-interface LoggedProcess {
-  readonly child: ChildProcess;
-  readonly output: () => string;
-}
-
-function startLogged(prefix: readonly string[], command: string, args: readonly string[]) {
-  const [program, ...rest] = prefix.length > 0 ? [...prefix, command] : [command];
-  const child = spawn(program ?? command, [...rest, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const append = (chunk: Buffer) => {
-    output = (output + chunk.toString('utf8')).slice(-20_000);
-  };
-  child.stdout?.on('data', append);
-  child.stderr?.on('data', append);
-  return { child, output: () => output } satisfies LoggedProcess;
-}
-
-async function waitForPort(port: number, server: LoggedProcess, name: string): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (server.child.exitCode !== null) {
-      throw new Error(`${name} exited (${server.child.exitCode}):\n${server.output()}`);
-    }
-    if (await accepts(port)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`${name} did not listen on 127.0.0.1:${port} within 30 s:\n${server.output()}`);
-}
-
 function accepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
@@ -146,14 +116,4 @@ function accepts(port: number): Promise<boolean> {
     });
     socket.once('error', () => resolve(false));
   });
-}
-
-/** Signals the process and waits for it to exit; SIGKILL if it takes longer than 10 s. */
-export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  child.kill(signal);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-  await exited;
-  clearTimeout(timer);
 }

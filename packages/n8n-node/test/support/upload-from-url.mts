@@ -48,5 +48,3 @@ export async function startUploadFromUrl(): Promise<UploadFromUrl> {
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
-
-export { randomUUID } from 'node:crypto';

@@ -6,12 +6,23 @@ const forOperations = (...operation: string[]) => ({ show: { resource: ['export'
 const forCreate = (show: Record<string, Array<string | boolean>>) => ({
   show: { resource: ['export'], operation: ['create'], ...show },
 });
+/** Create shows it with and without waiting, each time with its own description. */
 const timeoutOption: INodeProperties = {
   displayName: 'Timeout (Minutes)',
   name: 'timeout',
   type: 'number',
   typeOptions: { minValue: 1, maxValue: 10_080 },
   default: 360,
+};
+
+/** Download and Create (with download) each show it, under their own conditions. */
+const binaryPropertyField: INodeProperties = {
+  displayName: 'Put Output File in Field',
+  name: 'binaryPropertyName',
+  type: 'string',
+  default: DEFAULT_BINARY_PROPERTY,
+  required: true,
+  hint: 'The name of the output binary field to put the file in',
 };
 
 const downloading = {
@@ -221,22 +232,9 @@ export const exportFields: INodeProperties[] = [
       show: { resource: ['export'], operation: ['download'], splitIntoItems: [true] },
     },
   },
+  { ...binaryPropertyField, displayOptions: downloading },
   {
-    displayName: 'Put Output File in Field',
-    name: 'binaryPropertyName',
-    type: 'string',
-    default: DEFAULT_BINARY_PROPERTY,
-    required: true,
-    hint: 'The name of the output binary field to put the file in',
-    displayOptions: downloading,
-  },
-  {
-    displayName: 'Put Output File in Field',
-    name: 'binaryPropertyName',
-    type: 'string',
-    default: DEFAULT_BINARY_PROPERTY,
-    required: true,
-    hint: 'The name of the output binary field to put the file in',
+    ...binaryPropertyField,
     displayOptions: forCreate({ waitForCompletion: [true], download: [true] }),
   },
   {

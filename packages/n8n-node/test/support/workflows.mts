@@ -1,11 +1,13 @@
 /**
- * Workflows and sandbox calls for the queue-mode tests and measurements: Webhook-triggered
- * workflows (queue mode runs production executions on workers, and a webhook answers with the
- * last node's output), and the few direct API calls a test makes to the sandbox.
+ * Workflows for the end-to-end tests and measurements: the nodes they are built from, and
+ * Webhook-triggered workflows for queue mode (it runs production executions on workers, and a
+ * webhook answers with the last node's output); plus the few direct API calls a test makes to
+ * the sandbox.
  */
+import { randomUUID } from 'node:crypto';
 import type { Sandbox } from '@asana-exports/sandbox';
 import { NODE_TYPE } from './n8n.mts';
-import { randomUUID } from './upload-from-url.mts';
+import { pollUntil } from './spawned.mts';
 
 export type WorkflowNode = Record<string, unknown>;
 
@@ -22,6 +24,51 @@ export function asanaNode(
     position: [0, 0],
     parameters: { resource: 'export', ...parameters },
     credentials: { asanaExportsApi: credential },
+  };
+}
+
+/** The Manual Trigger that `n8n execute` starts a workflow from. */
+export function manualTrigger(): WorkflowNode {
+  return {
+    id: 'node-trigger',
+    name: 'Run',
+    type: 'n8n-nodes-base.manualTrigger',
+    typeVersion: 1,
+    position: [0, 0],
+    parameters: {},
+  };
+}
+
+/** n8n's Read/Write Files node, writing the item's `data` binary into `folder` under its own name. */
+export function writeFileNode(
+  name: string,
+  folder: string,
+  position: readonly [number, number] = [0, 0],
+): WorkflowNode {
+  return {
+    id: randomUUID(),
+    name,
+    type: 'n8n-nodes-base.readWriteFile',
+    typeVersion: 1,
+    position,
+    parameters: {
+      operation: 'write',
+      fileName: `=${folder}/{{ $binary.data.fileName }}`,
+      dataPropertyName: 'data',
+      options: {},
+    },
+  };
+}
+
+/** n8n's HTTP Request node. */
+export function httpRequestNode(name: string, parameters: Record<string, unknown>): WorkflowNode {
+  return {
+    id: randomUUID(),
+    name,
+    type: 'n8n-nodes-base.httpRequest',
+    typeVersion: 4.2,
+    position: [0, 0],
+    parameters,
   };
 }
 
@@ -89,16 +136,16 @@ export function webhookWorkflow(
 
 /** Polls the sandbox's API the way Asana would be polled, until the job has finished. */
 export async function waitForSandboxJob(sandbox: Sandbox, gid: string, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const response = await fetch(`${sandbox.apiUrl}/jobs/${gid}`, {
-      headers: { authorization: `Bearer ${sandbox.token}` },
-    });
-    const job = (await response.json()) as { data: { status: string } };
-    if (job.data.status === 'succeeded') return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  throw new Error(`Job ${gid} did not finish`);
+  await pollUntil(
+    async () => {
+      const response = await fetch(`${sandbox.apiUrl}/jobs/${gid}`, {
+        headers: { authorization: `Bearer ${sandbox.token}` },
+      });
+      const job = (await response.json()) as { data: { status: string } };
+      return job.data.status === 'succeeded' ? true : undefined;
+    },
+    { timeoutMs, intervalMs: 250, failure: () => `Job ${gid} did not finish` },
+  );
 }
 
 /** Starts a resource export of tasks straight at the sandbox, as another client would. */

@@ -12,17 +12,12 @@ export function parseSize(text) {
  */
 export async function createExportOfSize(sandbox, uncompressedBytes) {
   sandbox.configure({ contentBytes: uncompressedBytes, durationMs: 0 });
-  const response = await fetch(`${sandbox.apiUrl}/exports/graph`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      data: { parent: String(1500000000000000 + (uncompressedBytes % 1e9)) },
-    }),
+  const gid = await sandbox.startExport({
+    parent: String(1500000000000000 + (uncompressedBytes % 1e9)),
   });
-  const { data } = await response.json();
   console.error(`preparing a ${uncompressedBytes}-byte export (generated once, then cached)...`);
-  const file = await sandbox.exportFile(data.gid);
-  return { gid: data.gid, file: { ...file, uncompressedBytes } };
+  const file = await sandbox.exportFile(gid);
+  return { gid, file: { ...file, uncompressedBytes } };
 }
 
 export async function exportFileOfSize(sandbox, uncompressedBytes) {

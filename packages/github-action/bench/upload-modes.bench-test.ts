@@ -25,13 +25,9 @@ it('measures the upload modes', async () => {
     cacheDir: await mkdtemp(join(tmpdir(), 'bench-sandbox-')),
     scenario: { durationMs: 0, contentBytes: CONTENT_BYTES },
   });
-  const created = await fetch(`${sandbox.apiUrl}/exports/graph`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ data: { parent: '1200000000000003' } }),
-  });
-  const { data } = (await created.json()) as { data: { gid: string } };
-  const served = await sandbox.exportFile(data.gid);
+  const served = await sandbox.exportFile(
+    await sandbox.startExport({ parent: '1200000000000003' }),
+  );
   await sandbox.close();
 
   const dir = await mkdtemp(join(tmpdir(), 'bench-upload-'));

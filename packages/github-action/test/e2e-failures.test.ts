@@ -84,17 +84,8 @@ describe('a failing run', () => {
     const workspace = world.newGid();
     world.sandbox.configure({ ...FAST, durationMs: 60_000 });
     try {
-      const first = await fetch(`${world.sandbox.apiUrl}/exports/resource`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${world.sandbox.token}`,
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({
-          data: { workspace, export_request_parameters: [{ resource_type: 'task' }] },
-        }),
-      });
-      expect(first.status).toBe(201);
+      // The export that holds the workspace (startExport throws unless it got its 201).
+      await world.sandbox.startExport({ workspace });
       const run = world.newRun();
       const requestsBefore = world.sandbox.requests.length;
       const result = await world.act(run, {

@@ -178,26 +178,16 @@ describe('an organization export with decompress', () => {
 describe('resuming an export started earlier', () => {
   it('waits for the job given by job-gid and stores it, creating nothing', async () => {
     const workspace = world.newGid();
-    const created = await fetch(`${world.sandbox.apiUrl}/exports/resource`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${world.sandbox.token}`,
-        'content-type': 'application/json',
-      },
-      body: JSON.stringify({
-        data: { workspace, export_request_parameters: [{ resource_type: 'task' }] },
-      }),
-    });
-    const { data } = (await created.json()) as { data: { gid: string } };
+    const jobGid = await world.sandbox.startExport({ workspace });
     const creates = () =>
       world.sandbox.requests.filter((request) => request.method === 'POST').length;
     const before = creates();
 
     const run = world.newRun();
-    const result = await world.act(run, { kind: 'resource', 'job-gid': data.gid });
+    const result = await world.act(run, { kind: 'resource', 'job-gid': jobGid });
     expect(result.code, result.stdout).toBe(0);
     expect(creates()).toBe(before);
-    expect(result.outputs['job-gid']).toBe(data.gid);
+    expect(result.outputs['job-gid']).toBe(jobGid);
     const exportGid = result.outputs['export-gid'] ?? '';
     // No target is known when resuming a job: the artifact is named after the export.
     const artifacts = world.service.finished(run);

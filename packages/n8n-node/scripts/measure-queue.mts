@@ -14,12 +14,7 @@
 import { type Sandbox, startSandbox } from '@asana-exports/sandbox';
 import { findN8n } from '../test/support/n8n.mts';
 import { startQueueMode } from '../test/support/queue-mode.mts';
-import {
-  asanaNode,
-  createResourceExport,
-  hashNode,
-  webhookWorkflow,
-} from '../test/support/workflows.mts';
+import { asanaNode, hashNode, webhookWorkflow } from '../test/support/workflows.mts';
 
 const UNITS: Record<string, number> = { MB: 1024 ** 2, GB: 1024 ** 3 };
 const mode = process.argv[2] ?? 'parallel';
@@ -155,7 +150,7 @@ async function startInstallation(sandbox: Sandbox, env: Record<string, string>) 
 /** Generates each workspace's file once beforehand, so generation time is not measured. */
 async function warm(sandbox: Sandbox, workspaces: readonly string[]): Promise<void> {
   for (const workspace of workspaces) {
-    await sandbox.exportFile(await createResourceExport(sandbox, workspace));
+    await sandbox.exportFile(await sandbox.startExport({ workspace }));
     // Let the warming export end, so the workspace's one slot is free again.
     await new Promise((resolve) => setTimeout(resolve, 5_500));
   }
@@ -163,7 +158,7 @@ async function warm(sandbox: Sandbox, workspaces: readonly string[]): Promise<vo
 
 /** The size of the file the sandbox serves for this workspace's exports (one per content size). */
 async function gzipSizeOf(sandbox: Sandbox, workspace: string): Promise<number> {
-  const job = await createResourceExport(sandbox, workspace);
+  const job = await sandbox.startExport({ workspace });
   return (await sandbox.exportFile(job)).bytes;
 }
 

@@ -31,12 +31,7 @@ const runs: Array<{ mode: string; decompress: boolean; baseline?: boolean }> = [
 ];
 try {
   // Warm the sandbox's file cache so generation time is not measured.
-  const warm = await fetch(`${sandbox.apiUrl}/exports/graph`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ data: { parent: '1300000000000000' } }),
-  });
-  const warmJob = ((await warm.json()) as { data: { gid: string } }).data.gid;
+  const warmJob = await sandbox.startExport({ parent: '1300000000000000' });
   const file = await sandbox.exportFile(warmJob);
   console.log(`export: ${sizeArg} uncompressed, ${(file.bytes / 1024 ** 2).toFixed(1)} MiB gzip`);
 

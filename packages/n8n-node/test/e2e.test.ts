@@ -116,7 +116,7 @@ describe.skipIf(n8nBin === undefined)('Asana Export in a real n8n', () => {
   });
 
   it('gets the status of an export, then downloads it by gid (also decompressed)', async () => {
-    const job = await createGraphExport(sandbox, '1100000000000004');
+    const job = await sandbox.startExport({ parent: '1100000000000004' });
     await waitUntilDone(sandbox, job);
     await n8n.importWorkflows([
       workflow(
@@ -158,7 +158,7 @@ describe.skipIf(n8nBin === undefined)('Asana Export in a real n8n', () => {
   });
 
   it('splits a small export into one item per record, and refuses past Max Records', async () => {
-    const job = await createGraphExport(sandbox, '1100000000000005');
+    const job = await sandbox.startExport({ parent: '1100000000000005' });
     await waitUntilDone(sandbox, job);
     const expected = await sandbox.exportFile(job);
     await n8n.importWorkflows([
@@ -344,16 +344,6 @@ function onlyItem(execution: Execution, nodeName: string): OutputItem {
   const items = outputOf(execution, nodeName);
   expect(items).toHaveLength(1);
   return items[0] as OutputItem;
-}
-
-async function createGraphExport(sandbox: Sandbox, parent: string): Promise<string> {
-  const response = await fetch(`${sandbox.apiUrl}/exports/graph`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ data: { parent } }),
-  });
-  const body = (await response.json()) as { data: { gid: string } };
-  return body.data.gid;
 }
 
 async function waitUntilDone(sandbox: Sandbox, job: string): Promise<void> {

@@ -11,7 +11,6 @@ import { findPostgresBin, hasRedis } from './support/services.mts';
 import { startUploadFromUrl } from './support/upload-from-url.mts';
 import {
   asanaNode as asanaNodeWith,
-  createResourceExport,
   hashNode,
   httpRequestNode,
   waitForSandboxJob,
@@ -163,7 +162,7 @@ describe.skipIf(n8nBin === undefined)('Asana Export in n8n queue mode', () => {
     // export never passes through n8n's memory or binary data store, whatever its size.
     const uploads = await startUploadFromUrl();
     try {
-      const gid = await createResourceExport(sandbox, '1200000000000031');
+      const gid = await sandbox.startExport({ workspace: '1200000000000031' });
       await waitForSandboxJob(sandbox, gid, 30_000);
       const answer = await n8n.webhook('asana-link', { gid, uploadTo: uploads.url });
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);

@@ -188,13 +188,8 @@ export function faultsOf(row: FaultRow, servedBytes: number): readonly Fault[] {
 export async function probeServedBytes(options: { cacheDir?: string } = {}): Promise<number> {
   const probe = await startSandbox({ ...options, scenario: FAULT_MATRIX_SCENARIO });
   try {
-    const response = await fetch(`${probe.apiUrl}/exports/graph`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${probe.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ data: { parent: '1600000000000099' } }),
-    });
-    const { data } = (await response.json()) as { data: { gid: string } };
-    return (await probe.exportFile(data.gid)).bytes;
+    const gid = await probe.startExport({ parent: '1600000000000099' });
+    return (await probe.exportFile(gid)).bytes;
   } finally {
     await probe.close();
   }

@@ -13,6 +13,7 @@ import { handleApiRequest } from './server-api.js';
 import { handleDownloadRequest } from './server-download.js';
 import type {
   ExportFileInfo,
+  ExportTarget,
   Fault,
   RecordedRequest,
   Sandbox,
@@ -24,6 +25,7 @@ export { DEFAULT_SCENARIO, SandboxInputError } from './scenario.js';
 export type {
   Corruption,
   ExportFileInfo,
+  ExportTarget,
   Fault,
   FaultRoute,
   RecordedRequest,
@@ -91,6 +93,29 @@ class RunningSandbox implements Sandbox {
 
   inject(fault: Fault): void {
     this.#context.faults.add(parseFault(fault));
+  }
+
+  async startExport(target: ExportTarget): Promise<string> {
+    const [path, data] =
+      'parent' in target
+        ? ['exports/graph', { parent: target.parent }]
+        : [
+            'exports/resource',
+            {
+              workspace: target.workspace,
+              export_request_parameters: [{ resource_type: 'task' }],
+            },
+          ];
+    const response = await fetch(`${this.apiUrl}/${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ data }),
+    });
+    const text = await response.text();
+    if (response.status !== 201) {
+      throw new Error(`The sandbox answered ${response.status} to POST /${path}: ${text}`);
+    }
+    return (JSON.parse(text) as { data: { gid: string } }).data.gid;
   }
 
   async exportFile(gid: string): Promise<ExportFileInfo> {

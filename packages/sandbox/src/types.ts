@@ -91,8 +91,17 @@ export interface Sandbox {
   readonly requests: readonly RecordedRequest[];
   readonly downloadAuthViolations: readonly RecordedRequest[];
   exportFile(gid: string): Promise<ExportFileInfo>;
+  /**
+   * Starts an export as any other client would: a POST over HTTP with the sandbox's token, so it
+   * is logged, counted and limited (one resource export per workspace) like one. Resolves with
+   * its gid (the job gid for resource and graph exports); throws unless Asana's 201 came back.
+   */
+  startExport(target: ExportTarget): Promise<string>;
   close(): Promise<void>;
 }
+
+/** What `startExport` exports: a graph export of a parent, or a resource export of tasks. */
+export type ExportTarget = { readonly parent: string } | { readonly workspace: string };
 
 /** The three export families, which differ in endpoints, state names and file layout. */
 export type ExportKind = 'organization' | 'resource' | 'graph';

@@ -335,6 +335,31 @@ describe('the request log', () => {
   });
 });
 
+describe('startExport, for tests that need an export started by another client', () => {
+  it('starts a graph or resource export over HTTP, logged like any request', async () => {
+    const before = sandbox.requests.length;
+    const graphJob = await sandbox.startExport({ parent: uniqueGid() });
+    const workspace = uniqueGid();
+    const resourceJob = await sandbox.startExport({ workspace });
+    expect(
+      sandbox.requests.slice(before).map(({ method, path, status }) => [method, path, status]),
+    ).toEqual([
+      ['POST', '/api/1.0/exports/graph', 201],
+      ['POST', '/api/1.0/exports/resource', 201],
+    ]);
+    expect(dataOf(await api(sandbox, 'GET', `/jobs/${graphJob}`)).resource_subtype).toBe(
+      'graph_export_request',
+    );
+    expect(dataOf(await api(sandbox, 'GET', `/jobs/${resourceJob}`)).resource_subtype).toBe(
+      'export_request',
+    );
+    // One resource export per workspace: a second is refused, and startExport says so.
+    await expect(sandbox.startExport({ workspace })).rejects.toThrow(
+      /answered 403 to POST \/exports\/resource/,
+    );
+  });
+});
+
 describe('the control endpoints', () => {
   const control = (path: string, init?: RequestInit) =>
     fetch(new URL(`/_sandbox/${path}`, sandbox.apiUrl), init);

@@ -147,15 +147,3 @@ export async function waitForSandboxJob(sandbox: Sandbox, gid: string, timeoutMs
     { timeoutMs, intervalMs: 250, failure: () => `Job ${gid} did not finish` },
   );
 }
-
-/** Starts a resource export of tasks straight at the sandbox, as another client would. */
-export async function createResourceExport(sandbox: Sandbox, workspace: string): Promise<string> {
-  const response = await fetch(`${sandbox.apiUrl}/exports/resource`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${sandbox.token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      data: { workspace, export_request_parameters: [{ resource_type: 'task' }] },
-    }),
-  });
-  return ((await response.json()) as { data: { gid: string } }).data.gid;
-}

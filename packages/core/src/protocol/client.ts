@@ -10,7 +10,12 @@ import type { DebugListener, ProgressListener } from './events.js';
 import type { ExportKind } from './kinds.js';
 import { describeExport } from './labels.js';
 import type { ExportRequest } from './params.js';
-import { DEFAULT_POLL_POLICY, formatDuration, nextPollDelay, type PollPolicy } from './polling.js';
+import {
+  DEFAULT_POLL_POLICY,
+  delayWithinTimeout,
+  formatDuration,
+  type PollPolicy,
+} from './polling.js';
 import type { ApiRequest, ApiResponse, ApiTransport, Clock, Random } from './ports.js';
 import { buildCreateRequest, buildStatusRequest, type ExportRef } from './requests.js';
 import { type ExportStatus, parseApiError, parseExportStatus } from './responses.js';
@@ -139,7 +144,6 @@ export class ExportClient {
       } catch (error) {
         if (!(error instanceof AsanaExportError)) throw error;
         const waitedMs = clock.now() - startedAt;
-        const remainingMs = policy.timeoutMs - waitedMs;
         // Asana runs one resource export per workspace and refuses another with 403. That 403
         // started nothing, so asking again later is safe, unless our own lost attempt may be the
         // export that holds the workspace: waiting for it would then start a second one.
@@ -147,12 +151,14 @@ export class ExportClient {
           request.kind === 'resource' &&
           error instanceof AsanaApiError &&
           error.reason === 'export-in-progress';
-        if (!workspaceBusy || fateUnknown || remainingMs <= 0) {
+        const delayMs =
+          workspaceBusy && !fateUnknown
+            ? delayWithinTimeout(waitIndex, waitedMs, policy, random)
+            : undefined;
+        if (delayMs === undefined) {
           explainFailedCreate(request, error, fateUnknown, waitedMs);
           throw error;
         }
-        // The last wait is cut short so that the final attempt lands on the deadline.
-        const delayMs = Math.min(nextPollDelay(waitIndex, policy, random), remainingMs);
         onProgress?.({
           type: 'retrying',
           what: `${apiRequest.method} ${apiRequest.path}`,
@@ -221,11 +227,10 @@ export class ExportClient {
         throw new ExportFailedError(what, ref.gid, status.rawState);
       }
       const limitElapsedMs = clock.now() - limitStartedAt;
-      const remainingMs = policy.timeoutMs - limitElapsedMs;
-      if (remainingMs <= 0) throw new ExportTimeoutError(ref.gid, status.rawState, limitElapsedMs);
-
-      // The last wait is cut short so that the final status request lands on the deadline.
-      const delayMs = Math.min(nextPollDelay(pollIndex, policy, random), remainingMs);
+      const delayMs = delayWithinTimeout(pollIndex, limitElapsedMs, policy, random);
+      if (delayMs === undefined) {
+        throw new ExportTimeoutError(ref.gid, status.rawState, limitElapsedMs);
+      }
       report(delayMs);
       await sleepOrCancel(clock.sleep, delayMs, options.signal, `Waiting for ${what}`);
       status = await this.status(ref, options.signal);

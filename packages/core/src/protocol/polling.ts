@@ -45,6 +45,22 @@ export function nextPollDelay(pollIndex: number, policy: PollPolicy, random: () 
 }
 
 /**
+ * The next delay of a wait that began `elapsedMs` ago, cut short so that the last attempt lands
+ * on the policy's timeout; undefined once the timeout has run out. Both of the client's waits
+ * use it: for an export to finish, and for a busy workspace to free up.
+ */
+export function delayWithinTimeout(
+  pollIndex: number,
+  elapsedMs: number,
+  policy: PollPolicy,
+  random: () => number,
+): number | undefined {
+  const remainingMs = policy.timeoutMs - elapsedMs;
+  if (remainingMs <= 0) return undefined;
+  return Math.min(nextPollDelay(pollIndex, policy, random), remainingMs);
+}
+
+/**
  * Rejects impossible or absurd policies. `names` maps fields to the inputs the user actually
  * typed (e.g. `{ timeoutMs: 'timeout-minutes' }`) so the error points at the right one.
  */

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/protocol/errors.js';
 import {
   DEFAULT_POLL_POLICY,
+  delayWithinTimeout,
   formatDuration,
   nextPollDelay,
   type PollPolicy,
@@ -71,6 +72,24 @@ describe('nextPollDelay', () => {
 
   it('never goes below 0', () => {
     expect(nextPollDelay(0, { ...DEFAULT_POLL_POLICY, jitterRatio: 1.5 }, () => 1)).toBe(0);
+  });
+});
+
+describe('delayWithinTimeout', () => {
+  const policy = { ...DEFAULT_POLL_POLICY, timeoutMs: 10_000 };
+
+  it('is the policy’s delay while the timeout is far off', () => {
+    expect(delayWithinTimeout(0, 0, policy, noJitter)).toBe(2_000);
+    expect(delayWithinTimeout(1, 2_000, policy, noJitter)).toBeCloseTo(2_200);
+  });
+
+  it('is cut short so that the last attempt lands on the timeout', () => {
+    expect(delayWithinTimeout(3, 9_500, policy, noJitter)).toBe(500);
+  });
+
+  it('is undefined once the timeout has run out', () => {
+    expect(delayWithinTimeout(3, 10_000, policy, noJitter)).toBeUndefined();
+    expect(delayWithinTimeout(3, 12_000, policy, noJitter)).toBeUndefined();
   });
 });
 

@@ -10,8 +10,8 @@
  */
 
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { closeServer, listenOnLoopback } from './loopback-server.js';
 
 export interface WorkflowRun {
   /** The numeric run id the REST API shows (`GITHUB_RUN_ID`). */
@@ -66,10 +66,9 @@ export class ArtifactService {
 
   static async start(): Promise<ArtifactService> {
     const service = new ArtifactService();
-    const server = createServer((req, res) => void service.#handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { server, origin } = await listenOnLoopback((req, res) => void service.#handle(req, res));
     service.#server = server;
-    service.origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    service.origin = origin;
     return service;
   }
 
@@ -113,12 +112,7 @@ export class ArtifactService {
   }
 
   close(): Promise<void> {
-    const server = this.#server;
-    if (!server) return Promise.resolve();
-    return new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    return closeServer(this.#server);
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -5,9 +5,9 @@
  * `ArtifactService` stand-in, so what one run uploads, the next run finds.
  */
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { ArtifactService, StoredArtifact } from './artifact-service.js';
+import { closeServer, listenOnLoopback } from './loopback-server.js';
 
 export type ActionsPermission = 'none' | 'read' | 'write';
 
@@ -38,20 +38,14 @@ export class GitHubRest {
     token: string,
   ): Promise<GitHubRest> {
     const rest = new GitHubRest(service, repository, token);
-    const server = createServer((req, res) => rest.#handle(req, res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { server, origin } = await listenOnLoopback((req, res) => rest.#handle(req, res));
     rest.#server = server;
-    rest.apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    rest.apiUrl = origin;
     return rest;
   }
 
   close(): Promise<void> {
-    const server = this.#server;
-    if (!server) return Promise.resolve();
-    return new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    return closeServer(this.#server);
   }
 
   #handle(req: IncomingMessage, res: ServerResponse): void {

@@ -17,8 +17,8 @@ const SIZE_UNITS: Record<string, number> = {
 const DURATION_UNITS: Record<string, number> = { '': 1, ms: 1, s: 1000, m: 60_000 };
 
 /** `123456`, `256KB`, `10MB`, `1GB` (binary multiples, so `1GB` is 1024³ bytes). */
-export function parseSize(text: string): number {
-  return parseQuantity(text, SIZE_UNITS, 'size', '10MB, 1GB or 123456');
+export function parseSize(text: string, name = 'size'): number {
+  return parseQuantity(text, SIZE_UNITS, name, '10MB, 1GB or 123456');
 }
 
 /** `1500ms`, `5s`, `2m`; a bare number is milliseconds. */

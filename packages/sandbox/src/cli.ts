@@ -26,8 +26,13 @@ Options:
   --seed N              content seed (default 1)
   --outcome O           succeed | fail (default succeed)
   --link-ttl N          seconds a download URL stays valid (default 300)
-  --corruption C        none | truncated | bad-crc | not-json (default none)
+  --corruption C        none | truncated | bad-crc | not-json | long-line | long-broken-line
+                        (default none)
+  --long-line S         length of the long-line corruptions' long field (default 64MB)
+  --layout L            single | members: one gzip member, or one per 256 KiB (default single)
   --ignore-range        answer 200 with the whole file even when Range is sent
+  --ignore-if-range     serve ranges whatever If-Range says, as S3 does (default: honour it)
+  --regional-port N     port of the regional download origin redirects go to (default: a free port)
   --cache-dir D         where generated files are cached (default: <tmpdir>/asana-exports-sandbox)
   --quiet               do not log requests
   -h, --help            show this help
@@ -46,7 +51,11 @@ async function main(): Promise<void> {
       outcome: { type: 'string' },
       'link-ttl': { type: 'string' },
       corruption: { type: 'string' },
+      'long-line': { type: 'string' },
+      layout: { type: 'string' },
       'ignore-range': { type: 'boolean' },
+      'ignore-if-range': { type: 'boolean' },
+      'regional-port': { type: 'string' },
       'cache-dir': { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -67,7 +76,12 @@ async function main(): Promise<void> {
       ? {}
       : { linkTtlSeconds: parseInteger(values['link-ttl'], 'link-ttl') }),
     ...(values.corruption === undefined ? {} : { corruption: values.corruption }),
+    ...(values['long-line'] === undefined
+      ? {}
+      : { longLineBytes: parseSize(values['long-line'], 'long-line') }),
+    ...(values.layout === undefined ? {} : { layout: values.layout }),
     ...(values['ignore-range'] === true ? { ignoreRange: true } : {}),
+    ...(values['ignore-if-range'] === true ? { ifRange: 'ignore' } : {}),
   });
 
   const sandbox = await startSandbox({
@@ -79,6 +93,9 @@ async function main(): Promise<void> {
     ...(values['download-port'] === undefined
       ? {}
       : { downloadPort: parseInteger(values['download-port'], 'download-port') }),
+    ...(values['regional-port'] === undefined
+      ? {}
+      : { regionalDownloadPort: parseInteger(values['regional-port'], 'regional-port') }),
     ...(values.token === undefined ? {} : { token: values.token }),
     ...(values['cache-dir'] === undefined ? {} : { cacheDir: values['cache-dir'] }),
     ...(values.quiet === true ? {} : { onRequest: logRequest }),

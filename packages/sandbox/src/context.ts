@@ -4,6 +4,7 @@
  */
 import { type CachedContent, ContentCache, type ContentSpec } from './content.js';
 import { FaultQueue } from './faults.js';
+import { type ObjectVersion, ObjectVersions } from './object-versions.js';
 import { Presigner } from './presign.js';
 import { RequestLog } from './request-log.js';
 import { DEFAULT_SCENARIO, parseScenarioPatch } from './scenario.js';
@@ -16,15 +17,22 @@ export const BUCKET = 'asana-exports-sandbox';
 export interface SandboxContextOptions {
   token: string;
   downloadOrigin: string;
+  regionalDownloadOrigin: string;
   cacheDir: string;
   scenario: Partial<Scenario> | undefined;
   onRequest: ((request: RecordedRequest) => void) | undefined;
 }
 
+/** An export's object as the download host holds it now: a version of the file, and its date. */
+export interface StoredObject extends CachedContent, ObjectVersion {}
+
 export class SandboxContext {
   readonly token: string;
   readonly downloadOrigin: string;
+  /** The second download origin, that `redirect` faults send clients to. */
+  readonly regionalDownloadOrigin: string;
   readonly store = new ExportStore();
+  readonly versions = new ObjectVersions();
   readonly faults = new FaultQueue();
   readonly presigner = new Presigner();
   readonly log: RequestLog;
@@ -36,9 +44,15 @@ export class SandboxContext {
   constructor(options: SandboxContextOptions) {
     this.token = options.token;
     this.downloadOrigin = options.downloadOrigin;
+    this.regionalDownloadOrigin = options.regionalDownloadOrigin;
     this.log = new RequestLog(options.onRequest);
     this.content = new ContentCache(options.cacheDir, this.#shutdown.signal);
     this.#scenario = { ...DEFAULT_SCENARIO, ...parseScenarioPatch(options.scenario ?? {}) };
+  }
+
+  /** Aborted when the sandbox closes: whatever waits on a timer must stop then. */
+  get shutdownSignal(): AbortSignal {
+    return this.#shutdown.signal;
   }
 
   /** The defaults new exports capture when they are created. */
@@ -70,18 +84,36 @@ export class SandboxContext {
   warm(record: ExportRecord): void {
     if (record.scenario.outcome !== 'succeed') return;
     // A failure here resurfaces, and is reported, when the file is actually requested.
-    this.content.ensure(contentSpec(record)).catch(() => {});
+    this.content.ensure(contentSpec(record, 1)).catch(() => {});
   }
 
-  contentFor(record: ExportRecord): Promise<CachedContent> {
-    return this.content.ensure(contentSpec(record));
+  /** The object as it is now: its current version's file and Last-Modified date. */
+  async objectFor(record: ExportRecord, now = Date.now()): Promise<StoredObject> {
+    const version = this.versions.current(record, now);
+    const content = await this.content.ensure(contentSpec(record, version.version));
+    return { ...content, ...version };
+  }
+
+  /** Replaces an export's object by its next version (a `changeObject` fault). */
+  changeObject(record: ExportRecord, now = Date.now()): void {
+    this.versions.change(record, now);
   }
 
   async fileInfo(gid: string): Promise<ExportFileInfo | undefined> {
     const record = this.store.find(gid);
     if (record === undefined) return undefined;
-    const { path, bytes, sha256, records, byResourceType } = await this.contentFor(record);
-    return { path, bytes, sha256, records, byResourceType, fileName: record.fileName };
+    const { path, bytes, sha256, records, byResourceType, version, memberOffsets } =
+      await this.objectFor(record);
+    return {
+      path,
+      bytes,
+      sha256,
+      records,
+      byResourceType,
+      fileName: record.fileName,
+      version,
+      memberOffsets,
+    };
   }
 
   async close(): Promise<void> {
@@ -94,7 +126,17 @@ export function objectPath(record: ExportRecord): string {
   return `/${BUCKET}/${record.fileName}`;
 }
 
-function contentSpec(record: ExportRecord): ContentSpec {
-  const { contentBytes, seed, corruption } = record.scenario;
-  return { kind: record.kind, resourceTypes: record.resourceTypes, contentBytes, seed, corruption };
+function contentSpec(record: ExportRecord, version: number): ContentSpec {
+  const { contentBytes, seed, corruption, layout } = record.scenario;
+  const hasLongLine = corruption === 'long-line' || corruption === 'long-broken-line';
+  return {
+    kind: record.kind,
+    resourceTypes: record.resourceTypes,
+    contentBytes,
+    seed,
+    corruption,
+    layout,
+    longLineBytes: hasLongLine ? record.scenario.longLineBytes : 0,
+    version,
+  };
 }

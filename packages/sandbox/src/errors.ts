@@ -128,6 +128,11 @@ export const S3_ERRORS = {
     message: 'The specified method is not allowed against this resource.',
     details: { Method: method, ResourceType: 'OBJECT' },
   }),
+  /** What S3 sends with a redirect: which endpoint to use, for the client that reads bodies. */
+  redirect: (status: number, bucket: string, endpoint: string): S3Error => {
+    const [code, message] = S3_REDIRECTS[status] ?? ['Redirect', 'Please re-send this request.'];
+    return { code, message, details: { Bucket: bucket, Endpoint: endpoint } };
+  },
   forStatus: (status: number, message?: string): S3Error => {
     const [code, fallback] = S3_STATUS_CODES[status] ?? [
       (STATUS_CODES[status] ?? 'Error').replace(/[^A-Za-z]/g, ''),
@@ -143,6 +148,19 @@ const S3_STATUS_CODES: Record<number, [code: string, message: string]> = {
   404: ['NoSuchKey', 'The specified key does not exist.'],
   500: ['InternalError', 'We encountered an internal error. Please try again.'],
   503: ['SlowDown', 'Please reduce your request rate.'],
+};
+
+const TEMPORARY =
+  'Please re-send this request to the specified temporary endpoint. Continue to use the original request endpoint for future requests.';
+const PERMANENT =
+  'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.';
+
+const S3_REDIRECTS: Record<number, [code: string, message: string]> = {
+  301: ['PermanentRedirect', PERMANENT],
+  302: ['Found', TEMPORARY],
+  303: ['SeeOther', TEMPORARY],
+  307: ['TemporaryRedirect', TEMPORARY],
+  308: ['PermanentRedirect', PERMANENT],
 };
 
 export function s3ErrorXml(error: S3Error): string {

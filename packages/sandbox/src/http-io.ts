@@ -29,6 +29,12 @@ export function createExchange(
   };
 }
 
+/** A request header as one string: Node joins repeated unknown headers, the types allow arrays. */
+export function headerOf(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
 export function writeHead(exchange: Exchange, status: number, headers: OutgoingHttpHeaders): void {
   exchange.record.status = status;
   exchange.res.writeHead(status, headers);

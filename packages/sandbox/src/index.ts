@@ -1,7 +1,8 @@
 /**
  * A local stand-in for Asana's export API and its presigned download host, over loopback HTTP.
- * `startSandbox()` listens on two origins (the API and an S3-like download host) and returns a
- * handle to steer scenarios, inject faults and inspect what clients sent.
+ * `startSandbox()` listens on three origins (the API, an S3-like download host, and a regional
+ * twin of it that redirects point at) and returns a handle to steer scenarios, inject faults and
+ * inspect what clients sent.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,12 +24,16 @@ import type {
 
 export { DEFAULT_SCENARIO, SandboxInputError } from './scenario.js';
 export type {
+  ContentLayout,
   Corruption,
+  DripPace,
   ExportFileInfo,
   ExportTarget,
   Fault,
   FaultRoute,
+  Garble,
   RecordedRequest,
+  RedirectStatus,
   Sandbox,
   SandboxOptions,
   Scenario,
@@ -40,25 +45,33 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const host = options.host ?? '127.0.0.1';
   const apiServer = createServer();
   const downloadServer = createServer();
+  const regionalServer = createServer();
+  const servers = [apiServer, downloadServer, regionalServer];
   try {
-    // Both listen before either handles a request: the API must know the download origin.
+    // All listen before any handles a request: the API must know the download origins.
     const downloadPort = await listen(downloadServer, host, options.downloadPort ?? 0);
+    const regionalPort = await listen(regionalServer, host, options.regionalDownloadPort ?? 0);
     const apiPort = await listen(apiServer, host, options.apiPort ?? 0);
     const context = new SandboxContext({
       token: options.token ?? DEFAULT_TOKEN,
       downloadOrigin: origin(host, downloadPort),
+      regionalDownloadOrigin: origin(host, regionalPort),
       cacheDir: options.cacheDir ?? join(tmpdir(), 'asana-exports-sandbox'),
       scenario: options.scenario,
       onRequest: options.onRequest,
     });
     apiServer.on('request', (req, res) => void handleApiRequest(context, req, res));
-    downloadServer.on('request', (req, res) => void handleDownloadRequest(context, req, res));
-    return new RunningSandbox(context, `${origin(host, apiPort)}/api/1.0`, [
-      apiServer,
-      downloadServer,
-    ]);
+    downloadServer.on(
+      'request',
+      (req, res) => void handleDownloadRequest(context, req, res, 'primary'),
+    );
+    regionalServer.on(
+      'request',
+      (req, res) => void handleDownloadRequest(context, req, res, 'regional'),
+    );
+    return new RunningSandbox(context, `${origin(host, apiPort)}/api/1.0`, servers);
   } catch (error) {
-    await Promise.all([stop(apiServer), stop(downloadServer)]);
+    await Promise.all(servers.map(stop));
     throw error;
   }
 }
@@ -66,6 +79,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 class RunningSandbox implements Sandbox {
   readonly apiUrl: string;
   readonly downloadOrigin: string;
+  readonly regionalDownloadOrigin: string;
   readonly token: string;
   readonly #context: SandboxContext;
   readonly #servers: readonly Server[];
@@ -76,6 +90,7 @@ class RunningSandbox implements Sandbox {
     this.#servers = servers;
     this.apiUrl = apiUrl;
     this.downloadOrigin = context.downloadOrigin;
+    this.regionalDownloadOrigin = context.regionalDownloadOrigin;
     this.token = context.token;
   }
 

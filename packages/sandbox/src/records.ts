@@ -2,6 +2,10 @@
  * Record shapes for the three export files. Each source yields one JSON line at a time from a
  * seeded generator, so a file of any size can be streamed without holding it in memory. The
  * records reuse small pools of users, projects and teams, as a real workspace's records do.
+ *
+ * Two generators feed a source: `rng` decides everything but the gids, `ids` draws the gids,
+ * which are always 16 digits. Keeping `rng` and changing `ids` therefore gives other records of
+ * exactly the same byte lengths: how the versions of a changed object are made.
  */
 import type { Prng } from './prng.js';
 import type { ExportKind, ResourceType } from './types.js';
@@ -51,8 +55,9 @@ export function createRecordSource(
   kind: ExportKind,
   resourceTypes: readonly ResourceType[],
   rng: Prng,
+  ids: Prng,
 ): RecordSource {
-  const world = new World(rng);
+  const world = new World(rng, ids);
   switch (kind) {
     case 'resource': {
       const weights = Object.fromEntries(
@@ -77,8 +82,8 @@ export function createRecordSource(
 }
 
 /** A line that starts like a record and stops halfway: what a `not-json` file hides. */
-export function brokenLine(rng: Prng): string {
-  const line = JSON.stringify(new World(rng).task());
+export function brokenLine(rng: Prng, ids: Prng): string {
+  const line = JSON.stringify(new World(rng, ids).task());
   return line.slice(0, Math.floor(line.length / 2));
 }
 
@@ -96,6 +101,8 @@ type JsonRecord = { resource_type: string; [key: string]: Json };
 /** The pools every record points into, and one maker per resource type. */
 class World {
   readonly rng: Prng;
+  /** Draws gids only, so that a different one changes values but never lengths. */
+  readonly #ids: Prng;
   readonly #workspace: Ref;
   readonly #users: Ref[];
   readonly #teams: Ref[];
@@ -103,9 +110,10 @@ class World {
   readonly #portfolios: Ref[];
   readonly #tasks: Ref[] = [];
 
-  constructor(rng: Prng) {
+  constructor(rng: Prng, ids: Prng) {
     this.rng = rng;
-    this.#workspace = { gid: rng.gid(), resource_type: 'workspace', name: 'Sandbox Organization' };
+    this.#ids = ids;
+    this.#workspace = { gid: ids.gid(), resource_type: 'workspace', name: 'Sandbox Organization' };
     this.#users = this.#pool(200, 'user', () => personName(rng));
     this.#teams = this.#pool(16, 'team', () => containerName(rng));
     this.#projects = this.#pool(80, 'project', () => containerName(rng));
@@ -159,7 +167,7 @@ class World {
 
   task(): JsonRecord {
     const { rng } = this;
-    const gid = rng.gid();
+    const gid = this.#ids.gid();
     const name = title(rng);
     const created = this.#time();
     const completed = rng.chance(0.45);
@@ -182,7 +190,7 @@ class World {
       num_likes: rng.chance(0.7) ? 0 : rng.int(1, 12),
       projects: [project],
       memberships: [
-        { project, section: { gid: rng.gid(), resource_type: 'section', name: title(rng) } },
+        { project, section: { gid: this.#ids.gid(), resource_type: 'section', name: title(rng) } },
       ],
       tags: this.#some(this.#projects, 0, 1).map((tag) => ({ ...tag, resource_type: 'tag' })),
       permalink_url: `https://app.asana.com/1/${this.#workspace.gid}/task/${gid}`,
@@ -191,7 +199,7 @@ class World {
 
   team(): JsonRecord {
     const { rng } = this;
-    const gid = rng.gid();
+    const gid = this.#ids.gid();
     return {
       gid,
       resource_type: 'team',
@@ -208,7 +216,7 @@ class World {
     const { rng } = this;
     const created = this.#time();
     return {
-      gid: rng.gid(),
+      gid: this.#ids.gid(),
       resource_type: 'message',
       name: title(rng),
       text: prose(rng, 20, 120),
@@ -253,7 +261,7 @@ class World {
   section(): JsonRecord {
     const { rng } = this;
     return {
-      gid: rng.gid(),
+      gid: this.#ids.gid(),
       resource_type: 'section',
       name: title(rng),
       project: rng.pick(this.#projects),
@@ -273,7 +281,7 @@ class World {
     const { rng } = this;
     const start = this.#time();
     return {
-      gid: rng.gid(),
+      gid: this.#ids.gid(),
       resource_type: 'allocation',
       assignee: this.#user(),
       parent: rng.pick(this.#projects),
@@ -288,7 +296,7 @@ class World {
     const { rng } = this;
     const entered = this.#time();
     return {
-      gid: rng.gid(),
+      gid: this.#ids.gid(),
       resource_type: 'time_tracking_entry',
       duration_minutes: rng.int(5, 480),
       entered_on: new Date(entered).toISOString().slice(0, 10),
@@ -308,7 +316,7 @@ class World {
   story(): JsonRecord {
     const { rng } = this;
     return {
-      gid: rng.gid(),
+      gid: this.#ids.gid(),
       resource_type: 'story',
       resource_subtype: rng.pick([
         'comment_added',
@@ -326,7 +334,7 @@ class World {
   tag(): JsonRecord {
     const { rng } = this;
     return {
-      gid: rng.gid(),
+      gid: this.#ids.gid(),
       resource_type: 'tag',
       name: rng.pick(['blocked', 'needs review', 'customer', 'q3', 'bug', 'design', 'legal']),
       color: rng.pick(COLORS),
@@ -336,7 +344,7 @@ class World {
 
   attachment(): JsonRecord {
     const { rng } = this;
-    const gid = rng.gid();
+    const gid = this.#ids.gid();
     return {
       gid,
       resource_type: 'attachment',
@@ -351,7 +359,7 @@ class World {
   customField(): JsonRecord {
     const { rng } = this;
     return {
-      gid: rng.gid(),
+      gid: this.#ids.gid(),
       resource_type: 'custom_field',
       name: containerName(rng),
       resource_subtype: rng.pick(['text', 'number', 'enum', 'date', 'people']),
@@ -362,7 +370,7 @@ class World {
 
   #pool(size: number, resourceType: string, name: () => string): Ref[] {
     return Array.from({ length: size }, () => ({
-      gid: this.rng.gid(),
+      gid: this.#ids.gid(),
       resource_type: resourceType,
       name: name(),
     }));
@@ -384,7 +392,7 @@ class World {
 
   #recentTask(): Ref {
     if (this.#tasks.length === 0) {
-      this.#remember({ gid: this.rng.gid(), resource_type: 'task', name: title(this.rng) });
+      this.#remember({ gid: this.#ids.gid(), resource_type: 'task', name: title(this.rng) });
     }
     return this.rng.pick(this.#tasks);
   }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { headerOf } from './http-io.js';
 import type { RecordedRequest } from './types.js';
 
 /**
@@ -15,13 +16,14 @@ export class RequestLog {
     this.#onComplete = onComplete;
   }
 
-  /** Records the request now; its `status` is filled in by whoever answers it. */
+  /** Records the request now; its `status` (and `version`) is filled in by whoever answers it. */
   begin(
     origin: RecordedRequest['origin'],
     req: IncomingMessage,
     res: ServerResponse,
+    host?: RecordedRequest['host'],
   ): RecordedRequest {
-    const record = describeRequest(origin, req);
+    const record = describeRequest(origin, req, host);
     this.all.push(record);
     if (origin === 'download' && record.hasAuthorization) this.downloadAuthViolations.push(record);
     const onComplete = this.#onComplete;
@@ -34,9 +36,11 @@ export class RequestLog {
 export function describeRequest(
   origin: RecordedRequest['origin'],
   req: IncomingMessage,
+  host?: RecordedRequest['host'],
 ): RecordedRequest {
   const record: RecordedRequest = {
     origin,
+    ...(host === undefined ? {} : { host }),
     method: req.method ?? 'GET',
     path: pathOf(req.url),
     hasAuthorization: req.headers.authorization !== undefined,
@@ -45,6 +49,8 @@ export function describeRequest(
   };
   const range = req.headers.range;
   if (range !== undefined) record.range = range;
+  const ifRange = headerOf(req, 'if-range');
+  if (ifRange !== undefined) record.ifRange = ifRange;
   return record;
 }
 

@@ -1,4 +1,4 @@
-import type { Corruption, Scenario } from './types.js';
+import type { ContentLayout, Corruption, Scenario } from './types.js';
 
 export const DEFAULT_SCENARIO: Readonly<Scenario> = Object.freeze({
   durationMs: 1500,
@@ -8,9 +8,20 @@ export const DEFAULT_SCENARIO: Readonly<Scenario> = Object.freeze({
   linkTtlSeconds: 300,
   corruption: 'none',
   ignoreRange: false,
+  ifRange: 'honour',
+  layout: 'single',
+  longLineBytes: 64 * 1024 * 1024,
 });
 
-const CORRUPTIONS: readonly Corruption[] = ['none', 'truncated', 'bad-crc', 'not-json'];
+const CORRUPTIONS: readonly Corruption[] = [
+  'none',
+  'truncated',
+  'bad-crc',
+  'not-json',
+  'long-line',
+  'long-broken-line',
+];
+const LAYOUTS: readonly ContentLayout[] = ['single', 'members'];
 
 /** Thrown for a scenario or fault that cannot be honoured; the control endpoints answer 400. */
 export class SandboxInputError extends Error {
@@ -56,6 +67,24 @@ export function parseScenarioPatch(input: unknown): Partial<Scenario> {
         if (typeof value !== 'boolean')
           throw new SandboxInputError('ignoreRange must be a boolean');
         patch.ignoreRange = value;
+        break;
+      case 'ifRange':
+        if (value !== 'honour' && value !== 'ignore') {
+          throw new SandboxInputError('ifRange must be "honour" or "ignore"');
+        }
+        patch.ifRange = value;
+        break;
+      case 'layout':
+        if (!LAYOUTS.includes(value as ContentLayout)) {
+          throw new SandboxInputError(`layout must be one of ${LAYOUTS.join(', ')}`);
+        }
+        patch.layout = value as ContentLayout;
+        break;
+      case 'longLineBytes':
+        if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+          throw new SandboxInputError('longLineBytes must be a positive integer');
+        }
+        patch.longLineBytes = value;
         break;
       default:
         throw new SandboxInputError(`unknown scenario field: ${key}`);

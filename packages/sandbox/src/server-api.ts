@@ -3,6 +3,7 @@
  * and error bodies. Requests under `/_sandbox/` go to the control plane instead.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type AnswerFault, isAnswerFault, isFinalOnly, sendAnswer } from './answer-faults.js';
 import type { SandboxContext } from './context.js';
 import { asanaErrorBody, defaultAsanaMessage, MESSAGES, unknownObjectMessage } from './errors.js';
 import {
@@ -21,17 +22,32 @@ import {
   parseResourceExportRequest,
 } from './request-validation.js';
 import { handleControlRequest } from './server-control.js';
-import type { ExportRecord } from './state.js';
-import type { Fault, FaultRoute } from './types.js';
+import { type ExportRecord, isWaiting } from './state.js';
+import type { Fault } from './types.js';
 
 const API_PREFIX = '/api/1.0';
+
+type ApiFaultRoute = 'create' | 'status';
+
+/** An exchange on the API origin, with the faults that shape its answer rather than replace it. */
+interface ApiExchange extends Exchange {
+  /** Which injected faults the matched route consumes, if any. */
+  faultRoute: ApiFaultRoute | undefined;
+  /** A rewrite or garble taken on arrival, applied to whatever the route answers. */
+  answerFault: AnswerFault | undefined;
+  /**
+   * True while the request has taken no fault: then a `final` rewrite heading the queue may
+   * still be taken, once the answer turns out to describe a finished or failed export.
+   */
+  mayTakeFinalFault: boolean;
+}
 
 interface ApiRoute {
   method: 'GET' | 'POST';
   pattern: RegExp;
   /** Which injected faults this route consumes; none for routes outside the export flow. */
-  faultRoute: FaultRoute | undefined;
-  handle(context: SandboxContext, exchange: Exchange, gid: string): Promise<void> | void;
+  faultRoute: ApiFaultRoute | undefined;
+  handle(context: SandboxContext, exchange: ApiExchange, gid: string): Promise<void> | void;
 }
 
 const ROUTES: readonly ApiRoute[] = [
@@ -72,7 +88,12 @@ export async function handleApiRequest(
   if (req.url?.startsWith('/_sandbox/')) {
     return handleControlRequest(context, createExchange(req, res, describeRequest('api', req)));
   }
-  const exchange = createExchange(req, res, context.log.begin('api', req, res));
+  const exchange: ApiExchange = {
+    ...createExchange(req, res, context.log.begin('api', req, res)),
+    faultRoute: undefined,
+    answerFault: undefined,
+    mayTakeFinalFault: false,
+  };
   try {
     await route(context, exchange);
   } catch (error) {
@@ -86,7 +107,7 @@ export async function handleApiRequest(
   }
 }
 
-async function route(context: SandboxContext, exchange: Exchange): Promise<void> {
+async function route(context: SandboxContext, exchange: ApiExchange): Promise<void> {
   const { pathname } = exchange.url;
   if (!pathname.startsWith(`${API_PREFIX}/`)) {
     return sendAsanaError(exchange, 404, MESSAGES.noRoute);
@@ -99,18 +120,26 @@ async function route(context: SandboxContext, exchange: Exchange): Promise<void>
     const match = candidate.pattern.exec(path);
     if (match === null || candidate.method !== exchange.req.method) continue;
     const { faultRoute } = candidate;
-    const fault = faultRoute === undefined ? undefined : context.faults.take(faultRoute);
-    if (fault !== undefined && 'reset' in fault && fault.reset === 'after-processing') {
-      exchange.dropAnswer = true;
-    } else if (fault !== undefined && faultRoute !== undefined) {
-      return answerWithFault(exchange, fault, faultRoute);
+    if (faultRoute !== undefined) {
+      // A `final` rewrite at the head waits for the answer to say whether the export is done.
+      const fault = context.faults.take(faultRoute, (queued) => !isFinalOnly(queued));
+      exchange.faultRoute = faultRoute;
+      exchange.mayTakeFinalFault = fault === undefined;
+      if (fault !== undefined && 'hang' in fault) return hang(exchange);
+      if (fault !== undefined && 'reset' in fault && fault.reset === 'after-processing') {
+        exchange.dropAnswer = true;
+      } else if (fault !== undefined && isAnswerFault(fault)) {
+        exchange.answerFault = fault;
+      } else if (fault !== undefined) {
+        return answerWithFault(exchange, fault, faultRoute);
+      }
     }
     return candidate.handle(context, exchange, decodeURIComponent(match[1] ?? ''));
   }
   return sendAsanaError(exchange, 404, MESSAGES.noRoute);
 }
 
-function getMe(_context: SandboxContext, exchange: Exchange): void {
+function getMe(_context: SandboxContext, exchange: ApiExchange): void {
   sendData(exchange, 200, {
     gid: '1100000000000001',
     resource_type: 'user',
@@ -121,7 +150,7 @@ function getMe(_context: SandboxContext, exchange: Exchange): void {
 
 async function createOrganizationExport(
   context: SandboxContext,
-  exchange: Exchange,
+  exchange: ApiExchange,
 ): Promise<void> {
   const body = await readJson(exchange);
   if (body === undefined) return;
@@ -134,10 +163,10 @@ async function createOrganizationExport(
     now,
   );
   context.warm(record);
-  sendData(exchange, 201, organizationExportJson(record, now, mintFor(context)));
+  sendExport(context, exchange, 201, record, now, organizationExportJson);
 }
 
-async function createResourceExport(context: SandboxContext, exchange: Exchange): Promise<void> {
+async function createResourceExport(context: SandboxContext, exchange: ApiExchange): Promise<void> {
   const body = await readJson(exchange);
   if (body === undefined) return;
   const request = parseResourceExportRequest(body);
@@ -151,10 +180,10 @@ async function createResourceExport(context: SandboxContext, exchange: Exchange)
   );
   if (!outcome.created) return sendAsanaError(exchange, 403, MESSAGES.exportInProgress);
   context.warm(outcome.record);
-  sendData(exchange, 201, jobJson(outcome.record, now, mintFor(context)));
+  sendExport(context, exchange, 201, outcome.record, now, jobJson);
 }
 
-async function createGraphExport(context: SandboxContext, exchange: Exchange): Promise<void> {
+async function createGraphExport(context: SandboxContext, exchange: ApiExchange): Promise<void> {
   const body = await readJson(exchange);
   if (body === undefined) return;
   const request = parseGraphExportRequest(body);
@@ -162,28 +191,40 @@ async function createGraphExport(context: SandboxContext, exchange: Exchange): P
   const now = Date.now();
   const record = context.store.createGraphExport(request.value.parent, context.scenario, now);
   context.warm(record);
-  sendData(exchange, 201, jobJson(record, now, mintFor(context)));
+  sendExport(context, exchange, 201, record, now, jobJson);
 }
 
-function getOrganizationExport(context: SandboxContext, exchange: Exchange, gid: string): void {
+function getOrganizationExport(context: SandboxContext, exchange: ApiExchange, gid: string): void {
   const record = context.store.organizationExport(gid);
   if (record === undefined) {
     sendAsanaError(exchange, 404, unknownObjectMessage(gid));
     return;
   }
-  sendData(exchange, 200, organizationExportJson(record, Date.now(), mintFor(context)));
+  sendExport(context, exchange, 200, record, Date.now(), organizationExportJson);
 }
 
-function getJob(context: SandboxContext, exchange: Exchange, gid: string): void {
+function getJob(context: SandboxContext, exchange: ApiExchange, gid: string): void {
   const record = context.store.job(gid);
   if (record === undefined) {
     sendAsanaError(exchange, 404, unknownObjectMessage(gid));
     return;
   }
-  sendData(exchange, 200, jobJson(record, Date.now(), mintFor(context)));
+  sendExport(context, exchange, 200, record, Date.now(), jobJson);
 }
 
-function answerWithFault(exchange: Exchange, fault: Fault, route: FaultRoute): void {
+/**
+ * Reads the request, then answers nothing: the connection stays open until the client gives up
+ * or the sandbox closes it. Nothing is done, so a create creates no export.
+ */
+async function hang(exchange: ApiExchange): Promise<void> {
+  try {
+    await readBody(exchange.req);
+  } catch {
+    // Too large or cut off: either way there is nothing to answer.
+  }
+}
+
+function answerWithFault(exchange: Exchange, fault: Fault, route: ApiFaultRoute): void {
   if ('status' in fault) {
     const headers: Record<string, string> =
       fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter };
@@ -194,12 +235,12 @@ function answerWithFault(exchange: Exchange, fault: Fault, route: FaultRoute): v
     });
     return;
   }
-  // The only other fault an API route can receive is a reset before the response.
+  // What is left for an API route to answer here is a reset before the response.
   destroyWithoutAnswer(exchange);
 }
 
 /** The parsed body, or undefined after answering 400 for JSON Asana could not parse. */
-async function readJson(exchange: Exchange): Promise<unknown> {
+async function readJson(exchange: ApiExchange): Promise<unknown> {
   const text = (await readBody(exchange.req)).toString('utf8');
   // An empty body is treated like `{}` so that the answer names the missing `data`.
   if (text.trim() === '') return {};
@@ -215,12 +256,32 @@ function mintFor(context: SandboxContext): MintDownloadUrl {
   return (record: ExportRecord) => context.mintDownloadUrl(record);
 }
 
-function sendData(exchange: Exchange, status: number, data: unknown): void {
-  sendJson(exchange, status, { data }, { pretty: isPretty(exchange) });
+type Representation = (record: ExportRecord, now: number, mint: MintDownloadUrl) => unknown;
+
+/** Answers with an export's representation at `now`, the moment that decides its state. */
+function sendExport(
+  context: SandboxContext,
+  exchange: ApiExchange,
+  status: number,
+  record: ExportRecord,
+  now: number,
+  represent: Representation,
+): void {
+  const data = represent(record, now, mintFor(context));
+  if (exchange.mayTakeFinalFault && exchange.faultRoute !== undefined && !isWaiting(record, now)) {
+    const fault = context.faults.take(exchange.faultRoute, isFinalOnly);
+    if (fault !== undefined && isAnswerFault(fault)) exchange.answerFault = fault;
+  }
+  sendData(exchange, status, data);
 }
 
-function sendAsanaError(exchange: Exchange, status: number, message: string): void {
-  sendJson(exchange, status, asanaErrorBody(status, message), { pretty: isPretty(exchange) });
+function sendData(exchange: ApiExchange, status: number, data: unknown): void {
+  sendAnswer(exchange, status, { data }, exchange.answerFault, isPretty(exchange));
+}
+
+function sendAsanaError(exchange: ApiExchange, status: number, message: string): void {
+  const body = asanaErrorBody(status, message);
+  sendAnswer(exchange, status, body, exchange.answerFault, isPretty(exchange));
 }
 
 /** `opt_pretty` only changes whitespace; `opt_fields` is accepted and ignored. */

@@ -334,7 +334,7 @@ describe('asana-export failures', () => {
     expect(denied.stderr).not.toMatch(/already in progress/i);
   });
 
-  it('stops on SIGINT mid-download with exit 130 and no file, and a re-run succeeds', async () => {
+  it('stops on SIGINT mid-download with exit 130, keeps what it fetched, and the printed command resumes it', async () => {
     sandbox.configure({ contentBytes: 64 * 1024 * 1024 });
     const out = await tempDir();
     const created = await runCli(
@@ -356,13 +356,57 @@ describe('asana-export failures', () => {
     });
     expect(signalled).toBe(true);
     expect(interrupted.code).toBe(130);
-    expect(interrupted.stderr).toMatch(/cancelled/);
-    expect(await listFiles(out)).toEqual([]);
+    expect(interrupted.stderr).toMatch(/^error: The command \(SIGINT\) was cancelled$/m);
+    // Nothing under a visible name; the bytes so far and their object's record, hidden.
+    const name = `asana-graph-export-${gid}.jsonl.gz`;
+    expect(await listFiles(out)).toEqual([`.${name}.partial`, `.${name}.partial.json`]);
+    const resume =
+      /^resume: (asana-export run --resume \S+ --kind graph --out \S+ --base-url \S+) \(continues from the ([\d.]+ \w+) kept\)$/m.exec(
+        interrupted.stderr,
+      );
+    expect(resume, interrupted.stderr).not.toBeNull();
+    expect(resume?.[1]).toBe(
+      `asana-export run --resume ${gid} --kind graph --out ${out} --base-url ${sandbox.apiUrl}`,
+    );
 
-    const rerun = await runCli(args, env());
-    expect(rerun.code).toBe(0);
-    expect(manifestSchema.parse(JSON.parse(rerun.stdout)).file.sha256).toBe(
+    // The printed command, as a user pastes it: it asks the store for the rest only.
+    const before = sandbox.requests.length;
+    const [, ...printed] = (resume?.[1] ?? '').split(' ');
+    const resumed = await runCli([...printed, ...fastPoll], env());
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const served = await sandbox.exportFile(gid);
+    expect(manifestSchema.parse(JSON.parse(resumed.stdout)).file.sha256).toBe(served.sha256);
+    const downloads = sandbox.requests
+      .slice(before)
+      .filter((request) => request.origin === 'download');
+    expect(downloads[0]?.range).toMatch(/^bytes=[1-9]\d*-$/);
+    expect(downloads[0]?.status).toBe(206);
+    expect(await listFiles(out)).toEqual([name, name.replace(/\.jsonl\.gz$/, '.manifest.json')]);
+  });
+
+  it('refuses to download an export again into the folder that has it, before any request', async () => {
+    sandbox.configure({ contentBytes: 64 * 1024 });
+    const out = await tempDir();
+    const created = await runCli(
+      ['create', '--kind', 'graph', '--parent', '1200000000000025', ...api()],
+      env(),
+    );
+    const { gid } = JSON.parse(created.stdout) as { gid: string };
+    const args = ['download', '--kind', 'graph', '--gid', gid, '--out', out, ...api(), ...fastPoll];
+    const first = await runCli(args, env());
+    expect(first.code).toBe(0);
+    expect(manifestSchema.parse(JSON.parse(first.stdout)).file.sha256).toBe(
       (await sandbox.exportFile(gid)).sha256,
     );
+    const before = sandbox.requests.length;
+    const again = await runCli(args, env());
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(
+      new RegExp(
+        `^error: Invalid --out: .*asana-graph-export-${gid}\\.jsonl\\.gz already exists$`,
+        'm',
+      ),
+    );
+    expect(sandbox.requests.length).toBe(before);
   });
 });

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Sandbox, Scenario } from '@asana-exports/sandbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -123,7 +123,7 @@ describe('downloads', () => {
     },
   );
 
-  it('cancels mid-transfer and removes the partial file', async () => {
+  it('cancels mid-transfer, keeping the bytes so far hidden for a resume, and unlocked', async () => {
     const controller = new AbortController();
     sandbox.inject({ route: 'download', stall: 'mid-body', afterBytes: 200_000 });
     const { out, run } = await exportOnce({}, controller.signal);
@@ -138,7 +138,11 @@ describe('downloads', () => {
     await started;
     controller.abort();
     await expect(run).rejects.toBeInstanceOf(CancelledError);
-    expect(await listFiles(out)).toEqual([]);
+    const files = await listFiles(out);
+    expect(files).toHaveLength(2);
+    expect(files[0]).toMatch(/^\.asana-graph-export-\d+\.jsonl\.gz\.partial$/);
+    expect(files[1]).toBe(`${files[0]}.json`);
+    expect((await stat(join(out, files[0] ?? ''))).size).toBeGreaterThan(0);
   });
 
   it('writes the manifest beside the file, last', async () => {

@@ -3,7 +3,14 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { validateBaseUrl } from '../protocol/base-url.js';
 import { InputError } from '../protocol/errors.js';
 import { EXPORT_KINDS, type ExportKind } from '../protocol/kinds.js';
-import { type ExportRequestInput, validateGid } from '../protocol/params.js';
+import {
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_STALL_POLICY,
+  type StallPolicy,
+  validateRequestTimeout,
+  validateStallPolicy,
+} from '../protocol/limits.js';
+import { type ExportRequestInput, quoteUserValue, validateExportGid } from '../protocol/params.js';
 import {
   DEFAULT_POLL_POLICY,
   type PollPolicy,
@@ -36,20 +43,24 @@ const EXPORT_TARGET: Options = {
   since: { type: 'string' },
 };
 const EXISTING: Options = { kind: { type: 'string' }, gid: { type: 'string' } };
+/** For every command that talks to Asana. */
+const NETWORK: Options = { 'request-timeout': { type: 'string' } };
 const WAITING: Options = {
   out: { type: 'string', short: 'o' },
   timeout: { type: 'string' },
   'poll-interval': { type: 'string' },
   'poll-max-interval': { type: 'string' },
+  'stall-timeout': { type: 'string' },
+  'min-speed': { type: 'string' },
   'skip-json-check': { type: 'boolean' },
 };
 
 const OPTIONS_BY_COMMAND: Record<Command, Options> = {
-  run: { ...COMMON, ...EXPORT_TARGET, ...WAITING, resume: { type: 'string' } },
+  run: { ...COMMON, ...NETWORK, ...EXPORT_TARGET, ...WAITING, resume: { type: 'string' } },
   // `create` waits too, but only while another export of the workspace runs.
-  create: { ...COMMON, ...EXPORT_TARGET, timeout: { type: 'string' } },
-  status: { ...COMMON, ...EXISTING },
-  download: { ...COMMON, ...EXISTING, ...WAITING },
+  create: { ...COMMON, ...NETWORK, ...EXPORT_TARGET, timeout: { type: 'string' } },
+  status: { ...COMMON, ...NETWORK, ...EXISTING },
+  download: { ...COMMON, ...NETWORK, ...EXISTING, ...WAITING },
   verify: { ...COMMON, manifest: { type: 'string' }, 'skip-json-check': { type: 'boolean' } },
 };
 
@@ -57,6 +68,8 @@ export interface CommonArgs {
   readonly baseUrl: string | undefined;
   readonly verbose: boolean;
   readonly quiet: boolean;
+  /** How long an answer may take to start (`--request-timeout`). */
+  readonly requestTimeoutMs: number;
 }
 
 export type ParsedCommand =
@@ -83,8 +96,10 @@ export type ParsedCommand =
     });
 
 export interface WaitArgs {
+  /** `--out` exactly as typed, for the resume command printed on failure. */
   readonly outDir: string;
   readonly poll: PollPolicy;
+  readonly stall: StallPolicy;
   readonly validateJson: boolean;
 }
 
@@ -105,10 +120,18 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
   const { values, positionals } = parseOptions(first, rest);
   if (values.help === true) return { command: 'help', topic: first };
 
+  const requestTimeout = stringValue(values, 'request-timeout');
   const common: CommonArgs = {
     baseUrl: optionalBaseUrl(values['base-url']),
     verbose: values.verbose === true,
     quiet: values.quiet === true,
+    requestTimeoutMs:
+      requestTimeout === undefined
+        ? DEFAULT_REQUEST_TIMEOUT_MS
+        : validateRequestTimeout(
+            '--request-timeout',
+            parseDuration('--request-timeout', requestTimeout),
+          ),
   };
   switch (first) {
     case 'verify':
@@ -142,7 +165,7 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
           ...waitArgs(values),
           command: 'run',
           request: undefined,
-          resume: { kind: requireKind(values.kind), gid: validateGid('--resume', resume) },
+          resume: { kind: requireKind(values.kind), gid: validateExportGid('--resume', resume) },
         };
       }
       return {
@@ -231,7 +254,7 @@ function existingExport(values: Values): { kind: ExportKind; gid: string } {
       kind === 'organization' ? 'the organization export gid' : 'the job gid that create printed';
     throw new InputError('--gid', 'is required', `Pass ${what}.`);
   }
-  return { kind, gid: validateGid('--gid', gid) };
+  return { kind, gid: validateExportGid('--gid', gid) };
 }
 
 function optionalBaseUrl(value: unknown): string | undefined {
@@ -242,8 +265,32 @@ function waitArgs(values: Values): WaitArgs {
   return {
     outDir: stringValue(values, 'out') ?? '.',
     poll: pollPolicy(values),
+    stall: stallPolicy(values),
     validateJson: values['skip-json-check'] !== true,
   };
+}
+
+function stallPolicy(values: Values): StallPolicy {
+  const window = stringValue(values, 'stall-timeout');
+  const speed = stringValue(values, 'min-speed');
+  if (speed !== undefined && !/^\d+$/.test(speed.trim())) {
+    throw new InputError(
+      '--min-speed',
+      `${quoteUserValue(speed)} is not a number of bytes per second`,
+      'Write a whole number, e.g. --min-speed 1024 (0 turns the minimum off).',
+    );
+  }
+  return validateStallPolicy(
+    {
+      windowMs:
+        window === undefined
+          ? DEFAULT_STALL_POLICY.windowMs
+          : parseDuration('--stall-timeout', window),
+      minBytesPerSecond:
+        speed === undefined ? DEFAULT_STALL_POLICY.minBytesPerSecond : Number(speed.trim()),
+    },
+    { windowMs: '--stall-timeout', minBytesPerSecond: '--min-speed' },
+  );
 }
 
 /** The poll policy from whichever of `--timeout` and the poll intervals the command takes. */

@@ -1,16 +1,20 @@
+import { keptPartialBytes } from '../node/kept-partial.js';
 import { runExportToFile } from '../node/run-to-file.js';
 import { createNodeRuntime } from '../node/runtime.js';
-import { AsanaExportError, InputError } from '../protocol/errors.js';
-import { formatBytes } from '../protocol/format.js';
-import { type ExportRequest, validateExportRequest } from '../protocol/params.js';
-import { formatDuration } from '../protocol/polling.js';
+import { AsanaExportError } from '../protocol/errors.js';
+import { formatBytes, formatDuration } from '../protocol/format.js';
+import { type ExportRequest, validateExportRequest, validateToken } from '../protocol/params.js';
+import type { ObservedExport } from '../protocol/progress-text.js';
 import { createRedactor, type Redactor } from '../protocol/redact.js';
 import type { ExportStatus } from '../protocol/responses.js';
+import { resumeAdvice } from '../protocol/resume.js';
 import type { RunStart } from '../protocol/run.js';
+import { printableLines } from '../protocol/text.js';
 import { type ParsedCommand, parseCommandLine } from './args.js';
 import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
 import { helpText } from './help.js';
 import { createProgressReporter } from './progress.js';
+import { resumeCommand } from './resume-command.js';
 import { verifyExportFile } from './verify.js';
 
 export interface CliIo {
@@ -23,15 +27,19 @@ export interface CliIo {
 /** Runs one command and returns the exit code. Never throws: every failure becomes a message. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let redact: Redactor = createRedactor([io.env.ASANA_TOKEN]);
-  const printError = (error: unknown, verbose: boolean) => {
+  /** Every line on stderr is redacted, then escaped: nothing from outside can drive the terminal. */
+  const say = (text: string) => io.stderr.write(`${printableLines(redact(text))}\n`);
+  const printError = (error: unknown, verbose: boolean, resume?: string) => {
     if (error instanceof AsanaExportError) {
-      io.stderr.write(redact(`error: ${error.message}\n`));
-      if (error.hint) io.stderr.write(redact(`hint: ${error.hint}\n`));
+      say(`error: ${error.message}`);
+      if (error.hint) say(`hint: ${error.hint}`);
+      if (resume) say(`resume: ${resume}`);
       return exitCodeFor(error.category);
     }
     const detail =
       verbose && error instanceof Error ? (error.stack ?? error.message) : String(error);
-    io.stderr.write(redact(`unexpected error: ${detail}\n`));
+    say(`unexpected error: ${detail}`);
+    if (resume) say(`resume: ${resume}`);
     return EXIT_CODES.unexpected;
   };
 
@@ -47,6 +55,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 
   const verbose = parsed.verbose;
+  let observed: ObservedExport | undefined;
   try {
     if (parsed.command === 'verify') {
       // Needs no token: it only reads files.
@@ -55,40 +64,36 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         const against = report.manifest
           ? `; matches ${report.manifest}`
           : '; no manifest beside it';
-        io.stderr.write(
-          `Verified ${report.records} records, ${formatBytes(report.bytes)}, sha256 ${report.sha256}${against}\n`,
+        say(
+          `Verified ${report.records} records, ${formatBytes(report.bytes)}, sha256 ${report.sha256}${against}`,
         );
       }
       io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return EXIT_CODES.ok;
     }
-    const token = io.env.ASANA_TOKEN?.trim();
-    if (!token) {
-      throw new InputError(
-        'ASANA_TOKEN',
-        'is not set',
-        'Export ASANA_TOKEN with a personal access token or a service account token.',
-      );
-    }
+    // Everything the user gave is checked before the first request.
+    const token = validateToken('ASANA_TOKEN', io.env.ASANA_TOKEN);
     redact = createRedactor([token]);
-    // Everything the user typed is checked before the first request.
     const request =
       parsed.command === 'create' || (parsed.command === 'run' && parsed.request)
         ? validateExportRequest(parsed.request ?? {})
         : undefined;
 
     const reporter = createProgressReporter(
-      { isTTY: io.stderr.isTTY === true, write: (text) => io.stderr.write(text) },
+      {
+        isTTY: io.stderr.isTTY === true,
+        write: parsed.quiet ? () => {} : (text) => io.stderr.write(text),
+      },
       redact,
       () => Date.now(),
     );
+    observed = reporter.observed;
     const runtime = createNodeRuntime({
       token,
+      requestTimeoutMs: parsed.requestTimeoutMs,
+      onProgress: reporter.onProgress,
       ...(parsed.baseUrl ? { baseUrl: parsed.baseUrl } : {}),
-      ...(parsed.quiet ? {} : { onProgress: reporter.onProgress }),
-      ...(verbose
-        ? { onDebug: (event) => io.stderr.write(redact(`debug: ${event.message}\n`)) }
-        : {}),
+      ...(verbose ? { onDebug: (event) => say(`debug: ${event.message}`) } : {}),
     });
     try {
       switch (parsed.command) {
@@ -113,18 +118,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             outInputName: '--out',
             signal: io.signal,
             poll: parsed.poll,
+            stall: parsed.stall,
             validateJson: parsed.validateJson,
-            ...(parsed.quiet ? {} : { onProgress: reporter.onProgress }),
+            onProgress: reporter.onProgress,
           });
           reporter.finish();
           const { manifest } = result;
           if (!parsed.quiet) {
-            io.stderr.write(
-              redact(
-                `Verified ${manifest.records.total} records, ${formatBytes(manifest.file.bytes)} ` +
-                  `in ${formatDuration(manifest.durationMs)}: ${result.filePath}\n` +
-                  `sha256 ${manifest.file.sha256}; manifest ${result.manifestPath}\n`,
-              ),
+            say(
+              `Verified ${manifest.records.total} records, ${formatBytes(manifest.file.bytes)} ` +
+                `in ${formatDuration(manifest.durationMs)}: ${result.filePath}\n` +
+                `sha256 ${manifest.file.sha256}; manifest ${result.manifestPath}`,
             );
           }
           io.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
@@ -136,8 +140,28 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       await runtime.close();
     }
   } catch (error) {
-    return printError(error, verbose);
+    return printError(error, verbose, await resumeLine(parsed, error, observed));
   }
+}
+
+/** The exact command that picks up an export a failed run left at Asana, if it left one. */
+async function resumeLine(
+  parsed: ParsedCommand,
+  error: unknown,
+  observed: ObservedExport | undefined,
+): Promise<string | undefined> {
+  if (parsed.command === 'help' || parsed.command === 'verify' || observed === undefined) {
+    return undefined;
+  }
+  const advice = resumeAdvice(error, observed);
+  if (advice === undefined) return undefined;
+  const outDir = 'outDir' in parsed ? parsed.outDir : undefined;
+  const kept = outDir === undefined ? 0 : await keptPartialBytes(outDir, advice);
+  return resumeCommand(advice, {
+    outDir,
+    baseUrl: parsed.baseUrl,
+    keptBytes: kept,
+  });
 }
 
 /** `run` creates unless told to resume; `download` always resumes the export it names. */

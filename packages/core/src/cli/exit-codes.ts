@@ -8,6 +8,8 @@ export const EXIT_CODES = {
   apiRefused: 3,
   exportFailed: 4,
   timeout: 5,
+  /** The local disk refused: full, read-only, not permitted. */
+  localFile: 6,
   /** 128 + SIGINT, as shells report an interrupted command. */
   cancelled: 130,
 } as const;
@@ -17,6 +19,7 @@ export function exitCodeFor(category: ErrorCategory): number {
     case 'input':
       return EXIT_CODES.badInput;
     case 'api':
+    case 'download':
     case 'network':
       return EXIT_CODES.apiRefused;
     case 'export-failed':
@@ -26,5 +29,7 @@ export function exitCodeFor(category: ErrorCategory): number {
       return EXIT_CODES.timeout;
     case 'cancelled':
       return EXIT_CODES.cancelled;
+    case 'local':
+      return EXIT_CODES.localFile;
   }
 }

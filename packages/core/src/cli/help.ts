@@ -3,10 +3,15 @@ import type { Command } from './args.js';
 const EXIT_CODES_TEXT = `Exit codes:
   0    the export is downloaded and verified (or the command succeeded)
   2    bad input: an option is missing or malformed (nothing was sent to Asana)
-  3    Asana refused: 401 token, 403 not permitted or already running, 404, 429 or 5xx after retries
+  3    Asana or its download host refused (401 token, 403 not permitted, 404, 429 or 5xx
+       after retries), answered something unusable, or the network failed after retries
   4    the export failed at Asana, or the download failed verification
-  5    timed out waiting (the export goes on at Asana; resume it by gid)
-  130  cancelled (Ctrl-C / SIGTERM)`;
+  5    timed out: --timeout ended the run (the export goes on at Asana; resume it by gid)
+  6    a local file could not be written: the disk is full, read-only or not permitted
+  130  cancelled (Ctrl-C / SIGTERM)
+
+Whenever a run ends while the export goes on at Asana, the error ends with the command that
+picks it up (asana-export run --resume GID ...), keeping any bytes already downloaded.`;
 
 const TARGET_TEXT = `Export parameters:
   --kind organization|resource|graph   which export API (required)
@@ -23,11 +28,17 @@ const TARGET_TEXT = `Export parameters:
 
 const WAIT_TEXT = `Waiting and output:
   -o, --out DIR              where the file and its manifest go (default: .)
-  --timeout DURATION         give up waiting after this long (default: 6h), e.g. 90m, 2h;
-                             bounds the whole wait, including for another running resource
-                             export of the same workspace (Asana runs one at a time)
+  --timeout DURATION         end the whole run after this long (default: 6h), e.g. 90m, 2h:
+                             waiting for another running resource export of the workspace
+                             (Asana runs one at a time), for the export, and the download;
+                             the run ends within it plus a second or two to clean up
   --poll-interval DURATION   first delay between status checks (default: 2s)
   --poll-max-interval DURATION  longest delay between checks (default: 5m)
+  --request-timeout DURATION how long to wait for an answer from Asana or the download host
+                             before retrying the request (default: 60s)
+  --stall-timeout DURATION   a download slower than --min-speed for this long is broken and
+                             resumed (default: 60s; also the longest silence allowed)
+  --min-speed BYTES          bytes per second a download must keep up (default: 1024)
   --skip-json-check          count JSON Lines records without parsing each one`;
 
 const COMMON_TEXT = `Common:
@@ -87,6 +98,7 @@ one at a time), waits for it to finish first.
 
 ${TARGET_TEXT}
   --timeout DURATION     give up waiting for the workspace after this long (default: 6h)
+  --request-timeout DURATION  how long to wait for an answer before retrying (default: 60s)
 
 ${COMMON_TEXT}`,
   status: `Usage: asana-export status --kind KIND --gid GID

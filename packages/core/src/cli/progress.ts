@@ -1,6 +1,7 @@
 import type { ProgressEvent } from '../protocol/events.js';
 import { createLineThrottle, ProgressNarrator } from '../protocol/progress-text.js';
 import type { Redactor } from '../protocol/redact.js';
+import { printable } from '../protocol/text.js';
 
 export interface ProgressOutput {
   readonly isTTY: boolean;
@@ -26,10 +27,13 @@ export function createProgressReporter(
   let liveLineOpen = false;
 
   return {
+    /** The export as last seen, so a failure can say how to resume it. */
+    observed: narrator.observed,
     onProgress(event: ProgressEvent): void {
       const line = narrator.narrate(event);
       if (!throttle(line)) return;
-      const text = redact(line.text);
+      // Outside text (a state value, a reason) can do nothing on a terminal once escaped.
+      const text = printable(redact(line.text), Number.POSITIVE_INFINITY);
       if (!output.isTTY) {
         output.write(`${text}\n`);
         return;

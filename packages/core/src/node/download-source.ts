@@ -6,20 +6,23 @@ import { errorCode, normaliseHeaders } from './http.js';
 
 export interface UndiciDownloadSourceOptions {
   readonly dispatcher: Dispatcher;
+  /** How long to wait for a response's headers (`--request-timeout`). */
   readonly headersTimeoutMs?: number;
-  /** Time allowed between two body chunks: a stalled transfer fails and resumes. */
-  readonly bodyTimeoutMs?: number;
 }
 
 /**
  * Fetches presigned download links. It is never given the Asana token, so it cannot leak it to
- * the object store: the link's query string is its only credential.
+ * the object store: the link's query string is its only credential. Redirects are not followed
+ * here: the downloader decides which it may follow (`download-plan.ts`).
  */
 export function createUndiciDownloadSource(options: UndiciDownloadSourceOptions): DownloadSource {
   return {
-    async open(url, { offset, signal }): Promise<DownloadResponse> {
+    async open(url, { offset, ifRange, idleTimeoutMs, signal }): Promise<DownloadResponse> {
       const headers: Record<string, string> = { 'user-agent': USER_AGENT };
-      if (offset > 0) headers.range = `bytes=${offset}-`;
+      if (offset > 0) {
+        headers.range = `bytes=${offset}-`;
+        if (ifRange !== undefined) headers['if-range'] = ifRange;
+      }
       try {
         const response = await request(url, {
           method: 'GET',
@@ -27,8 +30,8 @@ export function createUndiciDownloadSource(options: UndiciDownloadSourceOptions)
           signal,
           dispatcher: options.dispatcher,
           headersTimeout: options.headersTimeoutMs ?? 60_000,
-          bodyTimeout: options.bodyTimeoutMs ?? 120_000,
-          // 1 MiB reads keep per-chunk overhead low on multi-gigabyte transfers.
+          bodyTimeout: idleTimeoutMs,
+          // 256 KiB reads keep per-chunk overhead low on multi-gigabyte transfers.
           highWaterMark: 256 * 1024,
         });
         const body = response.body;

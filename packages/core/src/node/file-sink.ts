@@ -1,11 +1,20 @@
-import { randomBytes } from 'node:crypto';
-import { createWriteStream, type WriteStream } from 'node:fs';
-import { link, mkdir, rm, stat, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { link, mkdir, stat, unlink } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { InputError } from '../protocol/errors.js';
-import type { DownloadSink } from '../protocol/ports.js';
+import type { DownloadSink, KeptPartial, ObjectIdentity } from '../protocol/ports.js';
 import type { RecordCounts } from '../protocol/records.js';
 import { drained, GzipVerifier, type VerifyOptions } from './gzip-verifier.js';
+import { asLocalError, onDisk } from './local-error.js';
+import {
+  lockPartial,
+  type PartialFiles,
+  partialFilesFor,
+  readKept,
+  removePartial,
+  unlockPartial,
+  writeMeta,
+} from './partial-files.js';
 
 export interface VerifiedFile {
   /** Absolute path of the published file. */
@@ -22,73 +31,144 @@ export interface FileSinkOptions extends VerifyOptions {
 }
 
 /**
- * Writes a download to a hidden temporary file beside its final name while verifying the gzip
+ * Writes a download to a hidden partial file beside its final name while verifying the gzip
  * stream in the same pass. Only `commit`, after verification succeeds, makes the file visible, and
  * it does so with `link`, which fails rather than replace a file that appeared meanwhile.
+ *
+ * The partial is named after the final file and kept, with a record of the object it came from,
+ * when a run ends where a resume can use it (cancelled, timed out, the network gave up): the next
+ * run of the same export replays it through the verifier and asks the store for the rest only.
  */
 export async function createFileSink(
   options: FileSinkOptions,
 ): Promise<DownloadSink<VerifiedFile>> {
   const inputName = options.inputName ?? 'path';
   await assertFree(options.path, inputName);
-  await mkdir(dirname(options.path), { recursive: true });
-  const tempPath = join(
-    dirname(options.path),
-    `.${basename(options.path)}.${randomBytes(6).toString('hex')}.partial`,
+  await onDisk('create', dirname(options.path), () =>
+    mkdir(dirname(options.path), { recursive: true }),
   );
+  const files = partialFilesFor(options.path);
+  await lockPartial(files, inputName);
+  return new FileSink(options, inputName, files);
+}
 
-  let file = await openTempFile(tempPath, 'wx');
-  let verifier = new GzipVerifier(options);
-  let discarded = false;
+class FileSink implements DownloadSink<VerifiedFile> {
+  readonly canAppend = true;
+  readonly #options: FileSinkOptions;
+  readonly #inputName: string;
+  readonly #files: PartialFiles;
+  #verifier: GzipVerifier;
+  #file: WriteStream | undefined;
+  /** The object whose bytes the partial holds, once recorded. */
+  #object: ObjectIdentity | undefined;
+  #done = false;
 
-  const closeFile = async () => {
-    if (file.closed) return;
-    const closed = new Promise<void>((resolve, reject) => {
-      file.once('close', resolve);
-      file.once('error', reject);
-    });
-    file.end();
-    await closed;
-  };
+  constructor(options: FileSinkOptions, inputName: string, files: PartialFiles) {
+    this.#options = options;
+    this.#inputName = inputName;
+    this.#files = files;
+    this.#verifier = new GzipVerifier(options);
+  }
 
-  return {
-    async write(chunk) {
-      // Listen for 'drain' right away: it may fire while the verifier is being awaited.
-      const fileDrained = file.write(chunk) ? undefined : drained(file);
-      await verifier.write(chunk);
-      await fileDrained;
-      if (file.errored) throw file.errored;
-    },
+  async resumable(): Promise<KeptPartial | undefined> {
+    const kept = await readKept(this.#files);
+    if (kept === undefined) return undefined;
+    this.#object = kept.object;
+    const verifier = this.#verifier;
+    const path = this.#files.data;
+    return {
+      bytes: kept.bytes,
+      object: kept.object,
+      async *replay() {
+        // The kept bytes pass the verifier again: what is resumed is checked like the rest.
+        for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
+          const bytes = chunk as Uint8Array;
+          await verifier.write(bytes);
+          yield bytes;
+        }
+      },
+    };
+  }
 
-    async reset() {
-      verifier.destroy();
-      await closeFile();
-      file = await openTempFile(tempPath, 'w');
-      verifier = new GzipVerifier(options);
-    },
+  async begin(object: ObjectIdentity, offset: number): Promise<void> {
+    if (offset === 0 || this.#file === undefined) {
+      await this.#closeFile();
+      const size =
+        offset === 0 ? 0 : ((await stat(this.#files.data).catch(() => undefined))?.size ?? 0);
+      if (size !== offset) throw new RangeError(`the partial holds ${size} bytes, not ${offset}`);
+      this.#file = await openPartial(this.#files.data, offset === 0 ? 'w' : 'a');
+    }
+    if (!sameRecord(this.#object, object)) {
+      await writeMeta(this.#files, object);
+      this.#object = object;
+    }
+  }
 
-    async commit() {
-      const records = await verifier.end();
-      await closeFile();
-      try {
-        await link(tempPath, options.path);
-      } catch (error) {
-        if ((error as { code?: unknown }).code === 'EEXIST')
-          throw fileExists(options.path, inputName);
-        throw error;
+  async write(chunk: Uint8Array): Promise<void> {
+    const file = this.#file;
+    if (file === undefined) throw new RangeError('write() before begin()');
+    // Listen for 'drain' right away: it may fire while the verifier is being awaited.
+    const fileDrained = file.write(chunk) ? undefined : drained(file);
+    await this.#verifier.write(chunk);
+    await fileDrained;
+    if (file.errored) throw asLocalError(file.errored, 'write', this.#files.data);
+  }
+
+  async reset(): Promise<void> {
+    this.#verifier.destroy();
+    this.#verifier = new GzipVerifier(this.#options);
+    await this.#closeFile();
+    await removePartial(this.#files);
+    this.#object = undefined;
+  }
+
+  async commit(): Promise<VerifiedFile> {
+    const records = await this.#verifier.end();
+    await this.#closeFile();
+    const { path } = this.#options;
+    try {
+      await link(this.#files.data, path);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === 'EEXIST') {
+        throw fileExists(path, this.#inputName);
       }
-      await unlink(tempPath);
-      return { path: options.path, fileName: basename(options.path), records };
-    },
+      throw asLocalError(error, 'publish', path);
+    }
+    await unlink(this.#files.data);
+    await removePartial(this.#files);
+    await unlockPartial(this.#files);
+    this.#done = true;
+    return { path, fileName: basename(path), records };
+  }
 
-    async discard() {
-      if (discarded) return;
-      discarded = true;
-      verifier.destroy();
-      file.destroy();
-      await rm(tempPath, { force: true });
-    },
-  };
+  async discard(keep: boolean): Promise<void> {
+    if (this.#done) return;
+    this.#done = true;
+    this.#verifier.destroy();
+    if (keep && this.#object !== undefined) {
+      // Flushed, so the partial on disk holds every byte written: the next run replays them.
+      await this.#closeFile().catch(() => this.#file?.destroy());
+    } else {
+      this.#file?.destroy();
+      this.#file = undefined;
+      await removePartial(this.#files);
+    }
+    await unlockPartial(this.#files);
+  }
+
+  async #closeFile(): Promise<void> {
+    const file = this.#file;
+    this.#file = undefined;
+    if (file === undefined || file.closed) return;
+    await onDisk('write', this.#files.data, async () => {
+      const closed = new Promise<void>((resolve, reject) => {
+        file.once('close', resolve);
+        file.once('error', reject);
+      });
+      file.end();
+      await closed;
+    });
+  }
 }
 
 /** Fails early, before any export is created, when the target already exists. */
@@ -105,12 +185,26 @@ function fileExists(path: string, inputName: string): InputError {
   );
 }
 
-async function openTempFile(path: string, flags: 'wx' | 'w'): Promise<WriteStream> {
+function sameRecord(a: ObjectIdentity | undefined, b: ObjectIdentity): boolean {
+  return (
+    a !== undefined &&
+    a.etag === b.etag &&
+    a.lastModified === b.lastModified &&
+    a.totalBytes === b.totalBytes
+  );
+}
+
+async function openPartial(path: string, flags: 'w' | 'a'): Promise<WriteStream> {
   // `flush` fsyncs before close, so a committed file survives a crash right after the run.
   const stream = createWriteStream(path, { flags, flush: true, highWaterMark: 1024 * 1024 });
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', reject);
-  });
+  await onDisk(
+    'create',
+    path,
+    () =>
+      new Promise<void>((resolve, reject) => {
+        stream.once('open', () => resolve());
+        stream.once('error', reject);
+      }),
+  );
   return stream;
 }

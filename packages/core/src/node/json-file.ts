@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { link, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { InputError } from '../protocol/errors.js';
+import { asLocalError } from './local-error.js';
 
 /**
  * Writes JSON under a name that must not exist yet: written whole to a temporary file, then
@@ -27,7 +28,7 @@ export async function writeJsonFileExclusive(
         'It is never overwritten: move it away or choose another output path.',
       );
     }
-    throw error;
+    throw asLocalError(error, 'write', path);
   } finally {
     await rm(tempPath, { force: true });
   }

@@ -1,7 +1,12 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { InputError } from '../protocol/errors.js';
 import type { ProgressListener } from '../protocol/events.js';
 import { fileFormat } from '../protocol/kinds.js';
+import type { StallPolicy } from '../protocol/limits.js';
 import type { PollPolicy } from '../protocol/polling.js';
+import type { ExportRef } from '../protocol/requests.js';
 import type { RetryPolicy } from '../protocol/retry.js';
 import {
   defaultFileName,
@@ -12,6 +17,7 @@ import {
 } from '../protocol/run.js';
 import { assertFree, createFileSink, type VerifiedFile } from './file-sink.js';
 import { writeJsonFileExclusive } from './json-file.js';
+import { onDisk } from './local-error.js';
 import type { NodeRuntime } from './runtime.js';
 
 export interface RunToFileOptions {
@@ -26,6 +32,7 @@ export interface RunToFileOptions {
   readonly validateJson?: boolean;
   readonly poll?: PollPolicy;
   readonly retry?: RetryPolicy;
+  readonly stall?: StallPolicy;
   readonly onProgress?: ProgressListener;
 }
 
@@ -36,12 +43,16 @@ export interface RunToFileResult extends RunResult<VerifiedFile> {
 
 /**
  * `runExport` into a directory: the verified export file, then its manifest beside it. The
- * manifest is written last, so its presence means the export beside it is complete.
+ * manifest is written last, so its presence means the export beside it is complete. Everything
+ * local is checked before the first request (the folder can be written, and, when resuming, the
+ * names are free): finding out after hours of waiting would be too late.
  */
 export async function runExportToFile(options: RunToFileOptions): Promise<RunToFileResult> {
   const { runtime } = options;
   const outDir = resolve(options.outDir);
   const inputName = options.outInputName ?? 'out';
+  await prepareOutDir(outDir, inputName);
+  if ('resume' in options.start) await assertNamesFree(outDir, options.start.resume, inputName);
   let manifestPath = '';
 
   const result = await runExport<VerifiedFile>({
@@ -53,6 +64,7 @@ export async function runExportToFile(options: RunToFileOptions): Promise<RunToF
     start: options.start,
     ...(options.poll ? { poll: options.poll } : {}),
     ...(options.retry ? { retry: options.retry } : {}),
+    ...(options.stall ? { stall: options.stall } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     openSink: async (status) => {
       const fileName = defaultFileName(status);
@@ -68,4 +80,27 @@ export async function runExportToFile(options: RunToFileOptions): Promise<RunToF
   });
   await writeJsonFileExclusive(manifestPath, result.manifest, inputName);
   return { ...result, filePath: result.download.sink.path, manifestPath };
+}
+
+/** The folder exists (or is made) and takes a file; a file of that name is bad input. */
+async function prepareOutDir(outDir: string, inputName: string): Promise<void> {
+  const existing = await stat(outDir).catch(() => undefined);
+  if (existing !== undefined && !existing.isDirectory()) {
+    throw new InputError(
+      inputName,
+      `${outDir} is a file, not a folder`,
+      'Name a folder for the export and its manifest (it is created when missing).',
+    );
+  }
+  await onDisk('create', outDir, () => mkdir(outDir, { recursive: true }));
+  const probe = join(outDir, `.asana-export-write-test-${randomBytes(6).toString('hex')}`);
+  await onDisk('write', outDir, () => writeFile(probe, '', { flag: 'wx' }));
+  await rm(probe, { force: true });
+}
+
+/** A resumed export's names are known before any request: both must be free. */
+async function assertNamesFree(outDir: string, ref: ExportRef, inputName: string): Promise<void> {
+  const fileName = defaultFileName(ref);
+  await assertFree(join(outDir, fileName), inputName);
+  await assertFree(join(outDir, manifestFileName(fileName)), inputName);
 }

@@ -13,8 +13,8 @@ export interface NodeRuntimeOptions {
   readonly retry?: RetryPolicy;
   readonly onProgress?: ProgressListener;
   readonly onDebug?: DebugListener;
-  readonly headersTimeoutMs?: number;
-  readonly bodyTimeoutMs?: number;
+  /** How long to wait for an answer's headers, from Asana or the download host. Default 60 s. */
+  readonly requestTimeoutMs?: number;
   /** The wall clock unless given: benchmarks run time faster to measure hour-long polls. */
   readonly clock?: Clock;
 }
@@ -32,20 +32,24 @@ export interface NodeRuntime {
 export function createNodeRuntime(options: NodeRuntimeOptions): NodeRuntime {
   // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as corporate runners need.
   const dispatcher = new EnvHttpProxyAgent();
-  const timeouts = {
-    ...(options.headersTimeoutMs === undefined
+  const timeouts =
+    options.requestTimeoutMs === undefined
       ? {}
-      : { headersTimeoutMs: options.headersTimeoutMs }),
-    ...(options.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: options.bodyTimeoutMs }),
-  };
+      : { headersTimeoutMs: options.requestTimeoutMs, bodyTimeoutMs: options.requestTimeoutMs };
   const transport = createUndiciTransport({
     token: options.token,
     dispatcher,
     ...(options.baseUrl === undefined ? {} : { baseUrl: options.baseUrl }),
     ...timeouts,
   });
-  // The download source shares connections but never sees the token.
-  const source = createUndiciDownloadSource({ dispatcher, ...timeouts });
+  // The download source shares connections but never sees the token. Its body reads are timed
+  // by the downloader's stall rule, not here.
+  const source = createUndiciDownloadSource({
+    dispatcher,
+    ...(options.requestTimeoutMs === undefined
+      ? {}
+      : { headersTimeoutMs: options.requestTimeoutMs }),
+  });
   const random = Math.random;
   const clock = options.clock ?? systemClock;
   const client = new ExportClient({

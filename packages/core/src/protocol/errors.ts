@@ -1,26 +1,32 @@
 /**
- * Every error the client raises is one of these classes, so callers branch on `instanceof` or on
- * `category` instead of parsing messages. Messages never contain the token or a presigned URL:
- * they are built from method + path, never from a full URL.
+ * Every error the client raises is one of these classes, one per source of failure, so callers
+ * branch on `instanceof` or on `category` instead of parsing messages. Each is complete when
+ * constructed and never changed afterwards (`withHint` makes a new one). Messages never contain
+ * the token or a presigned URL: they are built from method + path, never from a full URL, and
+ * text that came from outside is made printable before it gets here (`text.ts`).
  */
+
+import { formatBytes, formatDuration } from './format.js';
+import type { ExportKind } from './kinds.js';
+import { describeExport } from './labels.js';
+import type { Create403Reading } from './workspace-busy.js';
 
 /** What went wrong, coarse enough to map onto CLI exit codes and action/n8n outcomes. */
 export type ErrorCategory =
   | 'input'
   | 'api'
+  | 'download'
   | 'export-failed'
   | 'integrity'
   | 'timeout'
   | 'cancelled'
-  | 'network';
+  | 'network'
+  | 'local';
 
 export abstract class AsanaExportError extends Error {
   abstract readonly category: ErrorCategory;
-  /**
-   * What the user can do about it, when we know. Writable so that a caller with more context
-   * (e.g. "this create may have reached Asana") can extend it without changing the error's type.
-   */
-  hint: string | undefined;
+  /** What the user can do about it, when we know. */
+  readonly hint: string | undefined;
 
   constructor(message: string, options?: { hint?: string | undefined; cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
@@ -41,7 +47,7 @@ export class InputError extends AsanaExportError {
   }
 }
 
-/** Why Asana refused a request, from the status and, for 403, the message. */
+/** Why Asana refused a request, from the status and, for 403, every signal it gave. */
 export type ApiErrorReason =
   | 'bad-request'
   | 'unauthorized'
@@ -51,18 +57,25 @@ export type ApiErrorReason =
   | 'not-found'
   | 'rate-limited'
   | 'server-error'
-  | 'unexpected-response';
+  /** A success status with a body we cannot use (wrong shape, unsafe gid or link). */
+  | 'unexpected-response'
+  /** A success status with a body that is not JSON at all: lost on the way, worth asking again. */
+  | 'unreadable-response';
 
 export interface AsanaApiErrorDetails {
   readonly status: number;
   readonly reason: ApiErrorReason;
   readonly method: string;
   readonly path: string;
-  /** Asana's `errors[0].message`, verbatim. */
+  /** Asana's `errors[0].message`, printable. Only ever Asana's own words. */
   readonly asanaMessage?: string | undefined;
   readonly help?: string | undefined;
   /** Asana's error phrase, present on 500s: quote it to Asana support. */
   readonly phrase?: string | undefined;
+  /** What is wrong with an answer we cannot use, in our words (never shown as Asana's). */
+  readonly problem?: string | undefined;
+  /** For a 403 to a resource export create: how it was read, and on what grounds. */
+  readonly reading?: Create403Reading | undefined;
   readonly hint?: string | undefined;
 }
 
@@ -76,13 +89,19 @@ export class AsanaApiError extends AsanaExportError {
   readonly asanaMessage: string | undefined;
   readonly help: string | undefined;
   readonly phrase: string | undefined;
+  readonly problem: string | undefined;
+  readonly reading: Create403Reading | undefined;
+  readonly #details: AsanaApiErrorDetails;
 
   constructor(details: AsanaApiErrorDetails) {
     const said = details.asanaMessage ? `: ${details.asanaMessage}` : '';
     const phrase = details.phrase ? ` (error phrase: ${details.phrase})` : '';
-    super(`Asana answered ${details.status} to ${details.method} ${details.path}${said}${phrase}`, {
-      hint: details.hint,
-    });
+    const problem = details.problem ? ` that cannot be used: ${details.problem}` : '';
+    super(
+      `Asana answered ${details.status} to ${details.method} ${details.path}${problem}${said}${phrase}`,
+      { hint: details.hint },
+    );
+    this.#details = details;
     this.status = details.status;
     this.reason = details.reason;
     this.method = details.method;
@@ -90,6 +109,50 @@ export class AsanaApiError extends AsanaExportError {
     this.asanaMessage = details.asanaMessage;
     this.help = details.help;
     this.phrase = details.phrase;
+    this.problem = details.problem;
+    this.reading = details.reading;
+  }
+
+  /** The same refusal with another hint (what only the caller knows). */
+  withHint(hint: string | undefined): AsanaApiError {
+    return new AsanaApiError({ ...this.#details, hint });
+  }
+}
+
+/** Why the object store would not serve the export. */
+export type DownloadFailureReason =
+  | 'refused'
+  | 'link-expired'
+  | 'not-found'
+  | 'rate-limited'
+  | 'server-error'
+  | 'too-slow'
+  | 'redirect'
+  | 'bad-link'
+  | 'unstable';
+
+export interface DownloadHostErrorDetails {
+  readonly reason: DownloadFailureReason;
+  /** The HTTP status it answered, when it answered. */
+  readonly status?: number | undefined;
+  /** What happened, in our words, completing "The download host …". */
+  readonly problem: string;
+  readonly hint?: string | undefined;
+}
+
+/**
+ * The presigned download host (an object store, not Asana) refused, misbehaved or crawled. Its
+ * URL is a secret, so the message names the host's role, never the link.
+ */
+export class DownloadHostError extends AsanaExportError {
+  readonly category = 'download';
+  readonly reason: DownloadFailureReason;
+  readonly status: number | undefined;
+
+  constructor(details: DownloadHostErrorDetails) {
+    super(`The download host ${details.problem}`, { hint: details.hint });
+    this.reason = details.reason;
+    this.status = details.status;
   }
 }
 
@@ -98,10 +161,20 @@ export class TransportError extends AsanaExportError {
   readonly category = 'network';
   /** A low-level code such as `ECONNRESET` or `UND_ERR_HEADERS_TIMEOUT`, when known. */
   readonly code: string | undefined;
+  readonly #what: string;
 
-  constructor(what: string, code: string | undefined, options?: { cause?: unknown }) {
+  constructor(
+    what: string,
+    code: string | undefined,
+    options?: { cause?: unknown; hint?: string | undefined },
+  ) {
     super(`${what} failed${code ? ` (${code})` : ''}`, options);
     this.code = code;
+    this.#what = what;
+  }
+
+  withHint(hint: string | undefined): TransportError {
+    return new TransportError(this.#what, this.code, { cause: this.cause, hint });
   }
 }
 
@@ -136,18 +209,130 @@ export class IntegrityError extends AsanaExportError {
   }
 }
 
-/** The overall time limit ran out while the export was still running. */
+/** Which part of a run the time limit ended. */
+export type TimeoutPhase = 'creating' | 'waiting' | 'downloading';
+
+export interface ExportTimeoutDetails {
+  readonly kind: ExportKind | undefined;
+  /** The gid polled (organization export or job), once known. */
+  readonly gid: string | undefined;
+  readonly rawState: string | undefined;
+  readonly phase: TimeoutPhase;
+  /** Time since the limit began. */
+  readonly elapsedMs: number;
+  /** The limit itself (`--timeout`, `timeout-minutes`, Timeout (Minutes)). */
+  readonly timeoutMs: number;
+  /** Bytes kept so far, for a download. */
+  readonly downloaded?: { readonly bytes: number; readonly totalBytes: number | undefined };
+  /** Set when a server asked to wait longer than the time left: what asked, and how long. */
+  readonly refusedWait?: { readonly what: string; readonly delayMs: number };
+}
+
+/** The run's time limit ran out: the export goes on at Asana and can be resumed by its gid. */
 export class ExportTimeoutError extends AsanaExportError {
   readonly category = 'timeout';
-  readonly gid: string;
-  readonly rawState: string;
+  readonly gid: string | undefined;
+  readonly rawState: string | undefined;
+  readonly phase: TimeoutPhase;
+  readonly timeoutMs: number;
 
-  constructor(gid: string, rawState: string, waitedMs: number) {
-    super(`Gave up waiting after ${Math.round(waitedMs / 1000)}s: ${gid} is still ${rawState}`, {
-      hint: `The export goes on at Asana. Resume waiting later with its gid (${gid}) instead of starting a new one.`,
+  constructor(details: ExportTimeoutDetails) {
+    super(timeoutMessage(details), {
+      hint:
+        details.gid === undefined
+          ? 'No export was started: run again, with a longer timeout.'
+          : `The export goes on at Asana. Resume it later by its gid (${details.gid}) instead of starting a new one.`,
     });
-    this.gid = gid;
-    this.rawState = rawState;
+    this.gid = details.gid;
+    this.rawState = details.rawState;
+    this.phase = details.phase;
+    this.timeoutMs = details.timeoutMs;
+  }
+}
+
+function timeoutMessage(details: ExportTimeoutDetails): string {
+  const after = formatDuration(details.elapsedMs);
+  const limit = formatDuration(details.timeoutMs);
+  const what =
+    details.kind !== undefined && details.gid !== undefined
+      ? describeExport(details.kind, details.gid)
+      : 'the export';
+  if (details.refusedWait) {
+    const left = formatDuration(Math.max(0, details.timeoutMs - details.elapsedMs));
+    return `Gave up after ${after}: ${details.refusedWait.what} asked to wait ${formatDuration(details.refusedWait.delayMs)} (Retry-After), more than the ${left} left of the ${limit} timeout`;
+  }
+  switch (details.phase) {
+    case 'creating':
+      return `Gave up after ${after}, the ${limit} timeout, while starting ${what}`;
+    case 'waiting':
+      return `Gave up waiting after ${after}, the ${limit} timeout: ${what} is still ${details.rawState ?? 'not finished'}`;
+    case 'downloading': {
+      const got = details.downloaded;
+      const progress =
+        got === undefined
+          ? ''
+          : ` (${formatBytes(got.bytes)}${got.totalBytes === undefined ? '' : ` of ${formatBytes(got.totalBytes)}`} downloaded)`;
+      return `Gave up after ${after}, the ${limit} timeout, while downloading ${what}${progress}`;
+    }
+  }
+}
+
+/** What a local file operation was doing when it failed. */
+export type LocalOperation = 'write' | 'create' | 'read' | 'publish';
+
+export interface LocalFileErrorDetails {
+  readonly operation: LocalOperation;
+  /** The file or folder, as the user would find it. */
+  readonly path: string;
+  /** The system's code: `ENOSPC`, `EFBIG`, `EACCES`, `EROFS`... */
+  readonly code: string | undefined;
+  readonly cause?: unknown;
+  readonly hint?: string | undefined;
+}
+
+const LOCAL_CAUSES: Readonly<Record<string, string>> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EFBIG: 'the file size limit was reached',
+  EACCES: 'permission denied',
+  EPERM: 'the operation is not permitted',
+  EROFS: 'the file system is read-only',
+  ENOTDIR: 'a part of the path is a file, not a folder',
+  EISDIR: 'it is a folder',
+  EMFILE: 'too many files are open',
+};
+
+/** The local disk refused: full, read-only, not permitted. The export at Asana is unharmed. */
+export class LocalFileError extends AsanaExportError {
+  readonly category = 'local';
+  readonly path: string;
+  readonly code: string | undefined;
+  readonly operation: LocalOperation;
+
+  constructor(details: LocalFileErrorDetails) {
+    const why = (details.code && LOCAL_CAUSES[details.code]) ?? 'the system refused';
+    super(
+      `Cannot ${details.operation} ${details.path}: ${why}${details.code ? ` (${details.code})` : ''}`,
+      { hint: details.hint ?? localHint(details.code), cause: details.cause },
+    );
+    this.path = details.path;
+    this.code = details.code;
+    this.operation = details.operation;
+  }
+}
+
+function localHint(code: string | undefined): string {
+  switch (code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+    case 'EFBIG':
+      return 'Free some space (or raise the limit), or choose an output folder on another disk, then run again.';
+    case 'EACCES':
+    case 'EPERM':
+    case 'EROFS':
+      return 'Choose an output folder this user can write to, then run again.';
+    default:
+      return 'Check the output folder, then run again.';
   }
 }
 

@@ -42,9 +42,36 @@ export function fileExtension(kind: ExportKind): '.json.gz' | '.jsonl.gz' {
   return kind === 'organization' ? '.json.gz' : '.jsonl.gz';
 }
 
+/**
+ * Where a finished export's outcome also depends on its link: Asana's description allows a
+ * `finished` or `succeeded` answer without `download_url` (a create answered from the 4-hour
+ * graph-export cache could be one), and there is nothing to download until a link comes, so such
+ * an export is still waited for, within the run's timeout, rather than refused.
+ */
+export function outcomeOf(kind: ExportKind, rawState: string, hasDownloadUrl: boolean): Outcome {
+  const outcome = normalizeState(kind, rawState);
+  return outcome === 'done' && !hasDownloadUrl ? 'waiting' : outcome;
+}
+
 const GID_PATTERN = /^[0-9]{1,32}$/;
 
-/** Asana gids are decimal strings; anything else would be spliced into a URL path, so check first. */
+/**
+ * A gid the user typed for what to export (organization, workspace, parent). The ones Asana hands
+ * out are decimal strings: anything else is a typo, found before any request.
+ */
 export function isGid(value: string): boolean {
   return GID_PATTERN.test(value);
+}
+
+const EXPORT_GID_PATTERN = /^[0-9A-Za-z_][0-9A-Za-z_-]{0,63}$/;
+
+/**
+ * A gid of an export or job, as Asana's answers give it (and users paste it back to resume).
+ * Asana's OpenAPI description types gids as plain strings, so any safe identifier is accepted:
+ * letters, digits, `_` and `-` (not first), at most 64. It becomes part of a URL path and of file
+ * names, so nothing that could act as a path (`/`, `..`), an option (`-x`) or a control sequence
+ * passes.
+ */
+export function isExportGid(value: string): boolean {
+  return EXPORT_GID_PATTERN.test(value);
 }

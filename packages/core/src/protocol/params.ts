@@ -5,7 +5,8 @@
  */
 
 import { InputError } from './errors.js';
-import { EXPORT_KINDS, type ExportKind, isExportKind, isGid } from './kinds.js';
+import { EXPORT_KINDS, type ExportKind, isExportGid, isExportKind, isGid } from './kinds.js';
+import { printable } from './text.js';
 
 export const RESOURCE_TYPES = ['task', 'team', 'message'] as const;
 export type ResourceType = (typeof RESOURCE_TYPES)[number];
@@ -139,6 +140,54 @@ export function validateGid(input: string, value: unknown): string {
   }
   const gid = value.trim();
   if (!isGid(gid)) throw new InputError(input, `${quoteUserValue(gid)} is not a gid; ${expected}`);
+  return gid;
+}
+
+/** Visible ASCII: what an `Authorization: Bearer` header can carry (Asana's tokens are such). */
+const TOKEN_PATTERN = /^[\x21-\x7e]+$/;
+
+/**
+ * Checks a token before it goes into a header: a control character or a line break (a token
+ * pasted with its neighbour line) would otherwise fail inside the HTTP library, or split the
+ * header. The token itself is never echoed.
+ */
+export function validateToken(input: string, value: string | undefined): string {
+  const token = value?.trim() ?? '';
+  if (token === '') {
+    throw new InputError(
+      input,
+      'is not set',
+      'Set it to a personal access token or a service account token.',
+    );
+  }
+  if (!TOKEN_PATTERN.test(token)) {
+    const position = [...token].findIndex((character) => !TOKEN_PATTERN.test(character));
+    throw new InputError(
+      input,
+      `holds a space, a control character or a line break (character ${position + 1} of ${token.length}), which no Asana token has`,
+      'Paste the token alone, on one line, without quotes or spaces.',
+    );
+  }
+  return token;
+}
+
+/**
+ * Checks the gid of an export or job the user pastes back to resume it (`--resume`, `job-gid`,
+ * Export or Job GID): any gid Asana may hand out (`isExportGid`), since it came from an answer.
+ */
+export function validateExportGid(input: string, value: unknown): string {
+  const expected = `expected the gid of an export or job as the run printed it, such as ${EXAMPLE_GID}`;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return String(value);
+  if (value === undefined || value === null || (typeof value === 'string' && value.trim() === '')) {
+    throw new InputError(input, `missing; ${expected}`);
+  }
+  if (typeof value !== 'string') {
+    throw new InputError(input, `${describeType(value)} is not a gid; ${expected}`);
+  }
+  const gid = value.trim();
+  if (!isExportGid(gid)) {
+    throw new InputError(input, `${quoteUserValue(gid)} is not a gid; ${expected}`);
+  }
   return gid;
 }
 
@@ -369,7 +418,8 @@ function parseOffset(zone: string | undefined): number | undefined {
 /** Quotes a user's value for an error message, unless it is long enough to be a pasted secret. */
 export function quoteUserValue(value: string): string {
   if (value.length > MAX_ECHOED_LENGTH) return `a ${value.length}-character value`;
-  return JSON.stringify(value);
+  // JSON escapes C0 controls; `printable` also the C1 and bidirectional ones JSON leaves raw.
+  return printable(JSON.stringify(value), Number.POSITIVE_INFINITY);
 }
 
 function describeType(value: unknown): string {

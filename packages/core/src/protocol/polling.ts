@@ -9,6 +9,7 @@
  */
 
 import { InputError } from './errors.js';
+import { formatDuration } from './format.js';
 import { quoteUserValue } from './params.js';
 
 export interface PollPolicy {
@@ -131,23 +132,4 @@ export function parseDuration(input: string, value: string): number {
     total += Number(amount) * (UNIT_MS[unit ?? ''] ?? Number.NaN);
   }
   return Math.round(total);
-}
-
-/** Formats milliseconds the way `parseDuration` reads them, e.g. `1h30m`, `45s`, `1500ms`. */
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms)) return `${ms} ms`;
-  if (ms < SECOND_MS) return `${Math.round(ms)}ms`;
-  let rest = Math.round(ms / SECOND_MS);
-  const parts: string[] = [];
-  for (const [unit, size] of [
-    ['d', 86_400],
-    ['h', 3_600],
-    ['m', 60],
-    ['s', 1],
-  ] as const) {
-    const amount = Math.floor(rest / size);
-    if (amount > 0) parts.push(`${amount}${unit}`);
-    rest -= amount * size;
-  }
-  return parts.join('') || '0s';
 }

@@ -36,6 +36,18 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`, or rejects with the signal's reason as soon as it aborts. */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /**
+   * A signal that aborts `ms` from now, unless cancelled first: it ends a request or a body read
+   * in flight when the run's deadline passes. A clock without it (a test's) still ends every wait
+   * it times itself at the deadline; only I/O already in flight then runs to its own timeout.
+   */
+  alarm?(ms: number): Alarm;
+}
+
+export interface Alarm {
+  readonly signal: AbortSignal;
+  /** Stops the timer; the signal then never aborts. */
+  cancel(): void;
 }
 
 /** A number in [0, 1): injected so that jitter is testable. */
@@ -50,25 +62,61 @@ export interface DownloadResponse {
   cancel(): Promise<void>;
 }
 
-/**
- * Fetches a presigned object-store URL. Must never send the Asana token: the URL carries its own
- * credentials. `offset > 0` asks for `Range: bytes=<offset>-`.
- */
-export interface DownloadSource {
-  open(url: string, options: { offset: number; signal: AbortSignal }): Promise<DownloadResponse>;
+export interface OpenOptions {
+  /** `> 0` asks for `Range: bytes=<offset>-`; only ever asked of a sink that can append. */
+  readonly offset: number;
+  /** With a range: `If-Range`, the validator of the object the bytes so far came from. */
+  readonly ifRange: string | undefined;
+  /** Longest silence allowed between two body chunks before the transfer counts as broken. */
+  readonly idleTimeoutMs: number;
+  readonly signal: AbortSignal;
 }
 
 /**
- * Where downloaded bytes go. The Node adapter writes to a temporary file beside the final name
- * (and verifies the gzip stream in the same pass); `commit` makes it visible under the final name.
+ * Fetches a presigned object-store URL. Must never send the Asana token: the URL carries its own
+ * credentials. Must not follow redirects: the downloader decides which ones it may follow.
+ */
+export interface DownloadSource {
+  open(url: string, options: OpenOptions): Promise<DownloadResponse>;
+}
+
+/** What identifies one object as the store served it: a change in any of them is another object. */
+export interface ObjectIdentity {
+  readonly etag: string | undefined;
+  readonly lastModified: string | undefined;
+  readonly totalBytes: number | undefined;
+}
+
+/** Bytes an earlier, interrupted run kept for the same export, and the object they came from. */
+export interface KeptPartial {
+  readonly bytes: number;
+  readonly object: ObjectIdentity;
+  /** The kept bytes, for the downloader to hash; the sink re-verifies them as they pass. */
+  replay(): AsyncIterable<Uint8Array>;
+}
+
+/**
+ * Where downloaded bytes go. The Node adapter writes to a hidden partial file beside the final
+ * name (and verifies the gzip stream in the same pass); `commit` makes it visible under the final
+ * name. n8n's binary data store cannot append, so its sink says so and never gets a range.
  */
 export interface DownloadSink<Result> {
+  /** Whether bytes can be appended after an interrupted transfer (a resume with `Range`). */
+  readonly canAppend: boolean;
+  /** Bytes kept by an earlier run of the same export, if any (only sinks that can append). */
+  resumable?(): Promise<KeptPartial | undefined>;
+  /** The bytes about to be written, from `offset` on, come from this object. */
+  begin(object: ObjectIdentity, offset: number): Promise<void>;
   /** Appends bytes in order. */
   write(chunk: Uint8Array): Promise<void>;
   /** Drops everything written so far: the next byte written is byte 0 again. */
   reset(): Promise<void>;
   /** All bytes are written: verify, then publish under the final name. */
   commit(): Promise<Result>;
-  /** Gives up: removes the temporary data. Must be safe to call more than once. */
-  discard(): Promise<void>;
+  /**
+   * Gives up. With `keep`, the bytes so far are an intact prefix of the object named at `begin`:
+   * a sink that can append keeps them for a later resume; otherwise everything is removed. Safe
+   * to call more than once.
+   */
+  discard(keep: boolean): Promise<void>;
 }

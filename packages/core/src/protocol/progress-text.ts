@@ -5,10 +5,9 @@
  */
 
 import type { ProgressEvent } from './events.js';
-import { formatBytes } from './format.js';
-import type { ExportKind } from './kinds.js';
+import { formatBytes, formatDuration } from './format.js';
+import { type ExportKind, normalizeState } from './kinds.js';
 import { describeExport } from './labels.js';
-import { formatDuration } from './polling.js';
 
 export interface ProgressLine {
   readonly text: string;
@@ -43,8 +42,13 @@ export class ProgressNarrator {
           event.nextPollInMs === undefined
             ? ''
             : `, next check in ${formatDuration(event.nextPollInMs)}`;
+        // Finished, but without a link yet: there is still nothing to download.
+        const linkless =
+          event.outcome === 'waiting' && normalizeState(event.kind, event.rawState) === 'done'
+            ? ' but has no download link yet'
+            : '';
         return {
-          text: `${capitalise(describeExport(event.kind, event.gid))} is ${event.rawState} after ${formatDuration(event.elapsedMs)}${next}`,
+          text: `${capitalise(describeExport(event.kind, event.gid))} is ${event.rawState}${linkless} after ${formatDuration(event.elapsedMs)}${next}`,
           important: changed || event.nextPollInMs === undefined,
         };
       }

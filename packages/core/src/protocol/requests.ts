@@ -5,7 +5,7 @@
  */
 
 import { InputError } from './errors.js';
-import { type ExportKind, isGid } from './kinds.js';
+import { type ExportKind, isExportGid } from './kinds.js';
 import { type ExportRequest, quoteUserValue, type ResourceExportParameter } from './params.js';
 import type { ApiRequest } from './ports.js';
 import type {
@@ -57,7 +57,7 @@ export function toWireParameter(parameter: ResourceExportParameter): ResourceExp
 
 export function buildStatusRequest(ref: ExportRef): ApiRequest {
   // The gid lands in the URL path: a resumed gid comes from the user, so check it here too.
-  if (!isGid(ref.gid)) {
+  if (!isExportGid(ref.gid)) {
     throw new InputError(
       'gid',
       `${quoteUserValue(ref.gid)} is not a gid; expected the numeric id of the ${

@@ -1,12 +1,16 @@
 /**
- * Turns Asana's answers into an `ExportStatus` or an `AsanaApiError`. Bodies are validated with
- * the schemas; error messages name fields, never values, because a body may carry a presigned
- * download URL.
+ * Turns Asana's answers into an `ExportStatus` or an `AsanaApiError`. Everything in an answer is
+ * untrusted until checked here: bodies are validated with the schemas, gids must be safe
+ * identifiers (they become URL paths and file names), a status must describe the export asked
+ * for, a download link must be http(s), and every text kept is made printable. Error messages
+ * name fields, never values, because a body may carry a presigned download URL.
  */
 
 import type { z } from 'zod';
 import { type ApiErrorReason, AsanaApiError } from './errors.js';
-import { type ExportKind, normalizeState, type Outcome } from './kinds.js';
+import { type ExportKind, isExportGid, type Outcome, outcomeOf } from './kinds.js';
+import { describeExport } from './labels.js';
+import { checkDownloadLink } from './links.js';
 import type { ApiRequest, ApiResponse } from './ports.js';
 import {
   asanaErrorBodySchema,
@@ -14,46 +18,55 @@ import {
   jobResponseSchema,
   organizationExportResponseSchema,
 } from './schemas.js';
+import { printable } from './text.js';
+import { type Create403Reading, readCreate403 } from './workspace-busy.js';
 
 export interface ExportStatus {
   kind: ExportKind;
-  /** The gid to poll: organization export gid, or the job gid. */
+  /** The gid to poll: organization export gid, or the job gid. A safe identifier (`isExportGid`). */
   gid: string;
   /** resource/graph: the export's own gid (new_resource_export.gid / new_graph_export.gid) when present. */
   exportGid: string | undefined;
+  /** Asana's `state` / `status`, printable. */
   rawState: string;
+  /** `done` only once there is a link to download (see `outcomeOf`). */
   outcome: Outcome;
-  /** Presigned URL: a secret. Never log it. null until done. */
+  /** Presigned http(s) URL: a secret. Never log it. null until done. */
   downloadUrl: string | null;
   createdAt: string | undefined;
   completedAt: string | undefined;
   organization: { gid: string; name: string | undefined } | undefined;
 }
 
+/** Longest state value kept: real ones are one word. */
+const MAX_STATE_LENGTH = 64;
+
 /**
  * Reads the answer to a create or status request. Throws `parseApiError(...)` for a non-2xx
- * status, and an `unexpected-response` error for a 2xx body that is not the documented shape,
- * including a finished export without a download URL (there would be nothing to download).
+ * status, an `unreadable-response` error for a body that is not JSON (a proxy's page, a truncated
+ * transfer: worth asking again), and an `unexpected-response` error for JSON that is not the
+ * documented shape, holds an unsafe gid or link, or (with `expectedGid`) describes another export.
  */
 export function parseExportStatus(
   kind: ExportKind,
   request: ApiRequest,
   response: ApiResponse,
+  expectedGid?: string,
 ): ExportStatus {
   if (response.status < 200 || response.status > 299) throw parseApiError(request, response);
   const body = parseJson(response.body);
-  if (body === NOT_JSON) throw unexpectedResponse(request, response, 'the body is not JSON');
+  if (body === NOT_JSON) {
+    throw unusableAnswer(request, response, 'the body is not JSON', 'unreadable-response');
+  }
   const status =
     kind === 'organization'
       ? readOrganizationExport(request, response, body)
       : readJob(kind, request, response, body);
-  if (status.outcome === 'done' && status.downloadUrl === null) {
-    throw unexpectedResponse(
+  if (expectedGid !== undefined && status.gid !== expectedGid) {
+    throw unusableAnswer(
       request,
       response,
-      `the export is ${status.rawState} but ${
-        kind === 'organization' ? 'data.download_url' : `data.new_${kind}_export.download_url`
-      } is missing`,
+      `it describes ${describeExport(kind, status.gid)}, not ${expectedGid}, which was asked for`,
     );
   }
   return status;
@@ -67,18 +80,21 @@ function readOrganizationExport(
   const result = organizationExportResponseSchema.safeParse(body);
   if (!result.success) throw invalidBody(request, response, body, result.error);
   const data = result.data.data;
+  const gid = checkedGid(request, response, 'data.gid', data.gid);
+  const downloadUrl = checkedLink(request, response, 'data.download_url', data.download_url);
+  const rawState = printable(data.state, MAX_STATE_LENGTH);
   return {
     kind: 'organization',
-    gid: data.gid,
+    gid,
     exportGid: undefined,
-    rawState: data.state,
-    outcome: normalizeState('organization', data.state),
-    downloadUrl: data.download_url ?? null,
-    createdAt: data.created_at,
+    rawState,
+    outcome: outcomeOf('organization', rawState, downloadUrl !== null),
+    downloadUrl,
+    createdAt: optionalText(data.created_at),
     completedAt: undefined,
     organization: data.organization && {
-      gid: data.organization.gid,
-      name: data.organization.name,
+      gid: printable(data.organization.gid),
+      name: optionalText(data.organization.name),
     },
   };
 }
@@ -94,21 +110,70 @@ function readJob(
   const job = result.data.data;
   // Prefer the field of the kind we expect, but accept the other: a job resumed by gid with the
   // wrong kind still reports its state honestly.
-  const ownExport: JobExport | null | undefined =
+  const field =
     kind === 'resource'
-      ? (job.new_resource_export ?? job.new_graph_export)
-      : (job.new_graph_export ?? job.new_resource_export);
+      ? job.new_resource_export
+        ? 'new_resource_export'
+        : 'new_graph_export'
+      : job.new_graph_export
+        ? 'new_graph_export'
+        : 'new_resource_export';
+  const ownExport: JobExport | null | undefined = job[field];
+  const gid = checkedGid(request, response, 'data.gid', job.gid);
+  const exportGid =
+    ownExport === null || ownExport === undefined
+      ? undefined
+      : checkedGid(request, response, `data.${field}.gid`, ownExport.gid);
+  const downloadUrl = checkedLink(
+    request,
+    response,
+    `data.${field}.download_url`,
+    ownExport?.download_url,
+  );
+  const rawState = printable(job.status, MAX_STATE_LENGTH);
   return {
     kind,
-    gid: job.gid,
-    exportGid: ownExport?.gid,
-    rawState: job.status,
-    outcome: normalizeState(kind, job.status),
-    downloadUrl: ownExport?.download_url ?? null,
-    createdAt: ownExport?.created_at,
-    completedAt: ownExport?.completed_at ?? undefined,
+    gid,
+    exportGid,
+    rawState,
+    outcome: outcomeOf(kind, rawState, downloadUrl !== null),
+    downloadUrl,
+    createdAt: optionalText(ownExport?.created_at),
+    completedAt: optionalText(ownExport?.completed_at),
     organization: undefined,
   };
+}
+
+/** A gid from an answer, only if it is safe to put in a URL path and a file name. */
+function checkedGid(
+  request: ApiRequest,
+  response: ApiResponse,
+  field: string,
+  gid: string,
+): string {
+  if (isExportGid(gid)) return gid;
+  throw unusableAnswer(
+    request,
+    response,
+    `${field} is not a gid (expected letters, digits, - and _ only, at most 64)`,
+  );
+}
+
+/** A download link from an answer, only if the downloader may open it. */
+function checkedLink(
+  request: ApiRequest,
+  response: ApiResponse,
+  field: string,
+  url: string | null | undefined,
+): string | null {
+  if (url === null || url === undefined) return null;
+  const verdict = checkDownloadLink(url);
+  if (verdict.ok) return url;
+  throw unusableAnswer(request, response, `${field} ${verdict.problem}`);
+}
+
+function optionalText(text: string | null | undefined): string | undefined {
+  return text === null || text === undefined ? undefined : printable(text, 100);
 }
 
 const REASON_BY_STATUS: Readonly<Record<number, ApiErrorReason>> = {
@@ -120,37 +185,34 @@ const REASON_BY_STATUS: Readonly<Record<number, ApiErrorReason>> = {
   429: 'rate-limited',
 };
 
-/**
- * Asana answers "an export is already running" with the same 403 as "not permitted"; only the
- * message tells them apart, and its wording is undocumented, so match loosely.
- */
-const EXPORT_IN_PROGRESS =
-  /already (in progress|running)|in progress for this workspace|one export/i;
-
 /** Builds the error for a non-2xx answer. The body may be anything, even a proxy's HTML page. */
 export function parseApiError(request: ApiRequest, response: ApiResponse): AsanaApiError {
   const errors = readErrorEntries(response.body);
   const first = errors[0];
-  const reason = reasonFor(
-    response.status,
-    errors.map((entry) => entry.message),
-  );
+  const reading =
+    response.status === 403 && request.method === 'POST' && request.path === '/exports/resource'
+      ? readCreate403({
+          messages: errors.map((entry) => entry.message),
+          retryAfter: response.headers['retry-after'],
+        })
+      : undefined;
+  const reason = reasonFor(response.status, reading);
+  const phrase = first?.phrase === undefined ? undefined : printable(first.phrase, 100);
   return new AsanaApiError({
     status: response.status,
     reason,
     method: request.method,
     path: request.path,
-    asanaMessage: first?.message,
-    help: first?.help,
-    phrase: first?.phrase,
-    hint: hintFor(reason, request.path, first?.phrase),
+    asanaMessage: first?.message === undefined ? undefined : printable(first.message),
+    help: first?.help === undefined ? undefined : printable(first.help),
+    phrase,
+    reading,
+    hint: hintFor(reason, request.path, phrase, reading),
   });
 }
 
-function reasonFor(status: number, messages: readonly string[]): ApiErrorReason {
-  if (status === 403 && messages.some((message) => EXPORT_IN_PROGRESS.test(message))) {
-    return 'export-in-progress';
-  }
+function reasonFor(status: number, reading: Create403Reading | undefined): ApiErrorReason {
+  if (reading?.reading === 'busy') return 'export-in-progress';
   if (status >= 500 && status <= 599) return 'server-error';
   return REASON_BY_STATUS[status] ?? 'unexpected-response';
 }
@@ -174,7 +236,14 @@ function entitlementHint(path: string): string {
   return 'Organization exports need a service account of an Enterprise or Enterprise+ organization; resource exports need Enterprise+ or the Compliance Management add-on; graph exports need an Enterprise or Enterprise+ organization.';
 }
 
-function hintFor(reason: ApiErrorReason, path: string, phrase: string | undefined): string {
+function hintFor(
+  reason: ApiErrorReason,
+  path: string,
+  phrase: string | undefined,
+  reading?: Create403Reading,
+): string {
+  const read =
+    reading === undefined ? '' : ` (Read as ${readingLabel(reading)}: ${reading.because}.)`;
   switch (reason) {
     case 'bad-request':
       return 'Asana rejected a parameter: check the gids, resource types, fields and filters named in its message.';
@@ -182,9 +251,9 @@ function hintFor(reason: ApiErrorReason, path: string, phrase: string | undefine
       return 'Check the token: it may be mistyped, expired or revoked. Exports work best with a service account token.';
     case 'payment-required':
     case 'forbidden':
-      return `${entitlementHint(path)} Check that the token belongs to such an account and can see the target.`;
+      return `${entitlementHint(path)} Check that the token belongs to such an account and can see the target.${read}`;
     case 'export-in-progress':
-      return 'Only one resource export runs per workspace at a time. Wait for the running one to finish, or resume it by its job gid instead of starting another.';
+      return `Only one resource export runs per workspace at a time. Wait for the running one to finish, or resume it by its job gid instead of starting another.${read}`;
     case 'not-found':
       return 'Check the gid. Only the token that created an export job may read it: poll with the same token.';
     case 'rate-limited':
@@ -194,7 +263,20 @@ function hintFor(reason: ApiErrorReason, path: string, phrase: string | undefine
         ? `Asana had a problem. If it persists, contact Asana support and quote the error phrase "${phrase}".`
         : 'Asana had a problem. Try again later; if it persists, contact Asana support.';
     case 'unexpected-response':
+    case 'unreadable-response':
       return 'This is not an answer the export API documents. Check the base URL and any proxy in between; if it persists, report it with the status and path.';
+  }
+}
+
+/** How the hint names the reading taken of a resource export create's 403. */
+export function readingLabel(reading: Create403Reading): string {
+  switch (reading.reading) {
+    case 'busy':
+      return 'another export of this workspace is running';
+    case 'forbidden':
+      return 'not permitted';
+    case 'unclear':
+      return 'unclear, not permitted or another export running';
   }
 }
 
@@ -217,7 +299,7 @@ function invalidBody(
   error: z.ZodError,
 ): AsanaApiError {
   const problems = error.issues.map((issue) => describeIssue(body, issue));
-  return unexpectedResponse(request, response, problems.join('; '));
+  return unusableAnswer(request, response, problems.join('; '));
 }
 
 /** Describes a schema issue by path and expected type; the value itself is never shown. */
@@ -256,21 +338,21 @@ function typeName(value: unknown): string {
 }
 
 /**
- * AsanaApiError builds its message from Asana's own words; here the problem is ours to describe,
- * so the message is extended rather than passing our text off as `asanaMessage`.
+ * An answer we cannot use. The problem is ours to describe, so it goes in `problem`, never in
+ * `asanaMessage`, which holds only Asana's own words.
  */
-function unexpectedResponse(
+function unusableAnswer(
   request: ApiRequest,
   response: ApiResponse,
   problem: string,
+  reason: 'unexpected-response' | 'unreadable-response' = 'unexpected-response',
 ): AsanaApiError {
-  const error = new AsanaApiError({
+  return new AsanaApiError({
     status: response.status,
-    reason: 'unexpected-response',
+    reason,
     method: request.method,
     path: request.path,
-    hint: hintFor('unexpected-response', request.path, undefined),
+    problem,
+    hint: hintFor(reason, request.path, undefined),
   });
-  error.message = `${error.message} with an unexpected body: ${problem}`;
-  return error;
 }

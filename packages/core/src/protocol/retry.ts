@@ -97,20 +97,38 @@ export function backoffDelay(
   return random() * ceiling;
 }
 
+/** Whether a status may be asked again: 429 and every 5xx. The one rule, for Asana and the store. */
+export function isRetryableStatus(status: number): boolean {
+  return DEFAULT_RETRYABLE_STATUSES.has(status);
+}
+
 export type AttemptFailure =
   | { type: 'status'; status: number; retryAfter: string | undefined }
-  | { type: 'network' };
+  | { type: 'network' }
+  /**
+   * A success status whose body cannot be used (truncated JSON, a proxy's HTML page): the answer
+   * was lost on the way, so it is retried like a 5xx, within the same bounds.
+   */
+  | { type: 'garbled' };
 
-export type RetryDecision = { retry: true; delayMs: number } | { retry: false };
+export type RetryDecision =
+  | { retry: true; delayMs: number }
+  | { retry: false; because: 'not-retryable' | 'attempts' | 'elapsed' }
+  /**
+   * The wait would end after the run's deadline. `serverAsked`: the delay is the server's own
+   * `Retry-After`, so the error can say that it asked for more time than was left.
+   */
+  | { retry: false; because: 'deadline'; delayMs: number; serverAsked: boolean };
 
 /**
- * Decides whether to retry after a failed attempt. Retries 429, 5xx and network failures
- * (or the statuses in `retryableStatuses`, which replaces the default set), never other 4xx:
- * those mean the request itself is wrong.
+ * Decides whether to retry after a failed attempt. Retries 429, 5xx, network failures and
+ * garbled answers (or the statuses in `retryableStatuses`, which replaces the default set), never
+ * other 4xx: those mean the request itself is wrong.
  *
  * A server's `Retry-After` is a floor, not a suggestion: it is honoured even beyond
- * `maxDelayMs` (Asana means it), as long as the wait fits in `maxElapsedMs`. Backoff still
- * applies when the header says 0, so a burst of 429s does not become a tight loop.
+ * `maxDelayMs` (Asana means it), as long as the wait fits in `maxElapsedMs` and in `remainingMs`,
+ * the time left before the run's deadline. Backoff still applies when the header says 0, so a
+ * burst of 429s does not become a tight loop.
  */
 export function decideRetry(args: {
   failure: AttemptFailure;
@@ -121,16 +139,28 @@ export function decideRetry(args: {
   policy: RetryPolicy;
   random: () => number;
   retryableStatuses?: ReadonlySet<number>;
+  /** Time left before the run must end; no limit when undefined. */
+  remainingMs?: number | undefined;
 }): RetryDecision {
   const { failure, attempt, elapsedMs, nowMs, policy, random } = args;
   const retryable = args.retryableStatuses ?? DEFAULT_RETRYABLE_STATUSES;
-  if (failure.type === 'status' && !retryable.has(failure.status)) return { retry: false };
-  if (attempt >= policy.maxAttempts) return { retry: false };
+  if (failure.type === 'status' && !retryable.has(failure.status)) {
+    return { retry: false, because: 'not-retryable' };
+  }
+  if (attempt >= policy.maxAttempts) return { retry: false, because: 'attempts' };
   const backoff = backoffDelay(attempt - 1, policy, random);
   const serverDelay =
     failure.type === 'status' ? parseRetryAfter(failure.retryAfter, nowMs) : undefined;
   const delayMs = serverDelay === undefined ? backoff : Math.max(serverDelay, backoff);
-  if (elapsedMs + delayMs > policy.maxElapsedMs) return { retry: false };
+  if (args.remainingMs !== undefined && delayMs >= args.remainingMs) {
+    return {
+      retry: false,
+      because: 'deadline',
+      delayMs,
+      serverAsked: serverDelay !== undefined && serverDelay >= backoff,
+    };
+  }
+  if (elapsedMs + delayMs > policy.maxElapsedMs) return { retry: false, because: 'elapsed' };
   return { retry: true, delayMs };
 }
 

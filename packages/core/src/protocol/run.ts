@@ -1,10 +1,13 @@
 import type { ExportClient } from './client.js';
+import { RunDeadline } from './deadline.js';
 import { type DownloadResult, downloadExport } from './download.js';
+import { DEFAULT_DOWNLOAD_POLICY } from './download-plan.js';
 import type { ProgressListener } from './events.js';
-import { fileFormat } from './kinds.js';
+import { fileFormat, isExportGid } from './kinds.js';
+import type { StallPolicy } from './limits.js';
 import { buildManifest, type Manifest } from './manifest.js';
 import type { ExportRequest } from './params.js';
-import type { PollPolicy } from './polling.js';
+import { DEFAULT_POLL_POLICY, type PollPolicy } from './polling.js';
 import type { Clock, DownloadSink, DownloadSource, Random } from './ports.js';
 import type { RecordCounts } from './records.js';
 import type { ExportRef } from './requests.js';
@@ -30,8 +33,11 @@ export interface RunOptions<Result extends VerifiedContent> {
   readonly start: RunStart;
   /** Opens where the file goes, once the export is done and its gids are known. */
   readonly openSink: (status: ExportStatus) => Promise<DownloadSink<Result>>;
+  /** Polling, and in `timeoutMs` the one limit of the whole run: create, wait and download. */
   readonly poll?: PollPolicy;
   readonly retry?: RetryPolicy;
+  /** How slow a download may be before it counts as broken. */
+  readonly stall?: StallPolicy;
   readonly onProgress?: ProgressListener;
 }
 
@@ -49,59 +55,72 @@ export interface RunResult<Result extends VerifiedContent> {
 export async function runExport<Result extends VerifiedContent>(
   options: RunOptions<Result>,
 ): Promise<RunResult<Result>> {
-  const { client, clock, signal, start } = options;
-  const startedAt = clock.now();
+  const { client, clock, start } = options;
+  const poll = options.poll ?? DEFAULT_POLL_POLICY;
+  // One limit for the whole run: waiting for a busy workspace, for the export and for the
+  // download all count against it, and every request in flight ends with it.
+  const deadline = new RunDeadline({ clock, timeoutMs: poll.timeoutMs, signal: options.signal });
+  try {
+    let ref: ExportRef;
+    let initial: ExportStatus | undefined;
+    if ('request' in start) {
+      initial = await client.create(start.request, options.signal, { poll, deadline });
+      ref = { kind: initial.kind, gid: initial.gid };
+    } else {
+      ref = start.resume;
+    }
 
-  let ref: ExportRef;
-  let initial: ExportStatus | undefined;
-  if ('request' in start) {
-    // Waiting for the workspace's running export counts against the same timeout as waiting for
-    // ours (`startedAt` below): the run as a whole ends within it.
-    initial = await client.create(start.request, signal, {
-      ...(options.poll ? { poll: options.poll } : {}),
+    const finished = await client.waitUntilDone(ref, {
+      signal: options.signal,
+      poll,
+      deadline,
+      ...(initial ? { initial } : {}),
     });
-    ref = { kind: initial.kind, gid: initial.gid };
-  } else {
-    ref = start.resume;
+    const sink = await options.openSink(finished);
+    const download = await downloadExport({
+      client,
+      ref,
+      source: options.source,
+      sink,
+      clock,
+      random: options.random,
+      signal: options.signal,
+      deadline,
+      policy: {
+        ...DEFAULT_DOWNLOAD_POLICY,
+        linkWait: poll,
+        ...(options.retry ? { retry: options.retry } : {}),
+        ...(options.stall ? { stall: options.stall } : {}),
+      },
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+
+    const status = download.status;
+    const manifest = buildManifest({
+      toolVersion: TOOL_VERSION,
+      request: 'request' in start ? start.request : undefined,
+      status,
+      file: { name: download.sink.fileName, bytes: download.bytes, sha256: download.sha256 },
+      records: download.sink.records,
+      downloadedAt: new Date(clock.now()).toISOString(),
+      durationMs: clock.now() - deadline.startedAt,
+    });
+    return { status, download, manifest };
+  } finally {
+    deadline.dispose();
   }
-
-  const finished = await client.waitUntilDone(ref, {
-    signal,
-    startedAt,
-    ...(options.poll ? { poll: options.poll } : {}),
-    ...(initial ? { initial } : {}),
-  });
-  const sink = await options.openSink(finished);
-  const download = await downloadExport({
-    client,
-    ref,
-    source: options.source,
-    sink,
-    clock,
-    random: options.random,
-    signal,
-    ...(options.retry ? { retry: options.retry } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-  });
-
-  const status = download.status;
-  const manifest = buildManifest({
-    toolVersion: TOOL_VERSION,
-    request: 'request' in start ? start.request : undefined,
-    status,
-    file: { name: download.sink.fileName, bytes: download.bytes, sha256: download.sha256 },
-    records: download.sink.records,
-    downloadedAt: new Date(clock.now()).toISOString(),
-    durationMs: clock.now() - startedAt,
-  });
-  return { status, download, manifest };
 }
 
-/** The default file name: stable per export, so a re-run never collides with another export. */
-export function defaultFileName(status: ExportStatus): string {
-  const gid = status.exportGid ?? status.gid;
-  const extension = fileFormat(status.kind) === 'json' ? 'json.gz' : 'jsonl.gz';
-  return `asana-${status.kind}-export-${gid}.${extension}`;
+/**
+ * The default file name, stable per export so a re-run never collides with another export. It
+ * carries the gid a resume needs (the organization export's, or the job's), so it is known before
+ * any request when resuming, and it is built only from validated parts: a kind and a gid that
+ * passed `isExportGid`.
+ */
+export function defaultFileName(ref: ExportRef): string {
+  if (!isExportGid(ref.gid)) throw new RangeError('defaultFileName needs a validated gid');
+  const extension = fileFormat(ref.kind) === 'json' ? 'json.gz' : 'jsonl.gz';
+  return `asana-${ref.kind}-export-${ref.gid}.${extension}`;
 }
 
 /** `asana-resource-export-1.jsonl.gz` → `asana-resource-export-1.manifest.json`. */

@@ -139,7 +139,11 @@ describe('parseCommandLine', () => {
     [['run', '--kind', 'resource', '--workspace', '1', '--filter', 'nonsense'], '--filter'],
     [['run', '--kind', 'graph', '--parent', '1', '--base-url', 'ftp://x'], '--base-url'],
     [['run', '--kind', 'graph', '--parent', '1', '--base-url', 'https://x/?token=1'], '--base-url'],
-    [['download', '--kind', 'graph', '--gid', 'abc'], '--gid'],
+    [['download', '--kind', 'graph', '--gid', '1/../x'], '--gid'],
+    [['run', '--kind', 'graph', '--resume', '-rf'], '--resume'],
+    [['download', '--kind', 'graph', '--gid', '1', '--stall-timeout', '0s'], '--stall-timeout'],
+    [['download', '--kind', 'graph', '--gid', '1', '--min-speed', 'fast'], '--min-speed'],
+    [['status', '--kind', 'graph', '--gid', '1', '--request-timeout', '2d'], '--request-timeout'],
     [['run', '--kind', 'graph', '--parent', '1', '--since', '24h'], '--since'],
     [['run', '--kind', 'resource', '--workspace', '1', '--since', 'lately'], '--since'],
     [

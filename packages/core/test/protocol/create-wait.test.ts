@@ -151,7 +151,9 @@ describe('create while another export of the workspace runs', () => {
     const world = fakeWorld([new TransportError('POST /exports/resource', 'ECONNRESET'), BUSY]);
     const error = await failure(world.create());
     expect(error).toMatchObject({ status: 403, reason: 'export-in-progress' });
-    expect((error as AsanaApiError).hint).toMatch(/earlier attempt of this request got no answer/);
+    expect((error as AsanaApiError).hint).toMatch(
+      /earlier attempt of this request got no usable answer/,
+    );
     expect(world.requests).toHaveLength(2);
     expect(world.waits()).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ExportClient } from '../../src/protocol/client.js';
 import { downloadExport } from '../../src/protocol/download.js';
-import { IntegrityError } from '../../src/protocol/errors.js';
+import { DownloadHostError } from '../../src/protocol/errors.js';
 import type {
   ApiTransport,
   Clock,
@@ -27,7 +27,14 @@ const finishedJob: ApiTransport = {
     }),
   }),
 };
-const clock: Clock = { now: () => 0, sleep: async () => {} };
+let time = 0;
+/** Sleeps move time on and return at once. */
+const clock: Clock = {
+  now: () => time,
+  sleep: async (ms) => {
+    time += ms;
+  },
+};
 
 function response(status: number, headers: Record<string, string>, body: string): DownloadResponse {
   return {
@@ -43,6 +50,10 @@ function response(status: number, headers: Record<string, string>, body: string)
 function recordingSink() {
   const events: string[] = [];
   const sink: DownloadSink<string> = {
+    canAppend: true,
+    begin: async (_object, offset) => {
+      events.push(`begin ${offset}`);
+    },
     write: async (chunk) => {
       events.push(`write ${chunk.byteLength}`);
     },
@@ -50,8 +61,8 @@ function recordingSink() {
       events.push('reset');
     },
     commit: async () => 'committed',
-    discard: async () => {
-      events.push('discard');
+    discard: async (keep) => {
+      events.push(`discard${keep ? ' keep' : ''}`);
     },
   };
   return { sink, events };
@@ -76,9 +87,11 @@ describe('downloadExport', () => {
       open: async () => response(200, { 'content-length': '4' }, '12345678'),
     };
     const error = await run(source, sink).catch((thrown: unknown) => thrown);
-    expect(error).toBeInstanceOf(IntegrityError);
-    expect((error as IntegrityError).problem).toMatch(/contradict its own ranges or length/);
+    expect(error).toBeInstanceOf(DownloadHostError);
+    expect((error as DownloadHostError).reason).toBe('unstable');
+    expect((error as Error).message).toMatch(/contradicting its own ranges and length/);
     expect(events.filter((event) => event === 'reset')).toHaveLength(3);
+    // Nothing of a store that keeps contradicting itself is worth keeping.
     expect(events.at(-1)).toBe('discard');
   });
 
@@ -101,6 +114,6 @@ describe('downloadExport', () => {
     const result = await run(source, sink);
     expect(offsets).toEqual([0, 5, 0]);
     expect(result.bytes).toBe(10);
-    expect(events).toEqual(['write 5', 'reset', 'write 10']);
+    expect(events).toEqual(['begin 0', 'write 5', 'reset', 'begin 0', 'write 10']);
   });
 });

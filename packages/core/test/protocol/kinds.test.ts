@@ -4,10 +4,12 @@ import {
   type ExportKind,
   fileExtension,
   fileFormat,
+  isExportGid,
   isExportKind,
   isGid,
   normalizeState,
   type Outcome,
+  outcomeOf,
 } from '../../src/protocol/kinds.js';
 
 describe('normalizeState', () => {
@@ -72,5 +74,37 @@ describe('isGid and isExportKind', () => {
     expect(isExportKind('graph')).toBe(true);
     expect(isExportKind('Graph')).toBe(false);
     expect(isExportKind('workspace')).toBe(false);
+  });
+});
+
+describe('outcomeOf', () => {
+  it('a finished export without a link is still waiting: there is nothing to download yet', () => {
+    expect(outcomeOf('graph', 'succeeded', false)).toBe('waiting');
+    expect(outcomeOf('organization', 'finished', false)).toBe('waiting');
+    expect(outcomeOf('graph', 'succeeded', true)).toBe('done');
+    expect(outcomeOf('graph', 'failed', false)).toBe('failed');
+    expect(outcomeOf('resource', 'in_progress', true)).toBe('waiting');
+  });
+});
+
+describe('isExportGid: gids from answers, safe in a URL path and a file name', () => {
+  it.each([
+    ['1234567890123456', true],
+    ['job_AB-12', true],
+    ['_x', true],
+    ['a'.repeat(64), true],
+    ['a'.repeat(65), false],
+    ['', false],
+    ['-rf', false],
+    ['1/../../x', false],
+    ['..', false],
+    ['1.5', false],
+    ['1 2', false],
+    ['12\u001b[2J', false],
+    ['12\n', false],
+    ['%2e%2e', false],
+    ['C:\\x', false],
+  ])('isExportGid(%j) is %s', (value, expected) => {
+    expect(isExportGid(value)).toBe(expected);
   });
 });

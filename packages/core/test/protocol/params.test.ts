@@ -4,8 +4,10 @@ import {
   type ExportRequestInput,
   FILTERS_BY_RESOURCE_TYPE,
   parseIsoDate,
+  validateExportGid,
   validateExportRequest,
   validateGid,
+  validateToken,
 } from '../../src/protocol/params.js';
 
 const WS = '1111111111111111';
@@ -323,6 +325,50 @@ describe('validateGid', () => {
     const error = inputError(() => validateGid('workspace', token));
     expect(error.message).not.toContain(token.slice(0, 20));
     expect(error.message).toContain(`a ${token.length}-character value`);
+  });
+});
+
+describe('validateExportGid: the gid of an export or job, pasted back to resume', () => {
+  it('accepts what Asana may hand out', () => {
+    expect(validateExportGid('--resume', ' 1209000000000001 ')).toBe('1209000000000001');
+    expect(validateExportGid('--resume', 'job_AB-12')).toBe('job_AB-12');
+  });
+
+  it.each([
+    ['', /missing/],
+    ['1/../../x', /"1\/..\/..\/x" is not a gid/],
+    ['-rf', /"-rf" is not a gid/],
+    ['12\u202e34', /"12\\u202e34" is not a gid/],
+  ])('rejects %j', (value, message) => {
+    const error = inputError(() => validateExportGid('--resume', value));
+    expect(error.input).toBe('--resume');
+    expect(error.message).toMatch(message);
+  });
+});
+
+describe('validateToken', () => {
+  it('accepts a token, trimmed', () => {
+    expect(validateToken('ASANA_TOKEN', ' 2/1200/1300:abcdef0123 \n')).toBe(
+      '2/1200/1300:abcdef0123',
+    );
+  });
+
+  it.each([
+    [undefined, /ASANA_TOKEN: is not set/],
+    ['   ', /is not set/],
+    [
+      '2/1200/1300:abc\ndef',
+      /holds a space, a control character or a line break \(character 16 of 19\)/,
+    ],
+    ['2/1200:abc\u0000', /character 11 of 11/],
+    ['abc def', /character 4 of 7/],
+    ['abc\u00e9', /character 4 of 4/],
+  ])('refuses %j before any request, without echoing it', (value, message) => {
+    const error = inputError(() => validateToken('ASANA_TOKEN', value));
+    expect(error.input).toBe('ASANA_TOKEN');
+    expect(error.message).toMatch(message);
+    if (value && value.trim().length > 3) expect(error.message).not.toContain(value.trim());
+    expect(error.hint).toBeDefined();
   });
 });
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/protocol/errors.js';
+import { formatDuration } from '../../src/protocol/format.js';
 import {
   DEFAULT_POLL_POLICY,
   delayWithinTimeout,
-  formatDuration,
   nextPollDelay,
   type PollPolicy,
   parseDuration,

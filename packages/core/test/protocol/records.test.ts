@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { IntegrityError } from '../../src/protocol/errors.js';
+import { MAX_JSON_DEPTH, MAX_RESOURCE_TYPE_LENGTH } from '../../src/protocol/json-scan.js';
 import {
+  HOLD_LINE_BYTES,
   RecordCounter,
   type RecordCounterOptions,
   type RecordCounts,
@@ -176,5 +178,207 @@ describe('RecordCounter', () => {
     const started = performance.now();
     expect(count(validating, chunks)).toEqual({ records: 1, byResourceType: { task: 1 } });
     expect(performance.now() - started).toBeLessThan(2_000);
+  });
+});
+
+/** Joins text and byte values: `joined('{"a":"', [0xff], '"}')`. */
+function joined(...parts: (string | readonly number[])[]): Uint8Array {
+  const encoded = parts.map((part) =>
+    typeof part === 'string' ? encoder.encode(part) : Uint8Array.from(part),
+  );
+  const out = new Uint8Array(encoded.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of encoded) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** Notes of `bytes` UTF-8 bytes or a little more, with multi-byte characters all along. */
+function longNotes(bytes: number): string {
+  const unit = 'Zoë wrote ✍️ the report 😀, ';
+  return unit.repeat(Math.ceil(bytes / encoder.encode(unit).length));
+}
+
+/** A record whose line is about `bytes` long. */
+function longRecord(type: string | undefined, bytes: number): string {
+  const member = type === undefined ? '' : `"resource_type":${JSON.stringify(type)},`;
+  return `{"gid":"1",${member}"notes":"${longNotes(bytes)}"}`;
+}
+
+const LONG = Math.round(HOLD_LINE_BYTES * 2.5);
+
+type Outcome = { counts: RecordCounts } | { problem: string };
+
+/**
+ * Pushes `input` in chunks of `size` bytes, into the counter's own buffer to be sure it keeps
+ * copies, and checks after every push that it never holds more than HOLD_LINE_BYTES.
+ */
+function outcome(input: Uint8Array, size: number, options = validating): Outcome {
+  const counter = new RecordCounter(options);
+  let held = 0;
+  try {
+    for (let offset = 0; offset < input.length; offset += size) {
+      counter.push(input.subarray(offset, offset + size));
+      held = Math.max(held, counter.heldBytes);
+    }
+    return { counts: counter.end() };
+  } catch (error) {
+    if (error instanceof IntegrityError) return { problem: error.problem };
+    throw error;
+  } finally {
+    expect(held).toBeLessThanOrEqual(HOLD_LINE_BYTES);
+  }
+}
+
+const CHUNK_SIZES = [64 * 1024, HOLD_LINE_BYTES + 1, 7_777, Number.MAX_SAFE_INTEGER];
+
+describe('RecordCounter on lines longer than HOLD_LINE_BYTES', () => {
+  it('holds a line until its newline while it is short', () => {
+    const counter = new RecordCounter(validating);
+    counter.push(encoder.encode('{"resource_type":"task"}\n{"resource_type":'));
+    expect(counter.heldBytes).toBe(17);
+    counter.push(encoder.encode(`"task","notes":"${'x'.repeat(1_000)}`));
+    expect(counter.heldBytes).toBe(17 + 16 + 1_000);
+    counter.push(encoder.encode('"}\n'));
+    expect(counter.heldBytes).toBe(0);
+    expect(counter.end()).toEqual({ records: 2, byResourceType: { task: 2 } });
+  });
+
+  it('validates and counts them without holding them, with lines around them', () => {
+    const text = [
+      '{"resource_type":"project"}',
+      longRecord('task', LONG),
+      '',
+      longRecord(undefined, LONG),
+      longRecord('task', HOLD_LINE_BYTES + 1),
+      '{"resource_type":"task"}',
+      longRecord('section', HOLD_LINE_BYTES - 100),
+    ].join('\r\n');
+    const expected: RecordCounts = {
+      records: 6,
+      byResourceType: { project: 1, task: 3, '(none)': 1, section: 1 },
+    };
+    for (const size of CHUNK_SIZES) {
+      expect(outcome(encoder.encode(text), size), `chunks of ${size}`).toEqual({
+        counts: expected,
+      });
+    }
+  });
+
+  it.each([
+    [
+      'invalid JSON at its very end',
+      joined('{}\n', longRecord('task', LONG).slice(0, -1), '\n{}\n'),
+      'line 2 is not valid JSON',
+    ],
+    [
+      'something after its object',
+      joined('{}\n\n', longRecord('task', LONG), ' x'),
+      'line 3 is not valid JSON',
+    ],
+    [
+      'invalid UTF-8 in its middle',
+      joined('{}\n{"notes":"', longNotes(LONG / 2), [0xed, 0xa0, 0x80], longNotes(LONG / 2), '"}'),
+      'line 2 is not valid UTF-8',
+    ],
+    [
+      'invalid UTF-8 after invalid JSON',
+      joined('{}\n{"notes":x', longNotes(LONG), [0xc0, 0x80], '"}\n'),
+      'line 2 is not valid UTF-8',
+    ],
+    [
+      'a truncated character at its end',
+      joined('{}\n{"notes":"', longNotes(LONG), [0xf0, 0x9f, 0x98]),
+      'line 2 is not valid UTF-8',
+    ],
+    [
+      'not an object',
+      joined('{}\n{}\n["', longNotes(LONG), '"]\n'),
+      'line 3 is valid JSON but not an object; expected one object per line',
+    ],
+    [
+      'nested too deep',
+      joined(
+        `{"notes":"${longNotes(LONG)}","a":${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`,
+      ),
+      `line 1 is JSON nested more than ${MAX_JSON_DEPTH} levels deep`,
+    ],
+  ])('names the line for %s', (_, input, problem) => {
+    for (const size of CHUNK_SIZES) {
+      expect(outcome(input, size), `chunks of ${size}`).toEqual({ problem });
+    }
+  });
+
+  it('reports nesting too deep on short lines too', () => {
+    const deep = `{"a":${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`;
+    expect(outcome(encoder.encode(`{}\n${deep}\n`), 1_000)).toEqual({
+      problem: `line 2 is JSON nested more than ${MAX_JSON_DEPTH} levels deep`,
+    });
+    // Too deep before it is not JSON: the same verdict as the scanner's.
+    expect(outcome(encoder.encode(`${deep.slice(0, -1)}\n`), 1_000)).toEqual({
+      problem: `line 1 is JSON nested more than ${MAX_JSON_DEPTH} levels deep`,
+    });
+    const justDeepEnough = `{"a":${'['.repeat(MAX_JSON_DEPTH - 1)}${']'.repeat(MAX_JSON_DEPTH - 1)}}`;
+    expect(outcome(encoder.encode(justDeepEnough), 1_000)).toEqual({
+      counts: { records: 1, byResourceType: { '(none)': 1 } },
+    });
+  });
+
+  it('gives the same verdict and count on either side of HOLD_LINE_BYTES', () => {
+    const lines = [
+      joined('{"resource_type":"task"}'),
+      joined('{"resource_type":"task","resource_type":"story"}'),
+      joined('{"resource\\u005ftype":"t\\u00e9\\ud83d\\ude00"}'),
+      joined('{"a":{"resource_type":"nested"}}'),
+      joined('{"resource_type":null}'),
+      joined(`{"resource_type":"${'y'.repeat(MAX_RESOURCE_TYPE_LENGTH)}"}`),
+      joined(`{"resource_type":"${'y'.repeat(MAX_RESOURCE_TYPE_LENGTH + 1)}"}`),
+      joined('\ufeff{"resource_type":"bom"}'),
+      joined('{"a":1,}'),
+      joined('{"a":"'),
+      joined('{"a":01}'),
+      joined('{"a":"', [0xff], '"}'),
+      joined('{"a":x', [0xff]),
+      joined('{"a":"', [0xe2, 0x82]),
+      joined('[1,2]'),
+      joined('"a string"'),
+      joined('null'),
+      joined(`{"a":${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}}`),
+      joined(`[${'['.repeat(MAX_JSON_DEPTH)}`),
+      joined(`${'['.repeat(MAX_JSON_DEPTH + 1)}${']'.repeat(MAX_JSON_DEPTH + 1)}`),
+      joined(`${'['.repeat(MAX_JSON_DEPTH)}${']'.repeat(MAX_JSON_DEPTH)}`),
+    ];
+    const padding = ' '.repeat(HOLD_LINE_BYTES);
+    for (const line of lines) {
+      const short = outcome(joined('{}\n', Array.from(line), '\n{}\n'), 4_096);
+      const long = outcome(joined('{}\n', Array.from(line), `${padding}\n{}\n`), 4_096);
+      expect(long, new TextDecoder().decode(line.subarray(0, 80))).toEqual(short);
+    }
+  });
+
+  it('keeps a long blank line blank', () => {
+    const text = `{}\n${' \t'.repeat(LONG)}\r\n{}\n${' '.repeat(LONG)}`;
+    for (const size of CHUNK_SIZES) {
+      expect(outcome(encoder.encode(text), size)).toEqual({
+        counts: { records: 2, byResourceType: { '(none)': 2 } },
+      });
+    }
+  });
+
+  it('only counts long lines when it does not parse them', () => {
+    const text = encoder.encode(`not json ${longNotes(LONG)}\n{}\n${longNotes(LONG)}`);
+    for (const options of [
+      { format: 'json', validateJson: true },
+      { format: 'jsonl', validateJson: false },
+    ] as const) {
+      const counter = new RecordCounter(options);
+      for (let offset = 0; offset < text.length; offset += 65_536) {
+        counter.push(text.subarray(offset, offset + 65_536));
+        expect(counter.heldBytes).toBe(0);
+      }
+      expect(counter.end().records).toBe(3);
+    }
   });
 });

@@ -141,12 +141,7 @@ describe('parseExportStatus', () => {
   });
 
   it.each([
-    [
-      'not JSON',
-      '<html>oops</html>',
-      /GET \/jobs\/3000 with an unexpected body: the body is not JSON/,
-    ],
-    ['no data', {}, /data is missing/],
+    ['no data', {}, /GET \/jobs\/3000 that cannot be used: data is missing/],
     ['null data', { data: null }, /data should be object, not null/],
     ['missing status', { data: { gid: '3000' } }, /data.status is missing/],
     [
@@ -160,23 +155,117 @@ describe('parseExportStatus', () => {
       /data.new_resource_export.gid is missing; data.new_resource_export.download_url should be string, not number/,
     ],
     [
-      'finished without a URL',
+      'a gid that is a path',
+      { data: { gid: '1/../../x', status: 'in_progress' } },
+      /data.gid is not a gid \(expected letters, digits, - and _ only, at most 64\)/,
+    ],
+    [
+      'an export gid with a control sequence',
       {
         data: {
-          gid: '1',
+          gid: '3000',
           status: 'succeeded',
-          new_resource_export: { gid: '2', download_url: null },
+          new_resource_export: { gid: '2\u001b[2J', download_url: SECRET_URL },
         },
       },
-      /the export is succeeded but data.new_resource_export.download_url is missing/,
+      /data.new_resource_export.gid is not a gid/,
+    ],
+    [
+      'a file: download link',
+      {
+        data: {
+          gid: '3000',
+          status: 'succeeded',
+          new_resource_export: { gid: '2', download_url: 'file:///etc/passwd' },
+        },
+      },
+      /data.new_resource_export.download_url is not an http\(s\) link \(it is a file: link\)/,
+    ],
+    [
+      'a data: download link',
+      {
+        data: {
+          gid: '3000',
+          status: 'succeeded',
+          new_resource_export: { gid: '2', download_url: 'data:text/plain,hello' },
+        },
+      },
+      /is not an http\(s\) link \(it is a data: link\)/,
+    ],
+    [
+      'an answer about another job',
+      { data: { gid: '3001', status: 'in_progress' } },
+      /it describes resource export job 3001, not 3000, which was asked for/,
     ],
     ['a JSON array', [], /the body should be object, not an array/],
   ])('a 2xx with %s is an unexpected-response error naming the field', (_name, body, message) => {
-    const error = apiError(() => parseExportStatus('resource', getJob, respond(200, body)));
+    const error = apiError(() => parseExportStatus('resource', getJob, respond(200, body), '3000'));
     expect(error.reason).toBe('unexpected-response');
     expect(error.status).toBe(200);
     expect(error.message).toMatch(message);
     expect(error.asanaMessage).toBeUndefined();
+  });
+
+  it('a 2xx that is not JSON (a proxy page, a cut transfer) is unreadable: worth asking again', () => {
+    const error = apiError(() =>
+      parseExportStatus('resource', getJob, respond(200, '{"data": {"gid": "30')),
+    );
+    expect(error.reason).toBe('unreadable-response');
+    expect(error.message).toBe(
+      'Asana answered 200 to GET /jobs/3000 that cannot be used: the body is not JSON',
+    );
+    expect(error.asanaMessage).toBeUndefined();
+  });
+
+  it('a finished export without a download link is still waited for, not refused', () => {
+    const status = parseExportStatus(
+      'graph',
+      getJob,
+      respond(200, {
+        data: {
+          gid: '3000',
+          status: 'succeeded',
+          new_graph_export: { gid: '2', download_url: null },
+        },
+      }),
+    );
+    expect(status.rawState).toBe('succeeded');
+    expect(status.outcome).toBe('waiting');
+    expect(status.downloadUrl).toBeNull();
+  });
+
+  it('accepts any safe gid Asana may hand out, not only digits', () => {
+    const status = parseExportStatus(
+      'graph',
+      { method: 'GET', path: '/jobs/job_AB-12' },
+      respond(200, { data: { gid: 'job_AB-12', status: 'in_progress' } }),
+      'job_AB-12',
+    );
+    expect(status.gid).toBe('job_AB-12');
+  });
+
+  it('escapes control characters in every text it keeps, and bounds them', () => {
+    const status = parseExportStatus(
+      'graph',
+      getJob,
+      respond(200, {
+        data: { gid: '3000', status: 'in_progress\n::error::forged\u001b[2J\u0007' },
+      }),
+    );
+    expect(status.rawState).toBe('in_progress\\n::error::forged\\u001b[2J\\u0007');
+    expect(status.outcome).toBe('waiting');
+    const error = parseApiError(
+      getJob,
+      respond(500, {
+        errors: [{ message: `bad\r\u001b]0;title\u0007${'x'.repeat(2000)}`, phrase: 'a\u202eb' }],
+      }),
+    );
+    expect(error.asanaMessage).toMatch(
+      /^bad\\r\\u001b\]0;title\\u0007x+… \(\d+ more characters\)$/,
+    );
+    expect(error.phrase).toBe('a\\u202eb');
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence.
+    expect(error.message).not.toMatch(/[\u0000-\u001f\u202e]/);
   });
 
   it('never echoes a download URL in a validation error', () => {

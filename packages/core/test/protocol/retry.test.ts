@@ -5,6 +5,7 @@ import {
   backoffDelay,
   DEFAULT_RETRY_POLICY,
   decideRetry,
+  isRetryableStatus,
   parseRetryAfter,
   type RetryPolicy,
   validateRetryPolicy,
@@ -116,8 +117,11 @@ describe('decideRetry', () => {
   });
 
   it('a Retry-After that would overrun the budget stops retrying', () => {
-    expect(decide(status(429, '400'))).toEqual({ retry: false });
-    expect(decide(status(429, '60'), { elapsedMs: 250_000 })).toEqual({ retry: false });
+    expect(decide(status(429, '400'))).toEqual({ retry: false, because: 'elapsed' });
+    expect(decide(status(429, '60'), { elapsedMs: 250_000 })).toEqual({
+      retry: false,
+      because: 'elapsed',
+    });
     expect(decide(status(429, '50'), { elapsedMs: 250_000 })).toEqual({
       retry: true,
       delayMs: 50_000,
@@ -127,6 +131,7 @@ describe('decideRetry', () => {
   it('backoff that would overrun the budget stops retrying', () => {
     expect(decide({ type: 'network' }, { elapsedMs: 299_999, attempt: 2, random: top })).toEqual({
       retry: false,
+      because: 'elapsed',
     });
   });
 
@@ -139,13 +144,55 @@ describe('decideRetry', () => {
   });
 
   it.each([400, 401, 402, 403, 404, 409, 418, 600])('%i is never retried', (code) => {
-    expect(decide(status(code, '1'))).toEqual({ retry: false });
+    expect(decide(status(code, '1'))).toEqual({ retry: false, because: 'not-retryable' });
   });
 
   it('stops when the attempts are used up', () => {
     expect(decide(status(503), { attempt: 5 }).retry).toBe(true);
-    expect(decide(status(503), { attempt: 6 })).toEqual({ retry: false });
-    expect(decide({ type: 'network' }, { attempt: 7 })).toEqual({ retry: false });
+    expect(decide(status(503), { attempt: 6 })).toEqual({ retry: false, because: 'attempts' });
+    expect(decide({ type: 'network' }, { attempt: 7 })).toEqual({
+      retry: false,
+      because: 'attempts',
+    });
+  });
+
+  it('a garbled answer is retried like a 5xx', () => {
+    expect(decide({ type: 'garbled' }, { attempt: 2 })).toEqual({ retry: true, delayMs: 1_000 });
+    expect(decide({ type: 'garbled' }, { attempt: 6 })).toEqual({
+      retry: false,
+      because: 'attempts',
+    });
+  });
+
+  it('never waits past the deadline, and says when it was the server that asked', () => {
+    // Retry-After 30 s with 10 s left: the server asked for more than there is.
+    expect(decide(status(429, '30'), { remainingMs: 10_000 })).toEqual({
+      retry: false,
+      because: 'deadline',
+      delayMs: 30_000,
+      serverAsked: true,
+    });
+    // Our own backoff (2 s on attempt 3) with 1 s left.
+    expect(decide({ type: 'network' }, { attempt: 3, remainingMs: 1_000 })).toEqual({
+      retry: false,
+      because: 'deadline',
+      delayMs: 2_000,
+      serverAsked: false,
+    });
+    expect(decide(status(429, '30'), { remainingMs: 30_001 })).toEqual({
+      retry: true,
+      delayMs: 30_000,
+    });
+    // A request that is not retryable says so, whatever time is left.
+    expect(decide(status(404), { remainingMs: 0 })).toEqual({
+      retry: false,
+      because: 'not-retryable',
+    });
+  });
+
+  it('isRetryableStatus is the same rule: 429 and every 5xx', () => {
+    expect([429, 500, 503, 599].every(isRetryableStatus)).toBe(true);
+    expect([400, 403, 404, 416, 499, 600].some(isRetryableStatus)).toBe(false);
   });
 
   it('retryableStatuses replaces the default set', () => {

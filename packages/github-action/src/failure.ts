@@ -8,10 +8,14 @@ import {
   AsanaApiError,
   AsanaExportError,
   ExportFailedError,
+  type ExportKind,
   ExportTimeoutError,
   InputError,
   type ObservedExport,
+  printableLines,
   type Redactor,
+  type ResumeAdvice,
+  resumeAdvice,
 } from '@asana-exports/core/node';
 import type { ActionInputs } from './inputs.js';
 import { StepError } from './step-error.js';
@@ -56,12 +60,9 @@ export async function reportFailure(error: unknown, session: FailureContext): Pr
     hint = 'Correct this input in the workflow file.';
   }
   if (!progress.asanaContacted) hint = `${hint ?? ''} Nothing was sent to Asana.`.trim();
-  if (error instanceof ExportTimeoutError) {
-    hint = `${hint ?? ''} To resume it, run this step with ${
-      kind === 'organization'
-        ? `export-gid: ${error.gid}`
-        : `kind: ${kind} and job-gid: ${error.gid}`
-    } (and a larger timeout-minutes).`.trim();
+  const resume = resumeAdvice(error, { kind, gid });
+  if (resume !== undefined) {
+    hint = `${hint ?? ''} ${resumeInputs(resume, error instanceof ExportTimeoutError)}`.trim();
   }
   if (!(error instanceof AsanaExportError) && !(error instanceof StepError)) {
     core.debug(redact(error instanceof Error ? (error.stack ?? message) : message));
@@ -88,10 +89,19 @@ export async function reportFailure(error: unknown, session: FailureContext): Pr
       file: progress.file,
     }),
   );
-  core.setFailed(redact(hint ? `${message}\n${hint}` : message));
+  core.setFailed(printableLines(redact(hint ? `${message}\n${hint}` : message)));
 }
 
-function kindOf(inputs: ActionInputs | undefined) {
+/** The inputs that pick the export up in a later run of this step. */
+function resumeInputs(resume: ResumeAdvice, timedOut: boolean): string {
+  const inputs =
+    resume.kind === 'organization'
+      ? `export-gid: ${resume.gid}`
+      : `kind: ${resume.kind} and job-gid: ${resume.gid}`;
+  return `To resume it, run this step with ${inputs}${timedOut ? ' (and a larger timeout-minutes)' : ''}.`;
+}
+
+function kindOf(inputs: ActionInputs | undefined): ExportKind | undefined {
   if (!inputs) return undefined;
   return 'request' in inputs.start ? inputs.start.request.kind : inputs.start.resume.kind;
 }

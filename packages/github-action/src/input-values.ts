@@ -5,11 +5,16 @@
 
 import {
   DEFAULT_POLL_POLICY,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_STALL_POLICY,
   InputError,
   type PollPolicy,
   parseDuration,
   quoteUserValue,
+  type StallPolicy,
   validatePollPolicy,
+  validateRequestTimeout,
+  validateStallPolicy,
 } from '@asana-exports/core/node';
 
 /** Reads one input: `core.getInput` in the action, a plain map in tests. */
@@ -58,6 +63,27 @@ export function readPollPolicy(get: InputReader): PollPolicy {
       maxIntervalMs: 'poll-interval',
       timeoutMs: 'timeout-minutes',
     },
+  );
+}
+
+/** How long an answer may take to start before the request is retried. */
+export function readRequestTimeout(get: InputReader): number {
+  const text = get('request-timeout');
+  if (text === '') return DEFAULT_REQUEST_TIMEOUT_MS;
+  return validateRequestTimeout('request-timeout', parseDuration('request-timeout', text));
+}
+
+/** How slow a download may be before it is treated as broken and resumed. */
+export function readStallPolicy(get: InputReader): StallPolicy {
+  const window = get('stall-timeout');
+  const speed = optionalInteger(get, 'min-speed', 0, 1024 ** 3);
+  return validateStallPolicy(
+    {
+      windowMs:
+        window === '' ? DEFAULT_STALL_POLICY.windowMs : parseDuration('stall-timeout', window),
+      minBytesPerSecond: speed ?? DEFAULT_STALL_POLICY.minBytesPerSecond,
+    },
+    { windowMs: 'stall-timeout', minBytesPerSecond: 'min-speed' },
   );
 }
 

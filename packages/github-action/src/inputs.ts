@@ -15,11 +15,13 @@ import {
   type PollPolicy,
   quoteUserValue,
   resolveSince,
+  type StallPolicy,
   splitList,
   spreadResourceLists,
   validateBaseUrl,
+  validateExportGid,
   validateExportRequest,
-  validateGid,
+  validateToken,
   withModifiedAfter,
 } from '@asana-exports/core/node';
 import { parse as parseYaml } from 'yaml';
@@ -29,6 +31,8 @@ import {
   readArtifactName,
   readBoolean,
   readPollPolicy,
+  readRequestTimeout,
+  readStallPolicy,
 } from './input-values.js';
 
 export type { InputReader } from './input-values.js';
@@ -52,6 +56,8 @@ export interface ActionInputs {
   readonly retentionDays: number | undefined;
   readonly decompress: boolean;
   readonly poll: PollPolicy;
+  readonly requestTimeoutMs: number;
+  readonly stall: StallPolicy;
   readonly baseUrl: string | undefined;
   readonly githubToken: string | undefined;
   readonly keepLast: number | undefined;
@@ -77,14 +83,14 @@ const REQUEST_INPUTS = [
  */
 export function readInputs(read: InputReader, now: Date): ActionInputs {
   const get = (name: string) => read(name).trim();
-  const token = get('asana-token');
-  if (token === '') {
+  if (get('asana-token') === '') {
     throw new InputError(
       'asana-token',
       'missing',
       `Pass a service account token from a secret: asana-token: \${{ secrets.ASANA_TOKEN }}`,
     );
   }
+  const token = validateToken('asana-token', get('asana-token'));
 
   const resume = readResume(get);
   let requestInput: ExportRequestInput | undefined;
@@ -131,6 +137,8 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
     retentionDays: optionalInteger(get, 'retention-days', 1, MAX_RETENTION_DAYS),
     decompress: readBoolean(get, 'decompress', false),
     poll: readPollPolicy(get),
+    requestTimeoutMs: readRequestTimeout(get),
+    stall: readStallPolicy(get),
     baseUrl: get('base-url') === '' ? undefined : validateBaseUrl('base-url', get('base-url')),
     githubToken: githubToken === '' ? undefined : githubToken,
     keepLast,
@@ -158,7 +166,7 @@ function readResume(get: InputReader): ExportRef | undefined {
         `Pass job-gid instead (the gid of the job that created the ${kind} export).`,
       );
     }
-    return { kind: 'organization', gid: validateGid('export-gid', exportGid) };
+    return { kind: 'organization', gid: validateExportGid('export-gid', exportGid) };
   }
   if (kind === undefined) {
     throw new InputError(
@@ -174,7 +182,7 @@ function readResume(get: InputReader): ExportRef | undefined {
       'Pass export-gid (the organization export gid) instead.',
     );
   }
-  return { kind, gid: validateGid('job-gid', jobGid) };
+  return { kind, gid: validateExportGid('job-gid', jobGid) };
 }
 
 function readKind(text: string): ExportKind {

@@ -15,6 +15,8 @@ import {
   formatDuration,
   InputError,
   type Manifest,
+  printable,
+  printableLines,
   type Redactor,
   runExportToFile,
 } from '@asana-exports/core/node';
@@ -60,7 +62,8 @@ export async function run(context: RunContext): Promise<void> {
   const redact = createRedactor([token, githubToken]);
 
   const startedAt = new Date();
-  const log = createProgressLog((line) => core.info(redact(line)), Date.now);
+  // A line from outside (a state value with a newline in it) must not start a workflow command.
+  const log = createProgressLog((line) => core.info(printable(redact(line), Infinity)), Date.now);
   const progress: RunProgress = { inputs: undefined, file: undefined, asanaContacted: false };
   try {
     const inputs = readInputs((name) => core.getInput(name), startedAt);
@@ -108,6 +111,7 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
   const outDir = await mkdtemp(join(context.env.RUNNER_TEMP || tmpdir(), 'asana-export-'));
   const runtime = createNodeRuntime({
     token: inputs.token,
+    requestTimeoutMs: inputs.requestTimeoutMs,
     ...(inputs.baseUrl === undefined ? {} : { baseUrl: inputs.baseUrl }),
     onProgress: log.onProgress,
     onDebug: (event) => core.debug(redact(event.message)),
@@ -122,6 +126,7 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
       outInputName: 'RUNNER_TEMP',
       signal: context.signal,
       poll: inputs.poll,
+      stall: inputs.stall,
       onProgress: log.onProgress,
     });
   } finally {
@@ -184,7 +189,7 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
       stateDir: outDir,
     }),
   );
-  for (const warning of warnings) core.warning(redact(warning));
+  for (const warning of warnings) core.warning(printableLines(redact(warning)));
 
   await writeSummary(redact, (summary) =>
     addSuccess(summary, {

@@ -10,6 +10,7 @@ import {
   formatBytes,
   formatDuration,
   type Manifest,
+  printableLines,
   type Redactor,
 } from '@asana-exports/core/node';
 import { escapeHtml, formatCount } from './format.js';
@@ -174,7 +175,8 @@ export async function writeSummary(
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   try {
     build(core.summary.emptyBuffer());
-    const text = redact(core.summary.stringify());
+    // Redacted, and escaped but for its own line breaks: no outside text reaches it raw.
+    const text = printableLines(redact(core.summary.stringify()));
     await core.summary.emptyBuffer().addRaw(text, true).write();
   } catch (error) {
     core.warning(

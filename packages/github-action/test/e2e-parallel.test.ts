@@ -61,7 +61,7 @@ async function expectOwnArtifact(run: WorkflowRun, { job, workspace, result }: L
   expect(artifact?.name).toMatch(new RegExp(`^asana-resource-${workspace}-\\d{8}-\\d{6}(-\\d+)?$`));
 
   const served = await world.sandbox.exportFile(outputs['job-gid'] ?? '');
-  const fileName = `asana-resource-export-${outputs['export-gid']}.jsonl.gz`;
+  const fileName = `asana-resource-export-${outputs['job-gid']}.jsonl.gz`;
   const manifestName = fileName.replace('.jsonl.gz', '.manifest.json');
   const entries = new Map(entriesOf(artifact).map((entry) => [entry.name, entry.data]));
   expect([...entries.keys()].sort()).toEqual([fileName, manifestName].sort());

@@ -43,7 +43,7 @@ describe('a new resource export', () => {
       new RegExp(`^asana-exports-state-resource-${workspace}-[0-9a-f]{12}$`),
     );
 
-    const fileName = `asana-resource-export-${result.outputs['export-gid']}.jsonl.gz`;
+    const fileName = `asana-resource-export-${result.outputs['job-gid']}.jsonl.gz`;
     // The zipper adds files in the order their stats return: look them up by name.
     const entries = entriesOf(exportArtifact);
     const manifestName = fileName.replace('.jsonl.gz', '.manifest.json');

@@ -181,7 +181,7 @@ describe('execute', () => {
       parameters: (itemIndex) => ({
         operation: 'getStatus',
         kind: 'organization',
-        gid: itemIndex === 0 ? 'not-a-gid' : '1700000000000003',
+        gid: itemIndex === 0 ? 'not/a/gid' : '1700000000000003',
       }),
     });
     expect(result[0]).toHaveLength(2);
@@ -203,7 +203,7 @@ describe('execute', () => {
       parameters: (itemIndex) => ({
         operation: 'getStatus',
         kind: 'organization',
-        gid: itemIndex === 0 ? 'not-a-gid' : '1700000000000003',
+        gid: itemIndex === 0 ? 'not/a/gid' : '1700000000000003',
       }),
     });
     expect(result[0]).toHaveLength(2);

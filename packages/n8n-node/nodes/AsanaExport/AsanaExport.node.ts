@@ -1,3 +1,4 @@
+import { resumeAdvice } from '@asana-exports/core/protocol';
 import {
   type IExecuteFunctions,
   type INodeExecutionData,
@@ -93,9 +94,12 @@ export class AsanaExport implements INodeType {
           });
         }
         runtime ??= await createRuntime(this);
+        runtime.seen.kind = undefined;
+        runtime.seen.gid = undefined;
         returnData.push(...(await operation(this, runtime, itemIndex)));
       } catch (error) {
-        const nodeError = toNodeError(this.getNode(), error, itemIndex);
+        const resume = runtime === undefined ? undefined : resumeAdvice(error, runtime.seen);
+        const nodeError = toNodeError(this.getNode(), error, itemIndex, resume);
         if (this.continueOnFail()) {
           const item: INodeExecutionData = {
             json: { error: nodeError.message, description: nodeError.description ?? null },

@@ -1,7 +1,12 @@
-import { AsanaApiError, AsanaExportError, type ErrorCategory } from '@asana-exports/core/protocol';
+import {
+  AsanaApiError,
+  AsanaExportError,
+  type ErrorCategory,
+  type ResumeAdvice,
+} from '@asana-exports/core/protocol';
 import { type INode, type JsonObject, NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { UnreadableBinaryError } from './transport/readableSize';
-import { TooManyRecordsError } from './transport/recordsSink';
+import { RecordTooLargeError, TooManyRecordsError } from './transport/recordsSink';
 
 /**
  * Turns whatever an operation threw into n8n's error types: Asana's refusals become NodeApiError
@@ -12,28 +17,37 @@ export function toNodeError(
   node: INode,
   error: unknown,
   itemIndex: number,
+  resume?: ResumeAdvice,
 ): NodeApiError | NodeOperationError {
   if (error instanceof NodeApiError || error instanceof NodeOperationError) {
     if (error.context.itemIndex === undefined) error.context.itemIndex = itemIndex;
     return error;
   }
+  const resumeText = resume === undefined ? undefined : resumeHint(resume);
   if (error instanceof AsanaApiError) {
     return new NodeApiError(node, asJson(error), {
       message: error.message,
-      description: join(error.hint, error.help ? `Asana: ${error.help}` : undefined),
+      description: join(error.hint, error.help ? `Asana: ${error.help}` : undefined, resumeText),
       httpCode: String(error.status),
       itemIndex,
     });
   }
   if (error instanceof AsanaExportError) {
     return new NodeOperationError(node, error.message, {
-      description: join(error.hint, categoryHint(error.category)),
+      description: join(error.hint, categoryHint(error.category), resumeText),
       itemIndex,
     });
   }
   if (error instanceof TooManyRecordsError) {
     return new NodeOperationError(node, error.message, {
       description: `Split Into Items keeps every record in memory, so it stops past Max Records (${error.limit}). Raise Max Records, narrow the export (fields, filters), or turn Split Into Items off to get the file as binary data and process it in a later node.`,
+      itemIndex,
+    });
+  }
+  if (error instanceof RecordTooLargeError) {
+    return new NodeOperationError(node, error.message, {
+      description:
+        'Split Into Items keeps every record in memory, so a record that long is not turned into an item. Turn Split Into Items off to get the file as binary data (verified without holding any line whole).',
       itemIndex,
     });
   }
@@ -82,10 +96,15 @@ function categoryHint(category: ErrorCategory): string | undefined {
     case 'integrity':
       return 'Nothing was passed on to the next node. Run the node again: it downloads a fresh copy.';
     case 'timeout':
-      return 'Use Get Status or Download with the gid later, or raise Timeout (Minutes).';
+      return 'Or raise Timeout (Minutes).';
     default:
       return undefined;
   }
+}
+
+/** The operation that picks up an export that goes on at Asana. */
+function resumeHint(resume: ResumeAdvice): string {
+  return `To pick it up, run Get Status or Download with Export Kind ${resume.kind} and Export or Job GID ${resume.gid}.`;
 }
 
 /** n8n-core's FileTooLargeError (a UserError, whose `name` is not its class's). */

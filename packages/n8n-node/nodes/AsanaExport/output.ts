@@ -1,4 +1,9 @@
-import { defaultFileName, type ExportStatus, fileFormat } from '@asana-exports/core/protocol';
+import {
+  defaultFileName,
+  type ExportRef,
+  type ExportStatus,
+  fileFormat,
+} from '@asana-exports/core/protocol';
 import type { IDataObject } from 'n8n-workflow';
 import type { FileOptions } from './params';
 import type { BinaryFileOptions } from './transport/binaryDownload';
@@ -22,9 +27,9 @@ export function describeStatus(status: ExportStatus): IDataObject {
 }
 
 /** The stored file's name and type: Asana's name, or the user's, minus `.gz` when decompressed. */
-export function binaryFileFor(status: ExportStatus, options: FileOptions): BinaryFileOptions {
-  const format = fileFormat(status.kind);
-  const asanaName = defaultFileName(status);
+export function binaryFileFor(ref: ExportRef, options: FileOptions): BinaryFileOptions {
+  const format = fileFormat(ref.kind);
+  const asanaName = defaultFileName(ref);
   const name =
     options.fileName || (options.decompress ? asanaName.replace(/\.gz$/, '') : asanaName);
   const mimeType = options.decompress

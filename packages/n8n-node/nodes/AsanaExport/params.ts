@@ -1,5 +1,9 @@
 import {
+  DEFAULT_DOWNLOAD_POLICY,
   DEFAULT_POLL_POLICY,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  DEFAULT_STALL_POLICY,
+  type DownloadPolicy,
   type ExportKind,
   type ExportRef,
   type ExportRequest,
@@ -7,9 +11,11 @@ import {
   InputError,
   isExportKind,
   type PollPolicy,
+  validateExportGid,
   validateExportRequest,
-  validateGid,
   validatePollPolicy,
+  validateRequestTimeout,
+  validateStallPolicy,
 } from '@asana-exports/core/protocol';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { DEFAULT_BINARY_PROPERTY, DEFAULT_MAX_RECORDS, MAX_MAX_RECORDS } from './constants';
@@ -60,7 +66,7 @@ export function readExportRequest(context: IExecuteFunctions, itemIndex: number)
 /** Get Status and Download: which export, by the gid Asana polls it with. */
 export function readExportRef(context: IExecuteFunctions, itemIndex: number): ExportRef {
   const kind = readKind(context, itemIndex);
-  const gid = validateGid('gid', context.getNodeParameter('gid', itemIndex, '') as unknown);
+  const gid = validateExportGid('gid', context.getNodeParameter('gid', itemIndex, '') as unknown);
   return { kind, gid };
 }
 
@@ -162,4 +168,36 @@ export function readMaxRecords(context: IExecuteFunctions, itemIndex: number): n
     );
   }
   return value;
+}
+
+/**
+ * How slow a download may be, and how long an answer may take to start: the node's Request
+ * Timeout, Stall Timeout and Minimum Speed options, checked like the CLI's and the action's.
+ */
+export function readDownloadPolicy(
+  context: IExecuteFunctions,
+  itemIndex: number,
+  poll: PollPolicy,
+): DownloadPolicy {
+  const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+  const stall = validateStallPolicy(
+    {
+      windowMs:
+        options.stallTimeout === undefined
+          ? DEFAULT_STALL_POLICY.windowMs
+          : Number(options.stallTimeout) * 1000,
+      minBytesPerSecond:
+        options.minSpeed === undefined
+          ? DEFAULT_STALL_POLICY.minBytesPerSecond
+          : Number(options.minSpeed),
+    },
+    { windowMs: 'Stall Timeout (Seconds)', minBytesPerSecond: 'Minimum Speed (Bytes per Second)' },
+  );
+  return { ...DEFAULT_DOWNLOAD_POLICY, linkWait: poll, stall };
+}
+
+export function readRequestTimeout(context: IExecuteFunctions, itemIndex: number): number {
+  const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+  if (options.requestTimeout === undefined) return DEFAULT_REQUEST_TIMEOUT_MS;
+  return validateRequestTimeout('Request Timeout (Seconds)', Number(options.requestTimeout) * 1000);
 }

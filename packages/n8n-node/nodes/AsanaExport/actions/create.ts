@@ -1,7 +1,7 @@
-import { runExport } from '@asana-exports/core/protocol';
+import { RunDeadline, runExport } from '@asana-exports/core/protocol';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { binaryFileFor, describeStatus } from '../output';
-import { readExportRequest, readFileOptions, readPollPolicy } from '../params';
+import { readDownloadPolicy, readExportRequest, readFileOptions, readPollPolicy } from '../params';
 import { BinaryDownload } from '../transport/binaryDownload';
 import type { Runtime } from '../transport/runtime';
 
@@ -26,16 +26,22 @@ export async function create(
     return [{ json: describeStatus(status), pairedItem }];
   }
   if (context.getNodeParameter('download', itemIndex, true) !== true) {
-    const startedAt = runtime.clock.now();
-    const initial = await client.create(request, signal, { poll });
-    const status = await client.waitUntilDone(
-      { kind: initial.kind, gid: initial.gid },
-      { signal, poll, initial, startedAt },
-    );
-    return [{ json: describeStatus(status), pairedItem }];
+    // One limit for creating and waiting, as for a whole run.
+    const deadline = new RunDeadline({ clock: runtime.clock, timeoutMs: poll.timeoutMs, signal });
+    try {
+      const initial = await client.create(request, signal, { poll, deadline });
+      const status = await client.waitUntilDone(
+        { kind: initial.kind, gid: initial.gid },
+        { signal, poll, initial, deadline },
+      );
+      return [{ json: describeStatus(status), pairedItem }];
+    } finally {
+      deadline.dispose();
+    }
   }
 
   const options = readFileOptions(context, itemIndex);
+  const { stall } = readDownloadPolicy(context, itemIndex, poll);
   const binary = new BinaryDownload(context, signal);
   const result = await runExport({
     client,
@@ -45,6 +51,7 @@ export async function create(
     signal,
     start: { request },
     poll,
+    stall,
     openSink: async (status) => binary.prepare(binaryFileFor(status, options)),
   });
   return [

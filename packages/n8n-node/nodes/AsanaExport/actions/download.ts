@@ -8,7 +8,13 @@ import {
 } from '@asana-exports/core/protocol';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { binaryFileFor } from '../output';
-import { readExportRef, readFileOptions, readMaxRecords } from '../params';
+import {
+  readDownloadPolicy,
+  readExportRef,
+  readFileOptions,
+  readMaxRecords,
+  readPollPolicy,
+} from '../params';
 import { BinaryDownload } from '../transport/binaryDownload';
 import { RecordsSink } from '../transport/recordsSink';
 import type { Runtime } from '../transport/runtime';
@@ -30,16 +36,16 @@ export async function download(
   }
   const options = readFileOptions(context, itemIndex);
   const binary = new BinaryDownload(context, runtime.signal);
-  // The file name depends on the export's gid, known from the status the downloader reads first.
-  const status = await runtime.client.status(ref, runtime.signal);
   const result = await downloadExport({
     client: runtime.client,
     ref,
     source: binary,
-    sink: binary.prepare(binaryFileFor(status, options)),
+    // Named after the gid it was asked for: the one a later run resumes it by.
+    sink: binary.prepare(binaryFileFor(ref, options)),
     clock: runtime.clock,
     random: runtime.random,
     signal: runtime.signal,
+    policy: readDownloadPolicy(context, itemIndex, readPollPolicy(context, itemIndex)),
   });
   return [
     {
@@ -57,15 +63,15 @@ async function downloadRecords(
   itemIndex: number,
 ): Promise<INodeExecutionData[]> {
   const limit = readMaxRecords(context, itemIndex);
-  const status = await runtime.client.status(ref, runtime.signal);
   const result = await downloadExport({
     client: runtime.client,
     ref,
     source: createStreamSource(context),
-    sink: new RecordsSink(defaultFileName(status), limit),
+    sink: new RecordsSink(defaultFileName(ref), limit),
     clock: runtime.clock,
     random: runtime.random,
     signal: runtime.signal,
+    policy: readDownloadPolicy(context, itemIndex, readPollPolicy(context, itemIndex)),
   });
   return result.sink.items.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 }

@@ -15,6 +15,45 @@ const timeoutOption: INodeProperties = {
   default: 360,
 };
 
+/** Download waits for the export to be finished and its link to come, then downloads. */
+const downloadTimeoutOption: INodeProperties = {
+  ...timeoutOption,
+  description:
+    'How long the download may take in all, waiting first if the export is not finished yet. The export stays at Asana after a timeout: run Download again.',
+};
+
+/** How long an answer may take to start: every operation talks to Asana. */
+const requestTimeoutOption: INodeProperties = {
+  displayName: 'Request Timeout (Seconds)',
+  name: 'requestTimeout',
+  type: 'number',
+  typeOptions: { minValue: 1, maxValue: 3600 },
+  default: 60,
+  description:
+    'How long to wait for an answer from Asana or the download host before the request is retried',
+};
+
+/** How slow a download may be before it is treated as broken and resumed. */
+const stallOptions: INodeProperties[] = [
+  {
+    displayName: 'Stall Timeout (Seconds)',
+    name: 'stallTimeout',
+    type: 'number',
+    typeOptions: { minValue: 1, maxValue: 3600 },
+    default: 60,
+    description:
+      'A download slower than the minimum speed for this long, or silent for this long, is treated as broken and started again',
+  },
+  {
+    displayName: 'Minimum Speed (Bytes per Second)',
+    name: 'minSpeed',
+    type: 'number',
+    typeOptions: { minValue: 0 },
+    default: 1024,
+    description: 'Bytes per second a download must keep up over the stall timeout. 0 turns it off.',
+  },
+];
+
 /** Download and Create (with download) each show it, under their own conditions. */
 const binaryPropertyField: INodeProperties = {
   displayName: 'Put Output File in Field',
@@ -249,8 +288,10 @@ export const exportFields: INodeProperties[] = [
       {
         ...timeoutOption,
         description:
-          'How long to wait, in all, for a running export of the same workspace to end and then for Asana to finish this one. The export goes on after a timeout: download it later by its gid.',
+          'How long the whole export may take: waiting for a running export of the same workspace to end, for Asana to finish this one, and the download. The export goes on after a timeout: download it later by its gid.',
       },
+      requestTimeoutOption,
+      ...stallOptions,
     ],
   },
   {
@@ -266,6 +307,7 @@ export const exportFields: INodeProperties[] = [
         description:
           'Asana runs one resource export per workspace at a time: how long to wait for a running one to end before giving up',
       },
+      requestTimeoutOption,
     ],
   },
   {
@@ -284,6 +326,7 @@ export const exportFields: INodeProperties[] = [
         description:
           "Whether to output a finished export's presigned link as downloadUrl, for a node that streams it elsewhere (past n8n's binary data limits). The link is a credential valid for minutes: it is kept in the execution's data, so do not share that.",
       },
+      requestTimeoutOption,
     ],
   },
   {
@@ -293,6 +336,17 @@ export const exportFields: INodeProperties[] = [
     placeholder: 'Add option',
     default: {},
     displayOptions: downloading,
-    options: [...storedFileOptions],
+    options: [...storedFileOptions, downloadTimeoutOption, requestTimeoutOption, ...stallOptions],
+  },
+  {
+    displayName: 'Options',
+    name: 'options',
+    type: 'collection',
+    placeholder: 'Add option',
+    default: {},
+    displayOptions: {
+      show: { resource: ['export'], operation: ['download'], splitIntoItems: [true] },
+    },
+    options: [downloadTimeoutOption, requestTimeoutOption, ...stallOptions],
   },
 ];

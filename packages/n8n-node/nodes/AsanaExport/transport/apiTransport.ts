@@ -18,6 +18,7 @@ export function createApiTransport(
   context: IExecuteFunctions,
   credentialType: CredentialType,
   baseUrl: string,
+  requestTimeoutMs: number,
 ): ApiTransport {
   return {
     async send(request: ApiRequest, signal: AbortSignal): Promise<ApiResponse> {
@@ -36,7 +37,7 @@ export function createApiTransport(
         // (Asana's live an hour) and retries only when the request throws.
         ignoreHttpStatusErrors: { ignore: true, except: [401] },
         abortSignal: signal,
-        timeout: 60_000,
+        timeout: requestTimeoutMs,
       };
       if (request.query !== undefined) options.qs = { ...request.query };
       if (request.body !== undefined) options.body = JSON.stringify(request.body);

@@ -4,6 +4,7 @@ import {
   type DownloadSink,
   type DownloadSource,
   IntegrityError,
+  type OpenOptions,
   type VerifiedContent,
 } from '@asana-exports/core/protocol';
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
@@ -26,16 +27,19 @@ export interface BinaryFileOptions {
 }
 
 /**
- * The download source and sink that stream an export into n8n's binary data store, for the core's
- * `downloadExport` (which keeps its guarantees: fresh link, expired-link refresh, retries with
- * backoff, length and SHA-256 checks, nothing kept on failure). The file is also checked as gzip
- * and its records counted as it streams.
+ * The sink that streams an export into n8n's binary data store, for the core's `downloadExport`
+ * (which keeps its guarantees: fresh link, redirects, expired-link refresh, retries, one object,
+ * length and SHA-256 checks, nothing kept on failure). The file is also checked as gzip and its
+ * records counted as it streams.
  *
- * n8n's store cannot append to a file it has started, so every attempt asks for the whole file
- * (no `Range`): a retried transfer gets a 200, which the core handles as a restart from byte 0,
- * and each 200 response gets its own relay into n8n.
+ * n8n's store cannot append to a file it has started, so the sink says so (`canAppend: false`)
+ * and the core never asks for a range: a broken transfer starts over from byte 0, with a relay of
+ * its own. It is also the source that opens the responses, because n8n's store takes a Node
+ * Readable and a community node cannot make one (no `node:stream`): each response's own stream,
+ * composed with the chunks the core pushes back, is what n8n reads.
  */
 export class BinaryDownload implements DownloadSource, DownloadSink<StoredFile> {
+  readonly canAppend = false;
   readonly #context: IExecuteFunctions;
   readonly #signal: AbortSignal;
   #file: BinaryFileOptions | undefined;
@@ -54,11 +58,13 @@ export class BinaryDownload implements DownloadSource, DownloadSink<StoredFile> 
     return this;
   }
 
-  async open(
-    url: string,
-    options: { offset: number; signal: AbortSignal },
-  ): Promise<DownloadResponse> {
-    const { status, headers, stream } = await openStream(this.#context, url, 0, options.signal);
+  async open(url: string, options: OpenOptions): Promise<DownloadResponse> {
+    if (options.offset !== 0) {
+      throw new RangeError(
+        'n8n binary data cannot be appended to: the core must not ask for a range',
+      );
+    }
+    const { status, headers, stream } = await openStream(this.#context, url, options);
     if (status !== 200) {
       return { status, headers, body: stream, cancel: async () => release(stream) };
     }
@@ -78,6 +84,10 @@ export class BinaryDownload implements DownloadSource, DownloadSink<StoredFile> 
       body: relay.body,
       cancel: async () => relay.abort(new CancelledError('A superseded download attempt')),
     };
+  }
+
+  async begin(): Promise<void> {
+    // Nothing to record: n8n's store keeps no partial for a later run.
   }
 
   async write(chunk: Uint8Array): Promise<void> {
@@ -110,6 +120,7 @@ export class BinaryDownload implements DownloadSource, DownloadSink<StoredFile> 
     return { fileName: file.fileName, records, binary };
   }
 
+  /** Nothing is ever kept: n8n's store cannot resume a file. */
   async discard(): Promise<void> {
     this.#relay?.abort(this.#signal.reason ?? new CancelledError('The download'));
     this.#relay = undefined;

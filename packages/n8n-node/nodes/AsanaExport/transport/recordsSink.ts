@@ -19,6 +19,22 @@ export class TooManyRecordsError extends Error {
   }
 }
 
+/** One record held as an item; a longer line (a hostile file inflating to one huge line) stops. */
+export const MAX_ITEM_LINE_BYTES = 16 * 1024 * 1024;
+
+/** A record too long to hold as an item. */
+export class RecordTooLargeError extends Error {
+  readonly lineNumber: number;
+
+  constructor(lineNumber: number) {
+    super(
+      `Line ${lineNumber} of the export is longer than ${MAX_ITEM_LINE_BYTES / (1024 * 1024)} MiB`,
+    );
+    this.name = 'RecordTooLargeError';
+    this.lineNumber = lineNumber;
+  }
+}
+
 const NEWLINE = 10;
 
 /**
@@ -26,6 +42,8 @@ const NEWLINE = 10;
  * for "Split Into Items". Memory grows with the records kept, so the limit is checked as they come.
  */
 export class RecordsSink implements DownloadSink<CollectedRecords> {
+  /** The decompressor goes on where a resumed range of the same object continues. */
+  readonly canAppend = true;
   readonly #fileName: string;
   readonly #limit: number;
   #state: { writer: WritableStreamDefaultWriter<Uint8Array>; done: Promise<IDataObject[]> };
@@ -35,6 +53,8 @@ export class RecordsSink implements DownloadSink<CollectedRecords> {
     this.#limit = limit;
     this.#state = this.#fresh();
   }
+
+  async begin(): Promise<void> {}
 
   async write(chunk: Uint8Array): Promise<void> {
     const { writer } = this.#state;
@@ -83,6 +103,7 @@ async function collect(
   const items: IDataObject[] = [];
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending: Uint8Array[] = [];
+  let pendingBytes = 0;
   let lineNumber = 0;
 
   const finishLine = (line: Uint8Array): void => {
@@ -104,11 +125,19 @@ async function collect(
         newline !== -1;
         newline = chunk.indexOf(NEWLINE, start)
       ) {
+        if (pendingBytes + newline - start > MAX_ITEM_LINE_BYTES) {
+          throw new RecordTooLargeError(lineNumber + 1);
+        }
         finishLine(join(pending, chunk.subarray(start, newline)));
         pending = [];
+        pendingBytes = 0;
         start = newline + 1;
       }
-      if (start < chunk.length) pending.push(chunk.slice(start));
+      if (start < chunk.length) {
+        pendingBytes += chunk.length - start;
+        if (pendingBytes > MAX_ITEM_LINE_BYTES) throw new RecordTooLargeError(lineNumber + 1);
+        pending.push(chunk.slice(start));
+      }
     }
     if (pending.length > 0) finishLine(join(pending, new Uint8Array(0)));
     return items;

@@ -1,10 +1,14 @@
 import {
   type Clock,
   ExportClient,
+  type ExportKind,
   type ProgressEvent,
+  printable,
   type Random,
+  validateToken,
 } from '@asana-exports/core/protocol';
 import type { IExecuteFunctions } from 'n8n-workflow';
+import { readRequestTimeout } from '../params';
 import { type CredentialType, createApiTransport } from './apiTransport';
 import { n8nClock } from './clock';
 import { readBaseUrl } from './credentials';
@@ -16,6 +20,8 @@ export interface Runtime {
   readonly random: Random;
   /** Aborts when the execution is cancelled (or times out). */
   readonly signal: AbortSignal;
+  /** The export the current item created or polled, so a failure can say how to resume it. */
+  readonly seen: { kind: ExportKind | undefined; gid: string | undefined };
 }
 
 export async function createRuntime(context: IExecuteFunctions): Promise<Runtime> {
@@ -23,13 +29,24 @@ export async function createRuntime(context: IExecuteFunctions): Promise<Runtime
   const credentialType: CredentialType =
     authentication === 'oAuth2' ? 'asanaExportsOAuth2Api' : 'asanaExportsApi';
   const baseUrl = await readBaseUrl(context, credentialType);
+  if (credentialType === 'asanaExportsApi') {
+    // A token pasted with a line break would fail inside the HTTP library, after retries.
+    const { accessToken } = await context.getCredentials<{ accessToken?: string }>(credentialType);
+    validateToken('Access Token (in the credential)', accessToken);
+  }
   const signal = context.getExecutionCancelSignal() ?? new AbortController().signal;
   const random: Random = Math.random;
+  const seen: Runtime['seen'] = { kind: undefined, gid: undefined };
   const client = new ExportClient({
-    transport: createApiTransport(context, credentialType, baseUrl),
+    // Read from the first item: one transport serves the whole execution.
+    transport: createApiTransport(context, credentialType, baseUrl, readRequestTimeout(context, 0)),
     clock: n8nClock,
     random,
     onProgress: (event) => {
+      if (event.type === 'created' || event.type === 'waiting') {
+        seen.kind = event.kind;
+        seen.gid = event.gid;
+      }
       if (event.type !== 'created') {
         context.logger.debug(describeProgress(event));
         return;
@@ -41,11 +58,18 @@ export async function createRuntime(context: IExecuteFunctions): Promise<Runtime
       context.logger.info(`${describeProgress(event)} in ${where}`);
     },
   });
-  return { client, clock: n8nClock, random, signal };
+  return { client, clock: n8nClock, random, signal, seen };
 }
 
-/** Progress for n8n's log. Events carry paths and gids only, never a token or a download link. */
+/**
+ * Progress for n8n's log. Events carry paths and gids only, never a token or a download link;
+ * what came from outside in them (a state, a reason) is escaped, so it cannot forge a log line.
+ */
 function describeProgress(event: ProgressEvent): string {
+  return printable(progressText(event), Number.POSITIVE_INFINITY);
+}
+
+function progressText(event: ProgressEvent): string {
   switch (event.type) {
     case 'created':
       return `Asana export: created ${event.kind} export ${event.gid} (${event.rawState})`;

@@ -1,4 +1,4 @@
-import { USER_AGENT } from '@asana-exports/core/protocol';
+import { type OpenOptions, USER_AGENT } from '@asana-exports/core/protocol';
 import type { IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { normaliseHeaders, toTransportError } from './http';
 
@@ -16,14 +16,15 @@ export interface OpenedStream {
 
 /**
  * GETs a presigned download link with n8n's plain helper: never the authenticated one, which would
- * send the Asana token on to the object store. The link carries its own credentials.
+ * send the Asana token on to the object store. The link carries its own credentials. Redirects
+ * come back as answers: the core decides which ones to follow.
  */
 export async function openStream(
   context: IExecuteFunctions,
   url: string,
-  offset: number,
-  signal: AbortSignal,
+  options: OpenOptions,
 ): Promise<OpenedStream> {
+  const { offset, ifRange, idleTimeoutMs, signal } = options;
   let response: IN8nHttpFullResponse;
   try {
     response = (await context.helpers.httpRequest({
@@ -32,13 +33,15 @@ export async function openStream(
       headers: {
         'User-Agent': USER_AGENT,
         ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}),
+        ...(offset > 0 && ifRange !== undefined ? { 'If-Range': ifRange } : {}),
       },
       encoding: 'stream',
       returnFullResponse: true,
       ignoreHttpStatusErrors: true,
+      disableFollowRedirect: true,
       abortSignal: signal,
-      // Idle time allowed on the socket: a stalled transfer fails and is retried.
-      timeout: 120_000,
+      // Idle time allowed on the socket: the core's stall window, so silence is a broken transfer.
+      timeout: idleTimeoutMs,
     })) as IN8nHttpFullResponse;
   } catch (error) {
     // The URL is a secret: the message names the operation only.

@@ -5,12 +5,12 @@ import { openStream, readTransfer, release } from './stream';
 /** A plain download source, resuming with `Range`: for sinks that can continue where they stopped. */
 export function createStreamSource(context: IExecuteFunctions): DownloadSource {
   return {
-    async open(url, { offset, signal }): Promise<DownloadResponse> {
-      const { status, headers, stream } = await openStream(context, url, offset, signal);
+    async open(url, options): Promise<DownloadResponse> {
+      const { status, headers, stream } = await openStream(context, url, options);
       return {
         status,
         headers,
-        body: readTransfer(stream, signal),
+        body: readTransfer(stream, options.signal),
         cancel: async () => release(stream),
       };
     },

@@ -63,6 +63,8 @@ export interface StatusOptions {
   readonly deadline?: RunDeadline;
   /** What the run was doing, for the timeout's message. Default `waiting`. */
   readonly phase?: TimeoutPhase;
+  /** The state Asana last reported, for a timeout before this answer comes: its last word. */
+  readonly lastState?: string | undefined;
 }
 
 /** Whether a failed attempt may be sent again. */
@@ -258,7 +260,7 @@ export class ExportClient {
         new ExportTimeoutError({
           kind: ref.kind,
           gid: ref.gid,
-          rawState: undefined,
+          rawState: options.lastState,
           phase: options.phase ?? 'waiting',
           elapsedMs: deadline?.elapsedMs() ?? 0,
           timeoutMs: deadline?.timeoutMs ?? 0,
@@ -325,7 +327,10 @@ export class ExportClient {
         if (delayMs === undefined) throw timedOut();
         report(delayMs);
         await sleepOrCancel(clock.sleep, delayMs, signal, `Waiting for ${what}`);
-        status = await this.status(ref, signal, deadline ? { deadline } : {});
+        status = await this.status(ref, signal, {
+          ...(deadline ? { deadline } : {}),
+          lastState: current.rawState,
+        });
       }
     } catch (error) {
       if (deadline?.reached && !(error instanceof ExportTimeoutError)) throw timedOut();

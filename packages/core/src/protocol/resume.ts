@@ -5,6 +5,7 @@
  * for that resume.
  */
 import {
+  AsanaApiError,
   type AsanaExportError,
   DownloadHostError,
   ExportFailedError,
@@ -21,7 +22,8 @@ export interface ResumeAdvice {
 
 /**
  * Whether a run that ended with `error`, after seeing the export `seen`, left an export at Asana
- * worth resuming by gid. Only an export Asana failed, or one never created, has nothing to resume.
+ * worth resuming by gid. An export Asana failed, one it says does not exist (404), or one never
+ * created has nothing to resume.
  */
 export function resumeAdvice(
   error: unknown,
@@ -29,6 +31,7 @@ export function resumeAdvice(
 ): ResumeAdvice | undefined {
   if (seen.kind === undefined || seen.gid === undefined) return undefined;
   if (error instanceof ExportFailedError) return undefined;
+  if (error instanceof AsanaApiError && error.status === 404) return undefined;
   return { kind: seen.kind, gid: seen.gid };
 }
 

@@ -45,10 +45,17 @@ describe('resumeAdvice', () => {
     expect(resumeAdvice(error, seen)).toEqual({ kind: 'graph', gid: '3000' });
   });
 
-  it('not after Asana failed the export, nor when no export was seen', () => {
+  it('not after Asana failed the export or says it does not exist, nor when none was seen', () => {
     expect(
       resumeAdvice(new ExportFailedError('graph export job 3000', '3000', 'failed'), seen),
     ).toBeUndefined();
+    const notFound = new AsanaApiError({
+      status: 404,
+      reason: 'not-found',
+      method: 'GET',
+      path: '/jobs/3000',
+    });
+    expect(resumeAdvice(notFound, seen)).toBeUndefined();
     expect(resumeAdvice(api, { kind: undefined, gid: undefined })).toBeUndefined();
   });
 });

@@ -6,6 +6,7 @@ export * from './download-plan.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './format.js';
+export { GzipMembers } from './gzip-members.js';
 export * from './hash.js';
 export * from './kinds.js';
 export * from './labels.js';

@@ -8,7 +8,8 @@ import {
   type VerifiedContent,
 } from '@asana-exports/core/protocol';
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
-import { BinaryRelay, type ChunkTransform } from './binaryRelay';
+import { BinaryRelay } from './binaryRelay';
+import { inflate } from './gunzip';
 import { GzipVerifier } from './gzipVerifier';
 import { assertReadableByNextNode } from './readableSize';
 import { openStream, release } from './stream';
@@ -75,7 +76,7 @@ export class BinaryDownload implements DownloadSource, DownloadSink<StoredFile> 
       async (relayed) =>
         await this.#context.helpers.prepareBinaryData(relayed, file.fileName, file.mimeType),
       options.signal,
-      file.decompress ? gunzip : undefined,
+      file.decompress ? inflate : undefined,
     );
     this.#relay = relay;
     return {
@@ -137,6 +138,3 @@ export class BinaryDownload implements DownloadSource, DownloadSink<StoredFile> 
     return this.#verifier;
   }
 }
-
-const gunzip: ChunkTransform = (chunks) =>
-  ReadableStream.from(chunks).pipeThrough(new DecompressionStream('gzip'));

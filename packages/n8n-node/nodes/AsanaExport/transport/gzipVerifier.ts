@@ -1,29 +1,23 @@
 import { IntegrityError, RecordCounter, type RecordCounts } from '@asana-exports/core/protocol';
+import { Gunzip } from './gunzip';
 
 /**
- * Checks, while the file streams past, that it is one intact gzip stream (CRC and length), and
- * counts its records with the core's RecordCounter. Decompression uses the web
- * `DecompressionStream`, the only gzip that n8n Cloud allows community nodes.
+ * Checks, while the file streams past, that it is intact gzip (every member's CRC and length),
+ * and counts its records with the core's RecordCounter.
  */
 export class GzipVerifier {
-  readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+  readonly #gunzip = new Gunzip();
   readonly #result: Promise<RecordCounts>;
 
   constructor(format: 'json' | 'jsonl') {
-    const gunzip = new DecompressionStream('gzip');
-    this.#writer = gunzip.writable.getWriter();
-    this.#result = count(
-      gunzip.readable.getReader(),
-      new RecordCounter({ format, validateJson: true }),
-    );
+    this.#result = count(this.#gunzip, new RecordCounter({ format, validateJson: true }));
     // Observed by write() and end(); never left unhandled.
     this.#result.catch(() => undefined);
   }
 
   async write(chunk: Uint8Array): Promise<void> {
     try {
-      await this.#writer.ready;
-      await this.#writer.write(chunk);
+      await this.#gunzip.write(chunk);
     } catch {
       // The decompressor stopped: its reason is the reader's.
       throw await this.#failure();
@@ -31,12 +25,12 @@ export class GzipVerifier {
   }
 
   async end(): Promise<RecordCounts> {
-    await this.#writer.close().catch(() => undefined);
+    await this.#gunzip.close().catch(() => undefined);
     return await this.#result;
   }
 
   abort(): void {
-    this.#writer.abort().catch(() => undefined);
+    this.#gunzip.abort();
   }
 
   async #failure(): Promise<unknown> {
@@ -47,31 +41,15 @@ export class GzipVerifier {
   }
 }
 
-async function count(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  counter: RecordCounter,
-): Promise<RecordCounts> {
+async function count(gunzip: Gunzip, counter: RecordCounter): Promise<RecordCounts> {
   for (;;) {
-    const next = await readInflated(reader);
+    const next = await gunzip.read();
     if (next.done) return counter.end();
     try {
       counter.push(next.value);
     } catch (error) {
-      await reader.cancel(error).catch(() => undefined);
+      await gunzip.cancel(error);
       return Promise.reject(error);
     }
   }
-}
-
-/** The next inflated chunk. The decompressor failing means the file is not intact gzip. */
-export function readInflated(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-): ReturnType<ReadableStreamDefaultReader<Uint8Array>['read']> {
-  return reader
-    .read()
-    .catch((cause: unknown) =>
-      Promise.reject(
-        new IntegrityError('it is not a valid gzip file (corrupt or truncated)', { cause }),
-      ),
-    );
 }

@@ -1,6 +1,6 @@
 import { type DownloadSink, IntegrityError, type RecordCounts } from '@asana-exports/core/protocol';
 import type { IDataObject } from 'n8n-workflow';
-import { readInflated } from './gzipVerifier';
+import { Gunzip } from './gunzip';
 
 export interface CollectedRecords {
   readonly fileName: string;
@@ -46,7 +46,7 @@ export class RecordsSink implements DownloadSink<CollectedRecords> {
   readonly canAppend = true;
   readonly #fileName: string;
   readonly #limit: number;
-  #state: { writer: WritableStreamDefaultWriter<Uint8Array>; done: Promise<IDataObject[]> };
+  #state: { gunzip: Gunzip; done: Promise<IDataObject[]> };
 
   constructor(fileName: string, limit: number) {
     this.#fileName = fileName;
@@ -57,10 +57,8 @@ export class RecordsSink implements DownloadSink<CollectedRecords> {
   async begin(): Promise<void> {}
 
   async write(chunk: Uint8Array): Promise<void> {
-    const { writer } = this.#state;
     try {
-      await writer.ready;
-      await writer.write(chunk);
+      await this.#state.gunzip.write(chunk);
     } catch {
       throw await this.#state.done.then(
         () => new IntegrityError('the gzip stream ended before the file did'),
@@ -70,12 +68,12 @@ export class RecordsSink implements DownloadSink<CollectedRecords> {
   }
 
   async reset(): Promise<void> {
-    this.#state.writer.abort().catch(() => undefined);
+    this.#state.gunzip.abort();
     this.#state = this.#fresh();
   }
 
   async commit(): Promise<CollectedRecords> {
-    await this.#state.writer.close().catch(() => undefined);
+    await this.#state.gunzip.close().catch(() => undefined);
     const items = await this.#state.done;
     return {
       fileName: this.#fileName,
@@ -85,21 +83,18 @@ export class RecordsSink implements DownloadSink<CollectedRecords> {
   }
 
   async discard(): Promise<void> {
-    this.#state.writer.abort().catch(() => undefined);
+    this.#state.gunzip.abort();
   }
 
-  #fresh(): { writer: WritableStreamDefaultWriter<Uint8Array>; done: Promise<IDataObject[]> } {
-    const gunzip = new DecompressionStream('gzip');
-    const done = collect(gunzip.readable.getReader(), this.#limit);
+  #fresh(): { gunzip: Gunzip; done: Promise<IDataObject[]> } {
+    const gunzip = new Gunzip();
+    const done = collect(gunzip, this.#limit);
     done.catch(() => undefined);
-    return { writer: gunzip.writable.getWriter(), done };
+    return { gunzip, done };
   }
 }
 
-async function collect(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  limit: number,
-): Promise<IDataObject[]> {
+async function collect(gunzip: Gunzip, limit: number): Promise<IDataObject[]> {
   const items: IDataObject[] = [];
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let pending: Uint8Array[] = [];
@@ -116,7 +111,7 @@ async function collect(
 
   try {
     for (;;) {
-      const next = await readInflated(reader);
+      const next = await gunzip.read();
       if (next.done) break;
       let start = 0;
       const chunk = next.value;
@@ -142,7 +137,7 @@ async function collect(
     if (pending.length > 0) finishLine(join(pending, new Uint8Array(0)));
     return items;
   } catch (error) {
-    await reader.cancel(error).catch(() => undefined);
+    await gunzip.cancel(error);
     return Promise.reject(error);
   }
 }

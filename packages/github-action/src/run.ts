@@ -4,7 +4,7 @@
  * only translates between it and GitHub Actions.
  */
 
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as core from '@actions/core';
@@ -129,6 +129,11 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
       stall: inputs.stall,
       onProgress: log.onProgress,
     });
+  } catch (error) {
+    // The runner empties RUNNER_TEMP after the job and a resume runs in a later job: bytes kept
+    // here for one would only take the next steps' space.
+    await rm(outDir, { recursive: true, force: true });
+    throw error;
   } finally {
     await runtime.close();
   }

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import type { Sandbox } from '@asana-exports/sandbox';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { manifestSchema } from '../src/protocol/manifest.js';
-import { listFiles, runCli, startTestSandbox, tempDir } from './support/sandbox.js';
+import { type CliResult, listFiles, runCli, startTestSandbox, tempDir } from './support/sandbox.js';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -33,6 +33,33 @@ function expectNoSecrets(text: string) {
   expect(text).not.toContain(sandbox.token);
   expect(text).not.toMatch(/X-Amz-Signature=[0-9a-f]/);
   expect(text).not.toMatch(/X-Amz-Credential=\w/);
+}
+
+/**
+ * Creates a graph export of `parent`, then downloads it and sends `signal` once the transfer is
+ * under way (the store pauses after `afterBytes`, so the signal surely lands mid-body).
+ */
+async function interruptedDownload(
+  parent: string,
+  afterBytes: number,
+  signal: NodeJS.Signals,
+): Promise<{ gid: string; out: string; result: CliResult }> {
+  const out = await tempDir();
+  const created = await runCli(['create', '--kind', 'graph', '--parent', parent, ...api()], env());
+  const { gid } = JSON.parse(created.stdout) as { gid: string };
+  sandbox.inject({ route: 'download', stall: 'mid-body', afterBytes });
+  const args = ['download', '--kind', 'graph', '--gid', gid, '--out', out, ...api(), ...fastPoll];
+  let signalled = false;
+  const result = await runCli(args, env(), {
+    onStderr: (text, kill) => {
+      if (!signalled && text.includes('Downloaded')) {
+        signalled = true;
+        kill(signal);
+      }
+    },
+  });
+  expect(signalled).toBe(true);
+  return { gid, out, result };
 }
 
 describe('asana-export run', () => {
@@ -336,25 +363,11 @@ describe('asana-export failures', () => {
 
   it('stops on SIGINT mid-download with exit 130, keeps what it fetched, and the printed command resumes it', async () => {
     sandbox.configure({ contentBytes: 64 * 1024 * 1024 });
-    const out = await tempDir();
-    const created = await runCli(
-      ['create', '--kind', 'graph', '--parent', '1200000000000024', ...api()],
-      env(),
-    );
-    const { gid } = JSON.parse(created.stdout) as { gid: string };
-    // The store pauses mid-body so the signal surely lands during the transfer.
-    sandbox.inject({ route: 'download', stall: 'mid-body', afterBytes: 1024 * 1024 });
-    const args = ['download', '--kind', 'graph', '--gid', gid, '--out', out, ...api(), ...fastPoll];
-    let signalled = false;
-    const interrupted = await runCli(args, env(), {
-      onStderr: (text, kill) => {
-        if (!signalled && text.includes('Downloaded')) {
-          signalled = true;
-          kill('SIGINT');
-        }
-      },
-    });
-    expect(signalled).toBe(true);
+    const {
+      gid,
+      out,
+      result: interrupted,
+    } = await interruptedDownload('1200000000000024', 1024 * 1024, 'SIGINT');
     expect(interrupted.code).toBe(130);
     expect(interrupted.stderr).toMatch(/^error: The command \(SIGINT\) was cancelled$/m);
     // Nothing under a visible name; the bytes so far and their object's record, hidden.
@@ -382,6 +395,85 @@ describe('asana-export failures', () => {
     expect(downloads[0]?.range).toMatch(/^bytes=[1-9]\d*-$/);
     expect(downloads[0]?.status).toBe(206);
     expect(await listFiles(out)).toEqual([name, name.replace(/\.jsonl\.gz$/, '.manifest.json')]);
+  });
+
+  it('starts over, leaving no stale partial, when the object changed since a killed run', async () => {
+    sandbox.configure({ contentBytes: 8 * 1024 * 1024 });
+    const {
+      gid,
+      out,
+      result: killed,
+    } = await interruptedDownload('1200000000000028', 512 * 1024, 'SIGTERM');
+    expect(killed.code).not.toBe(0);
+    const name = `asana-graph-export-${gid}.jsonl.gz`;
+    expect(await listFiles(out)).toEqual([`.${name}.partial`, `.${name}.partial.json`]);
+
+    // Asana's store now holds another version of the object: the kept bytes are worth nothing.
+    sandbox.inject({ route: 'download', changeObject: true });
+    const before = sandbox.requests.length;
+    const resumed = await runCli(
+      ['run', '--resume', gid, '--kind', 'graph', '--out', out, ...api(), ...fastPoll],
+      env(),
+    );
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const served = await sandbox.exportFile(gid);
+    expect(served.version).toBe(2);
+    expect(manifestSchema.parse(JSON.parse(resumed.stdout)).file.sha256).toBe(served.sha256);
+    const [first] = sandbox.requests.slice(before).filter((r) => r.origin === 'download');
+    // Asked for the rest of the old object, with its validator; got the whole new one.
+    expect(first).toMatchObject({ status: 200, version: 2 });
+    expect(first?.range).toMatch(/^bytes=[1-9]\d*-$/);
+    expect(first?.ifRange).toBeDefined();
+    expect(await listFiles(out)).toEqual([name, name.replace(/\.jsonl\.gz$/, '.manifest.json')]);
+  });
+
+  it('reports a full disk with exit 6, keeps what it wrote, and the printed command resumes it', async () => {
+    sandbox.configure({ contentBytes: 8 * 1024 * 1024 });
+    const out = await tempDir();
+    const args = ['run', '--kind', 'graph', '--parent', '1200000000000026', '--out', out];
+    // 1 MiB of the ~1.6 MB file fits: the write past it fails as it would on a full disk.
+    const full = await runCli([...args, ...api(), ...fastPoll], env(), { fileSizeLimitKiB: 1024 });
+    expect(full.code, full.stderr).toBe(6);
+    expect(full.stderr).toMatch(
+      /^error: Cannot write \S+\.partial: the file size limit was reached \(EFBIG\)$/m,
+    );
+    expect(full.stderr).toMatch(/^hint: Free some space/m);
+    expect(full.stderr).not.toMatch(/\n\s+at /);
+    const resume =
+      /^resume: asana-export (run --resume (\d+) --kind graph --out \S+ --base-url \S+) \(continues from the 1(\.0)? MiB kept\)$/m.exec(
+        full.stderr,
+      );
+    expect(resume, full.stderr).not.toBeNull();
+    const name = `asana-graph-export-${resume?.[2]}.jsonl.gz`;
+    expect(await listFiles(out)).toEqual([`.${name}.partial`, `.${name}.partial.json`]);
+
+    // Space again: the printed command asks the store only for the rest.
+    const before = sandbox.requests.length;
+    const resumed = await runCli([...(resume?.[1] ?? '').split(' '), ...fastPoll], env());
+    expect(resumed.code, resumed.stderr).toBe(0);
+    const served = await sandbox.exportFile(resume?.[2] ?? '');
+    expect(manifestSchema.parse(JSON.parse(resumed.stdout)).file.sha256).toBe(served.sha256);
+    const downloads = sandbox.requests.slice(before).filter((r) => r.origin === 'download');
+    expect(downloads.map((request) => [request.range, request.status])).toEqual([
+      ['bytes=1048576-', 206],
+    ]);
+    expect(await listFiles(out)).toEqual([name, name.replace(/\.jsonl\.gz$/, '.manifest.json')]);
+  });
+
+  it('refuses an --out that is a file, before any request', async () => {
+    const file = join(await tempDir(), 'not-a-folder');
+    await writeFile(file, 'mine');
+    const before = sandbox.requests.length;
+    const result = await runCli(
+      ['run', '--kind', 'graph', '--parent', '1200000000000027', '--out', file, ...api()],
+      env(),
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^error: Invalid --out: \S+not-a-folder is a file, not a folder$/m,
+    );
+    expect(await readFile(file, 'utf8')).toBe('mine');
+    expect(sandbox.requests.length).toBe(before);
   });
 
   it('refuses to download an export again into the folder that has it, before any request', async () => {

@@ -1,12 +1,13 @@
 import { type Sandbox, startSandbox } from '@asana-exports/sandbox';
 import {
   FAULT_ROWS,
-  type FaultOutcome,
+  type FailureCategory,
   type FaultRow,
   faultsOf,
+  findRawControls,
   findSecrets,
   freshTargetGid,
-  probeServedBytes,
+  probeServedFiles,
   scenarioOf,
 } from '@asana-exports/sandbox/fault-matrix';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,8 +38,9 @@ import { asanaNode, manualTrigger, writeFileNode } from './support/workflows.mts
  * a real n8n: Create with Wait for Completion and Download, the file as binary data. Every row
  * ends with the same checks: a success hands on exactly the file Asana served (written to disk by
  * n8n's own Write File node, then compared); a failure is the node's error with the row's message,
- * on the node's error output, with no binary data; no secret reaches n8n's output or its log; the
- * token never reaches the store.
+ * on the node's error output, with no binary data, and says how to pick the export up when it goes
+ * on at Asana; no secret and no raw control character reaches n8n's output or its log; the token
+ * never reaches the store. (The CLI's and the action's matrices also carry out the resume.)
  *
  * Starting n8n takes seconds, so the rows run as one workflow in one `n8n execute`: one branch per
  * row (Manual Trigger → the row's Asana Export → Write File), each node set to continue through
@@ -59,13 +61,32 @@ const TARGET_BY_KIND = {
 } as const;
 
 /** How the node's error says which kind of failure it is. */
-type FailureCategory = Extract<FaultOutcome, { type: 'failure' }>['category'];
 const CATEGORY: Record<FailureCategory, RegExp> = {
   api: /^Asana answered \d{3} to (GET|POST) \//,
+  download: /^The download host /,
   'export-failed': /^Asana reports .* as (failed|error)$/,
   integrity: /^The downloaded export is not intact: /,
-  timeout: /^Gave up waiting after /,
+  timeout: /^Gave up (waiting )?after /,
+  input: /^Invalid Access Token \(in the credential\): /,
 };
+
+/** The operation and parameters that pick an export up again, as the error's description says. */
+const RESUME_HINT =
+  /To pick it up, run Get Status or Download with Export Kind (organization|resource|graph) and Export or Job GID (\d+)\./;
+
+/**
+ * The row's limits, as the node's options: minutes and seconds, below the editor's minimums as an
+ * expression may ask.
+ */
+function limitOptions(row: FaultRow): Record<string, number> {
+  const { timeoutMs, requestTimeoutMs, stallTimeoutMs, minSpeed } = row.limits ?? {};
+  return {
+    ...(timeoutMs === undefined ? {} : { timeout: timeoutMs / 60_000 }),
+    ...(requestTimeoutMs === undefined ? {} : { requestTimeout: requestTimeoutMs / 1000 }),
+    ...(stallTimeoutMs === undefined ? {} : { stallTimeout: stallTimeoutMs / 1000 }),
+    ...(minSpeed === undefined ? {} : { minSpeed }),
+  };
+}
 
 /** An item on the node's error output. */
 interface ErrorItem extends OutputItem {
@@ -92,7 +113,7 @@ describe.skipIf(n8nBin === undefined)('fault matrix: the Asana Export node in n8
   beforeAll(async () => {
     await readText(join(distDir, 'nodes', 'AsanaExport', 'AsanaExport.node.js')); // built?
     cacheDir = await tempDir('n8n-fault-matrix-');
-    const servedBytes = await probeServedBytes({ cacheDir });
+    const served = await probeServedFiles({ cacheDir });
     n8n = await startN8n(n8nBin ?? '');
 
     for (const [index, row] of FAULT_ROWS.entries()) {
@@ -124,7 +145,7 @@ describe.skipIf(n8nBin === undefined)('fault matrix: the Asana Export node in n8
     // Retry-After, 1.5 s ahead now, is then in the past, which the core reads as "now" and backs
     // off as usual. The action's suite, whose rows start at once, sees the date honoured.)
     for (const { row, sandbox } of rows) {
-      for (const fault of faultsOf(row, servedBytes)) sandbox.inject(fault);
+      for (const fault of faultsOf(row, served)) sandbox.inject(fault);
     }
     // Debug logs (the node's progress among them), one JSON object a line: the run data that
     // --rawOutput prints is one of them, as a message.
@@ -133,7 +154,7 @@ describe.skipIf(n8nBin === undefined)('fault matrix: the Asana Export node in n8
       N8N_LOG_FORMAT: 'json',
     });
     execution = { ...result, data: runDataFromJsonLog(result.stdout) };
-  }, 170_000);
+  }, 300_000);
 
   afterAll(async () => {
     await n8n?.close();
@@ -194,10 +215,21 @@ describe.skipIf(n8nBin === undefined)('fault matrix: the Asana Export node in n8
       expect(item.error?.description).toEqual(expect.any(String));
       expect(item.binary).toBeUndefined();
       expect(files).toEqual([]);
+      if (outcome.noRequest) expect(sandbox.requests).toEqual([]);
+      // Where the export goes on at Asana, the description says how to pick it up.
+      const resume = RESUME_HINT.exec(item.error?.description ?? '');
+      if (outcome.resumable) {
+        expect(resume, item.error?.description).not.toBeNull();
+        expect(resume?.[1]).toBe(row.kind ?? 'graph');
+      } else {
+        expect(resume, item.error?.description).toBeNull();
+      }
     }
 
+    expect(row.checkRequests?.(sandbox.requests) ?? []).toEqual([]);
     const visible = [execution.stdout, execution.stderr, JSON.stringify(run)].join('\n');
     expect(findSecrets(visible, [sandbox.token, row.token])).toEqual([]);
+    expect(findRawControls(visible)).toEqual([]);
     expect(sandbox.downloadAuthViolations).toEqual([]);
   });
 });
@@ -230,8 +262,7 @@ function faultMatrixWorkflow(rows: readonly RowSetup[]): Record<string, unknown>
             ...TARGET_BY_KIND[kind](),
             waitForCompletion: true,
             download: true,
-            // Timeout (Minutes): the editor's minimum is 1, an expression can ask for less.
-            options: row.timeoutMs === undefined ? {} : { timeout: row.timeoutMs / 60_000 },
+            options: limitOptions(row),
           },
           credentialRef(index),
         ),

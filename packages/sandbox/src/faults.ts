@@ -221,4 +221,9 @@ export class FaultQueue {
     if (head.remaining === 0) queue.shift();
     return head.fault;
   }
+
+  /** Drops every pending fault: what is left of a row's `times` must not reach the next run. */
+  clear(): void {
+    this.#pending.clear();
+  }
 }

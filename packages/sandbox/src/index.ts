@@ -110,6 +110,10 @@ class RunningSandbox implements Sandbox {
     this.#context.faults.add(parseFault(fault));
   }
 
+  clearFaults(): void {
+    this.#context.faults.clear();
+  }
+
   async startExport(target: ExportTarget): Promise<string> {
     const [path, data] =
       'parent' in target

@@ -211,6 +211,8 @@ export interface Sandbox {
   readonly token: string;
   configure(scenario: Partial<Scenario>): void;
   inject(fault: Fault): void;
+  /** Drops every fault still queued, on every route (a fault's `times` not yet used up). */
+  clearFaults(): void;
   readonly requests: readonly RecordedRequest[];
   readonly downloadAuthViolations: readonly RecordedRequest[];
   /** The file the download host serves now for an export or job gid: its current version. */

@@ -71,6 +71,16 @@ describe('status faults', () => {
     expect(statuses).toEqual([503, 503, 598, 200]);
   });
 
+  it('drops every queued fault on clearFaults, on every route', async () => {
+    const { statusPath } = await createExport(sandbox, 'graph');
+    sandbox.inject({ route: 'status', status: 503, times: 5 });
+    sandbox.inject({ route: 'create', status: 500 });
+    expect((await api(sandbox, 'GET', statusPath)).status).toBe(503);
+    sandbox.clearFaults();
+    expect((await api(sandbox, 'GET', statusPath)).status).toBe(200);
+    expect((await createExport(sandbox, 'graph')).created.status).toBe(201);
+  });
+
   it('keeps faults to their route', async () => {
     sandbox.inject({ route: 'status', status: 500 });
     const { created, statusPath } = await createExport(sandbox, 'graph');

@@ -81,10 +81,19 @@ export interface CliResult {
 export function runCli(
   args: readonly string[],
   env: Record<string, string | undefined>,
-  options: { onStderr?: (text: string, kill: (signal: NodeJS.Signals) => void) => void } = {},
+  options: {
+    onStderr?: (text: string, kill: (signal: NodeJS.Signals) => void) => void;
+    /** Runs it under `ulimit -f` (KiB): writes past the limit fail with EFBIG, as on a full disk. */
+    fileSizeLimitKiB?: number;
+  } = {},
 ): Promise<CliResult> {
+  const limit = options.fileSizeLimitKiB;
+  const [command, commandArgs] =
+    limit === undefined
+      ? [process.execPath, [CLI, ...args]]
+      : ['bash', ['-c', `ulimit -f ${limit} && exec "$0" "$@"`, process.execPath, CLI, ...args]];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(command, commandArgs, {
       env: { PATH: process.env.PATH, NO_PROXY: '127.0.0.1,localhost', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -3,7 +3,12 @@
 // `zcat | wc -l` on the same file, in the same run. Prints wall time, throughput and peak RSS of
 // each, and their ratios; writes the figures as JSON and Markdown to bench/results/.
 //
-//   node bench/download-verify.mjs [--size 1GB] [--size 100MB ...]
+// `--long-line 256MB` adds a hostile row: a small export with one record of that length, a gzip
+// bomb of well under 1 MB that inflates to one huge line. Memory must stay as flat as on an
+// ordinary export (the line is scanned as it streams, never held), where `zcat | wc -l` holds
+// nothing either.
+//
+//   node bench/download-verify.mjs [--size 1GB] [--size 100MB ...] [--long-line 256MB]
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,8 +20,14 @@ import { createExportOfSize, parseSize } from './lib/sandbox-file.mjs';
 
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'packages/core/dist/cli/main.js');
-const { values } = parseArgs({ options: { size: { type: 'string', multiple: true } } });
-const sizes = (values.size ?? ['1GB']).map(parseSize);
+const { values } = parseArgs({
+  options: { size: { type: 'string', multiple: true }, 'long-line': { type: 'string' } },
+});
+const sizes = (values.size ?? ['1GB']).map((size) => ({ contentBytes: parseSize(size) }));
+if (values['long-line'] !== undefined) {
+  // 1 MB of ordinary records around the long one.
+  sizes.push({ contentBytes: 1e6, longLineBytes: parseSize(values['long-line']) });
+}
 
 /**
  * Runs a command under GNU time: wall seconds and peak RSS (KiB). Asynchronous, because the
@@ -51,8 +62,12 @@ function timed(command, args, options = {}) {
 const results = [];
 const sandbox = await startSandbox({ scenario: { durationMs: 0 } });
 try {
-  for (const contentBytes of sizes) {
-    const { gid, file } = await createExportOfSize(sandbox, contentBytes);
+  for (const { contentBytes, longLineBytes } of sizes) {
+    const { gid, file } = await createExportOfSize(
+      sandbox,
+      contentBytes,
+      longLineBytes === undefined ? {} : { corruption: 'long-line', longLineBytes },
+    );
     const work = mkdtempSync(join(tmpdir(), 'asana-exports-bench-'));
     try {
       const ours = await timed(
@@ -98,7 +113,8 @@ try {
       const reference = curl.wallSeconds + zcat.wallSeconds;
       const mb = file.bytes / 1e6;
       results.push({
-        uncompressedBytes: contentBytes,
+        uncompressedBytes: contentBytes + (longLineBytes ?? 0),
+        ...(longLineBytes === undefined ? {} : { longLineBytes }),
         compressedBytes: file.bytes,
         records: file.records,
         ours: {
@@ -125,7 +141,7 @@ try {
 
 const rows = results.map(
   (r) =>
-    `| ${(r.uncompressedBytes / 1e6).toFixed(0)} MB (${(r.compressedBytes / 1e6).toFixed(0)} MB gz, ${r.records} records) | ` +
+    `| ${(r.uncompressedBytes / 1e6).toFixed(0)} MB (${(r.compressedBytes / 1e6).toFixed(r.longLineBytes ? 2 : 0)} MB gz, ${r.records} records${r.longLineBytes ? `, one of ${(r.longLineBytes / 1e6).toFixed(0)} MB` : ''}) | ` +
     `${r.ours.wallSeconds.toFixed(2)} s, ${r.ours.peakRssMiB.toFixed(0)} MiB | ` +
     `${r.reference.wallSeconds.toFixed(2)} s (curl ${r.reference.curlSeconds.toFixed(2)} + zcat\\|wc ${r.reference.zcatWcSeconds.toFixed(2)}), ${r.reference.peakRssMiB.toFixed(0)} MiB | ` +
     `${r.wallRatio.toFixed(2)}× |`,

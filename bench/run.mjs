@@ -15,6 +15,8 @@ const steps = [
     [
       'download-verify.mjs',
       ...(quick ? ['--size', '100MB'] : ['--size', '100MB', '--size', '1GB', '--size', '4GB']),
+      '--long-line',
+      '256MB',
     ],
   ],
   ['verify', ['verify.mjs', '--size', quick ? '100MB' : '1GB']],

@@ -7,13 +7,21 @@ export function parseSize(text) {
 }
 
 /**
- * Creates a graph export of `uncompressedBytes` in the sandbox and returns its job gid and the
- * file the sandbox will serve (generated on first use, then cached across runs).
+ * Creates a graph export of `uncompressedBytes` in the sandbox (with any other `scenario` settings)
+ * and returns its job gid and the file the sandbox will serve (generated on first use, then cached
+ * across runs).
  */
-export async function createExportOfSize(sandbox, uncompressedBytes) {
-  sandbox.configure({ contentBytes: uncompressedBytes, durationMs: 0 });
+export async function createExportOfSize(sandbox, uncompressedBytes, scenario = {}) {
+  sandbox.configure({
+    contentBytes: uncompressedBytes,
+    durationMs: 0,
+    corruption: 'none',
+    ...scenario,
+  });
   const gid = await sandbox.startExport({
-    parent: String(1500000000000000 + (uncompressedBytes % 1e9)),
+    parent: String(
+      1500000000000000 + (uncompressedBytes % 1e9) + (scenario.longLineBytes ?? 0) * 7,
+    ),
   });
   console.error(`preparing a ${uncompressedBytes}-byte export (generated once, then cached)...`);
   const file = await sandbox.exportFile(gid);

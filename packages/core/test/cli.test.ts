@@ -154,6 +154,19 @@ describe('asana-export run', () => {
   });
 });
 
+describe('asana-export --version', () => {
+  it.each([['--version'], ['-V'], ['version']])(
+    '%s prints the version of the package',
+    async (flag) => {
+      const { version } = JSON.parse(
+        await readFile(join(import.meta.dirname, '../package.json'), 'utf8'),
+      ) as { version: string };
+      const result = await runCli([flag], {});
+      expect(result).toEqual({ code: 0, stdout: `asana-export ${version}\n`, stderr: '' });
+    },
+  );
+});
+
 describe('asana-export verify', () => {
   it('re-checks a download against its manifest, and catches a changed file', async () => {
     const out = await tempDir();

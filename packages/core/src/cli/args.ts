@@ -74,6 +74,7 @@ export interface CommonArgs {
 
 export type ParsedCommand =
   | { readonly command: 'help'; readonly topic: Command | undefined }
+  | { readonly command: 'version' }
   | (CommonArgs & {
       readonly command: 'create';
       readonly request: ExportRequestInput;
@@ -106,6 +107,7 @@ export interface WaitArgs {
 /** Parses `argv` (without node and the script) into a command, or throws InputError. */
 export function parseCommandLine(argv: readonly string[]): ParsedCommand {
   const [first, ...rest] = argv;
+  if (first === '--version' || first === '-V' || first === 'version') return { command: 'version' };
   if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
     const topic = first === 'help' ? rest[0] : undefined;
     return { command: 'help', topic: isCommand(topic) ? topic : undefined };

@@ -10,6 +10,7 @@ import type { ExportStatus } from '../protocol/responses.js';
 import { resumeAdvice } from '../protocol/resume.js';
 import type { RunStart } from '../protocol/run.js';
 import { printableLines } from '../protocol/text.js';
+import { TOOL_VERSION } from '../protocol/version.js';
 import { type ParsedCommand, parseCommandLine } from './args.js';
 import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
 import { helpText } from './help.js';
@@ -51,6 +52,10 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
   if (parsed.command === 'help') {
     io.stdout.write(`${helpText(parsed.topic)}\n`);
+    return EXIT_CODES.ok;
+  }
+  if (parsed.command === 'version') {
+    io.stdout.write(`asana-export ${TOOL_VERSION}\n`);
     return EXIT_CODES.ok;
   }
 
@@ -150,7 +155,12 @@ async function resumeLine(
   error: unknown,
   observed: ObservedExport | undefined,
 ): Promise<string | undefined> {
-  if (parsed.command === 'help' || parsed.command === 'verify' || observed === undefined) {
+  if (
+    parsed.command === 'help' ||
+    parsed.command === 'version' ||
+    parsed.command === 'verify' ||
+    observed === undefined
+  ) {
     return undefined;
   }
   const advice = resumeAdvice(error, observed);

@@ -46,6 +46,7 @@ const COMMON_TEXT = `Common:
   -v, --verbose    log every request (method, path, status)
   -q, --quiet      no progress output
   -h, --help       this help
+  -V, --version    print the version
 
 The token is read from ASANA_TOKEN (a personal access token or a service account token).`;
 

@@ -1,21 +1,12 @@
 #!/usr/bin/env node
-// The `asana-export` executable: signals become cancellation, the exit code goes to the shell.
-import { CancelledError } from '../protocol/errors.js';
-import { main } from './cli.js';
-import { EXIT_CODES } from './exit-codes.js';
+// The `asana-export` executable. It checks the Node.js version before anything loads undici,
+// which on an older Node dies with a TypeError that says nothing of the version.
+import { nodeVersionProblem } from './node-version.js';
 
-const controller = new AbortController();
-const stop = (signal: NodeJS.Signals) => {
-  // A second Ctrl-C means "now": skip the cleanup the first one started.
-  if (controller.signal.aborted) process.exit(EXIT_CODES.cancelled);
-  controller.abort(new CancelledError(`The command (${signal})`));
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
-
-process.exitCode = await main(process.argv.slice(2), {
-  stdout: process.stdout,
-  stderr: process.stderr,
-  env: process.env,
-  signal: controller.signal,
-});
+const problem = nodeVersionProblem(process.versions.node);
+if (problem === undefined) {
+  await import('./start.js');
+} else {
+  process.stderr.write(`error: ${problem}\n`);
+  process.exitCode = 1;
+}

@@ -21,7 +21,7 @@ export class AsanaExportsApi implements ICredentialType {
   };
 
   documentationUrl =
-    'https://github.com/asana-exports/asana-exports/tree/main/packages/n8n-node#credentials';
+    'https://github.com/asana-exports/asana-exports/blob/main/packages/n8n-node/docs/credentials.md';
 
   properties: INodeProperties[] = [
     {

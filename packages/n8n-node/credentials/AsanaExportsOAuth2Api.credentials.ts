@@ -18,7 +18,7 @@ export class AsanaExportsOAuth2Api implements ICredentialType {
   };
 
   documentationUrl =
-    'https://github.com/asana-exports/asana-exports/tree/main/packages/n8n-node#credentials';
+    'https://github.com/asana-exports/asana-exports/blob/main/packages/n8n-node/docs/credentials.md';
 
   properties: INodeProperties[] = [
     {

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { fileExists, pathJoin } from './support/files.mts';
+import { packageRoot } from './support/n8n.mts';
 import { readPackageFile, runInPackage } from './support/process.mts';
 
 /**
@@ -14,6 +16,8 @@ const manifest = JSON.parse(readPackageFile('package.json')) as {
   devDependencies: Record<string, string>;
   n8n: { n8nNodesApiVersion: number; strict: boolean; nodes: string[]; credentials: string[] };
   files: string[];
+  homepage: string;
+  scripts: Record<string, string>;
   main?: string;
   type?: string;
 };
@@ -54,6 +58,69 @@ describe('package.json', () => {
       '"codexVersion"',
     );
     expect(readPackageFile('dist/icons/asana-exports.svg')).toContain('<svg');
+  });
+});
+
+/** GitHub links of this repository, as the files they point at on disk. */
+const REPOSITORY = 'https://github.com/asana-exports/asana-exports/';
+function localPathOf(url: string): string {
+  const path =
+    /^https:\/\/github\.com\/asana-exports\/asana-exports\/(?:tree|blob)\/main\/(.+)$/.exec(
+      url,
+    )?.[1];
+  if (path === undefined) throw new Error(`${url} is not a link into ${REPOSITORY}`);
+  return pathJoin(packageRoot, '..', '..', path);
+}
+
+describe('what the tarball ships', () => {
+  it('has documentation links without a fragment (n8n appends its own query after them), to files that exist', () => {
+    const codex = JSON.parse(readPackageFile('dist/nodes/AsanaExport/AsanaExport.node.json')) as {
+      resources: Record<string, Array<{ url: string }>>;
+    };
+    const credentialLinks = manifest.n8n.credentials.map(
+      (file) =>
+        /documentationUrl = "([^"]+)"/.exec(readPackageFile(file))?.[1] ?? `no link in ${file}`,
+    );
+    const links = [
+      manifest.homepage,
+      ...Object.values(codex.resources).flatMap((entries) => entries.map((entry) => entry.url)),
+      ...credentialLinks,
+    ];
+    expect(links).toHaveLength(5);
+    for (const link of links) {
+      expect(link).not.toContain('#');
+      expect(fileExists(localPathOf(link)), link).toBe(true);
+    }
+  });
+
+  it('holds no source maps', () => {
+    const { status, output } = runInPackage('npm', [
+      'pack',
+      '--dry-run',
+      '--json',
+      '--ignore-scripts',
+    ]);
+    expect(status, output).toBe(0);
+    const [packed] = JSON.parse(output.slice(output.indexOf('['))) as Array<{
+      files: Array<{ path: string }>;
+    }>;
+    const paths = packed?.files.map((file) => file.path) ?? [];
+    expect(paths).toContain('dist/nodes/AsanaExport/AsanaExport.node.js');
+    expect(paths.filter((path) => path.endsWith('.map'))).toEqual([]);
+  });
+
+  it('refuses a publish without provenance from GitHub Actions', () => {
+    expect(manifest.scripts.prepublishOnly).toBe('node scripts/require-provenance.mjs');
+    const refuse = (env: Record<string, string>) =>
+      runInPackage('node', ['scripts/require-provenance.mjs'], { env });
+    const laptop = refuse({});
+    expect(laptop.status).toBe(1);
+    expect(laptop.output).toContain(
+      'it is not running in GitHub Actions and npm provenance is off',
+    );
+    expect(refuse({ GITHUB_ACTIONS: 'true' }).status).toBe(1);
+    expect(refuse({ npm_config_provenance: 'true' }).status).toBe(1);
+    expect(refuse({ GITHUB_ACTIONS: 'true', npm_config_provenance: 'true' }).status).toBe(0);
   });
 });
 

@@ -48,4 +48,5 @@ export function randomHex(bytes: number): string {
 
 /** V8's longest string on this Node, in characters. */
 export { constants as bufferConstants } from 'node:buffer';
+export { existsSync as fileExists } from 'node:fs';
 export { join as pathJoin } from 'node:path';

@@ -4,11 +4,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inheritedEnv, packageRoot } from './n8n.mts';
 
-export function runInPackage(command: string, args: readonly string[]) {
+/** `env`, when given, is the whole environment but PATH (nothing else inherited). */
+export function runInPackage(
+  command: string,
+  args: readonly string[],
+  options: { env?: Record<string, string> } = {},
+) {
   const result = spawnSync(command, args, {
     cwd: packageRoot,
     encoding: 'utf8',
-    env: { ...inheritedEnv({ keepN8nSettings: true }), NO_COLOR: '1', FORCE_COLOR: '0' },
+    env: options.env
+      ? { PATH: process.env.PATH ?? '', ...options.env }
+      : {
+          ...inheritedEnv({ keepN8nSettings: true }),
+          NO_COLOR: '1',
+          FORCE_COLOR: '0',
+        },
   });
   return { status: result.status, output: `${result.stdout}${result.stderr}` };
 }

@@ -94,14 +94,15 @@ describe('what the tarball ships', () => {
   });
 
   it('holds no source maps', () => {
-    const { status, output } = runInPackage('npm', [
+    const { status, stdout, output } = runInPackage('npm', [
       'pack',
       '--dry-run',
       '--json',
       '--ignore-scripts',
     ]);
     expect(status, output).toBe(0);
-    const [packed] = JSON.parse(output.slice(output.indexOf('['))) as Array<{
+    // stdout alone: npm may warn on stderr (about the environment's npm settings, say).
+    const [packed] = JSON.parse(stdout) as Array<{
       files: Array<{ path: string }>;
     }>;
     const paths = packed?.files.map((file) => file.path) ?? [];

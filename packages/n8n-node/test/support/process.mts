@@ -21,7 +21,11 @@ export function runInPackage(
           FORCE_COLOR: '0',
         },
   });
-  return { status: result.status, output: `${result.stdout}${result.stderr}` };
+  return {
+    status: result.status,
+    stdout: result.stdout,
+    output: `${result.stdout}${result.stderr}`,
+  };
 }
 
 export function readPackageFile(path: string): string {

@@ -8,24 +8,11 @@ import {
   MAX_RESOURCE_TYPE_LENGTH,
   scanJson,
 } from '../../src/protocol/json-scan.js';
+import { joinedBytes as bytes } from '../support/bytes.js';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const MAX = MAX_JSON_DEPTH;
-
-/** Text as UTF-8 and byte values, back to back: `bytes('{"a":"', [0xff], '"}')`. */
-function bytes(...parts: (string | readonly number[])[]): Uint8Array {
-  const encoded = parts.map((part) =>
-    typeof part === 'string' ? encoder.encode(part) : Uint8Array.from(part),
-  );
-  const out = new Uint8Array(encoded.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of encoded) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 /** Printable ASCII as is, other bytes as `\xHH`, long texts cut short: for test names. */
 function show(input: Uint8Array): string {

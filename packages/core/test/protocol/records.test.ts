@@ -7,6 +7,7 @@ import {
   type RecordCounterOptions,
   type RecordCounts,
 } from '../../src/protocol/records.js';
+import { joinedBytes as joined } from '../support/bytes.js';
 
 const encoder = new TextEncoder();
 
@@ -180,20 +181,6 @@ describe('RecordCounter', () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 });
-
-/** Joins text and byte values: `joined('{"a":"', [0xff], '"}')`. */
-function joined(...parts: (string | readonly number[])[]): Uint8Array {
-  const encoded = parts.map((part) =>
-    typeof part === 'string' ? encoder.encode(part) : Uint8Array.from(part),
-  );
-  const out = new Uint8Array(encoded.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of encoded) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 /** Notes of `bytes` UTF-8 bytes or a little more, with multi-byte characters all along. */
 function longNotes(bytes: number): string {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { Sandbox } from '@asana-exports/sandbox';
 import {
   FAULT_MATRIX_CONTENT_BYTES,
+  FAULT_ROW_TIME_LIMIT_MS,
   FAULT_ROWS,
   type FailureCategory,
   type FaultRow,
@@ -110,53 +111,57 @@ async function expectIntactExport(result: CliResult, out: string, row: FaultRow)
 }
 
 describe('fault matrix: asana-export run', () => {
-  it.each(FAULT_ROWS.map((row) => [row.name, row] as const))('%s', async (_name, row) => {
-    const before = sandbox.requests.length;
-    const { result, out } = await runRow(row);
-    const { outcome } = row;
-    expectNothingLeaked(result.stdout + result.stderr, row);
-    expect(sandbox.downloadAuthViolations).toEqual([]);
-    expect(row.checkRequests?.(sandbox.requests.slice(before)) ?? []).toEqual([]);
+  it.each(FAULT_ROWS.map((row) => [row.name, row] as const))(
+    '%s',
+    async (_name, row) => {
+      const before = sandbox.requests.length;
+      const { result, out } = await runRow(row);
+      const { outcome } = row;
+      expectNothingLeaked(result.stdout + result.stderr, row);
+      expect(sandbox.downloadAuthViolations).toEqual([]);
+      expect(row.checkRequests?.(sandbox.requests.slice(before)) ?? []).toEqual([]);
 
-    if (outcome.type === 'success') {
-      await expectIntactExport(result, out, row);
-      return;
-    }
-    expect({ exit: result.code, stderr: result.stderr }).toMatchObject({
-      exit: EXIT_CODE[outcome.category],
-    });
-    expect(result.stderr).toMatch(outcome.message);
-    expect(result.stdout).toBe('');
-    expect(result.stderr).toMatch(/^error: /m);
-    expect(result.stderr).not.toMatch(/\n\s+at /);
-    if (outcome.noRequest) {
-      expect(sandbox.requests.length).toBe(before);
-      expect(result.stderr).not.toMatch(/may have reached Asana/);
-    }
+      if (outcome.type === 'success') {
+        await expectIntactExport(result, out, row);
+        return;
+      }
+      expect({ exit: result.code, stderr: result.stderr }).toMatchObject({
+        exit: EXIT_CODE[outcome.category],
+      });
+      expect(result.stderr).toMatch(outcome.message);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toMatch(/^error: /m);
+      expect(result.stderr).not.toMatch(/\n\s+at /);
+      if (outcome.noRequest) {
+        expect(sandbox.requests.length).toBe(before);
+        expect(result.stderr).not.toMatch(/may have reached Asana/);
+      }
 
-    // Nothing under a visible name; bytes kept for a resume are hidden, and said so.
-    const files = await readdir(out);
-    expect(files.filter((name) => !name.startsWith('.'))).toEqual([]);
-    const resume =
-      /^resume: asana-export (run --resume .*?)(?: \(continues from .* kept\))?$/m.exec(
-        result.stderr,
-      );
-    if (!outcome.resumable) {
-      expect(resume).toBeNull();
-      expect(files).toEqual([]);
-      return;
-    }
-    expect(resume, result.stderr).not.toBeNull();
-    if (files.length > 0) expect(resume?.[0]).toMatch(/continues from .* kept\)$/);
-    // A corrupt object stays corrupt: only a fault that passes can be resumed past.
-    if (scenarioOf(row).corruption !== 'none') return;
-    // The fault is over: the printed command, as a user pastes it, finishes the export.
-    sandbox.clearFaults();
-    const resumed = await runCli([...(resume?.[1] ?? '').split(' '), ...FAST_POLL], {
-      ASANA_TOKEN: sandbox.token,
-    });
-    await expectIntactExport(resumed, out, row);
-  });
+      // Nothing under a visible name; bytes kept for a resume are hidden, and said so.
+      const files = await readdir(out);
+      expect(files.filter((name) => !name.startsWith('.'))).toEqual([]);
+      const resume =
+        /^resume: asana-export (run --resume .*?)(?: \(continues from .* kept\))?$/m.exec(
+          result.stderr,
+        );
+      if (!outcome.resumable) {
+        expect(resume).toBeNull();
+        expect(files).toEqual([]);
+        return;
+      }
+      expect(resume, result.stderr).not.toBeNull();
+      if (files.length > 0) expect(resume?.[0]).toMatch(/continues from .* kept\)$/);
+      // A corrupt object stays corrupt: only a fault that passes can be resumed past.
+      if (scenarioOf(row).corruption !== 'none') return;
+      // The fault is over: the printed command, as a user pastes it, finishes the export.
+      sandbox.clearFaults();
+      const resumed = await runCli([...(resume?.[1] ?? '').split(' '), ...FAST_POLL], {
+        ASANA_TOKEN: sandbox.token,
+      });
+      await expectIntactExport(resumed, out, row);
+    },
+    FAULT_ROW_TIME_LIMIT_MS,
+  );
 });
 
 function expectNothingLeaked(text: string, row: FaultRow) {

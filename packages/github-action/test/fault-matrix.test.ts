@@ -18,6 +18,7 @@ import { basename, join } from 'node:path';
 import type { Manifest } from '@asana-exports/core/node';
 import { type Sandbox, startSandbox } from '@asana-exports/sandbox';
 import {
+  FAULT_ROW_TIME_LIMIT_MS,
   FAULT_ROWS,
   type FailureCategory,
   type FaultRow,
@@ -248,6 +249,7 @@ describe('fault matrix: the action', () => {
         await sandbox.close();
       }
     },
+    FAULT_ROW_TIME_LIMIT_MS,
   );
 });
 

@@ -75,6 +75,14 @@ export interface FaultRow {
 export const FAULT_MATRIX_CONTENT_BYTES = 4 * 1024 * 1024;
 
 /**
+ * How long one row may take through one front end. A fault on every try exhausts the retry
+ * budget (6 tries): its full-jitter waits add up to at most 1+2+4+8+16 = 31 s, plus each try's
+ * own limit, so a row can rightly take over 30 s ("a download that crawls on every try" took
+ * 18.5 s alone and timed out at 30 s once under CI's load).
+ */
+export const FAULT_ROW_TIME_LIMIT_MS = 60_000;
+
+/**
  * Text a hostile answer carries: a terminal escape and a line that would be a workflow command of
  * GitHub's if it reached the log raw. `findRawControls` finds either in what a user sees.
  */

@@ -1,7 +1,7 @@
 import { open, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { InputError } from '../protocol/errors.js';
 import type { ObjectIdentity } from '../protocol/ports.js';
 import { onDisk } from './local-error.js';
@@ -26,13 +26,13 @@ export function partialFilesFor(path: string): PartialFiles {
 const metaSchema = z.object({
   version: z.literal(1),
   object: z.object({
-    etag: z.string().optional(),
-    lastModified: z.string().optional(),
-    totalBytes: z.number().int().nonnegative().optional(),
+    etag: z.optional(z.string()),
+    lastModified: z.optional(z.string()),
+    totalBytes: z.optional(z.number().check(z.int(), z.nonnegative())),
   }),
 });
 
-const lockSchema = z.object({ pid: z.number().int().positive(), host: z.string() });
+const lockSchema = z.object({ pid: z.number().check(z.int(), z.positive()), host: z.string() });
 
 /** What was kept: the partial's size and the object it is a prefix of. */
 export interface KeptBytes {

@@ -4,7 +4,7 @@
  * so it carries its own version and a schema to read it back with.
  */
 
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { InputError } from './errors.js';
 import { EXPORT_KINDS, type ExportKind, fileFormat } from './kinds.js';
 import type { ExportRequest } from './params.js';
@@ -16,7 +16,7 @@ import { TOOL_NAME, TOOL_VERSION } from './version.js';
 
 export const MANIFEST_VERSION = 1;
 
-const countSchema = z.number().int().nonnegative();
+const countSchema = z.number().check(z.int(), z.nonnegative());
 
 export const manifestSchema = z.object({
   manifestVersion: z.literal(MANIFEST_VERSION),
@@ -24,32 +24,32 @@ export const manifestSchema = z.object({
   kind: z.enum(EXPORT_KINDS),
   /** The gid the export was requested for, under the input's name. Empty when resumed by gid. */
   target: z.object({
-    organization: z.string().optional(),
-    workspace: z.string().optional(),
-    parent: z.string().optional(),
+    organization: z.optional(z.string()),
+    workspace: z.optional(z.string()),
+    parent: z.optional(z.string()),
   }),
   /** Organization export gid, or new_resource_export.gid / new_graph_export.gid. */
-  exportGid: z.string().optional(),
+  exportGid: z.optional(z.string()),
   /** The job gid, for resource and graph exports. */
-  jobGid: z.string().optional(),
+  jobGid: z.optional(z.string()),
   state: z.object({ raw: z.string(), outcome: z.enum(['waiting', 'done', 'failed']) }),
-  createdAt: z.string().optional(),
-  completedAt: z.string().optional(),
+  createdAt: z.optional(z.string()),
+  completedAt: z.optional(z.string()),
   downloadedAt: z.string(),
-  durationMs: z.number().nonnegative(),
+  durationMs: z.number().check(z.nonnegative()),
   file: z.object({
     name: z.string(),
     bytes: countSchema,
-    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
     compression: z.literal('gzip'),
     format: z.enum(['json', 'jsonl']),
   }),
   records: z.object({
     total: countSchema,
-    byResourceType: z.record(z.string(), countSchema).optional(),
+    byResourceType: z.optional(z.record(z.string(), countSchema)),
   }),
   /** Resource export parameters as sent to Asana. They hold gids and dates, never secrets. */
-  parameters: z.array(resourceExportParameterWireSchema).optional(),
+  parameters: z.optional(z.array(resourceExportParameterWireSchema)),
 });
 export type Manifest = z.infer<typeof manifestSchema>;
 

@@ -6,7 +6,7 @@
  * name fields, never values, because a body may carry a presigned download URL.
  */
 
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { type ApiErrorReason, AsanaApiError } from './errors.js';
 import { type ExportKind, isExportGid, type Outcome, outcomeOf } from './kinds.js';
 import { describeExport } from './labels.js';
@@ -296,7 +296,7 @@ function invalidBody(
   request: ApiRequest,
   response: ApiResponse,
   body: unknown,
-  error: z.ZodError,
+  error: z.core.$ZodError,
 ): AsanaApiError {
   const problems = error.issues.map((issue) => describeIssue(body, issue));
   return unusableAnswer(request, response, problems.join('; '));

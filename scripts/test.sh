@@ -8,4 +8,7 @@ pnpm -s lint
 packages/n8n-node/scripts/install-n8n.sh >/dev/null
 # PostgreSQL and Redis for the n8n queue-mode tests, from Debian's packages.
 scripts/install-services.sh
+# The release, short of publishing: every tarball packed, installed into an empty folder and run
+# (the CLI on its engines floor, Node 22.19, and on Node 24), with sizes and file lists.
+node scripts/release-dry-run.mjs
 exec node scripts/run-tests.mjs "$@"

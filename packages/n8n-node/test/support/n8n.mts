@@ -75,19 +75,56 @@ export interface OutputItem {
 
 export async function startN8n(
   bin: string,
-  options: { binaryMode?: string } = {},
+  options: {
+    binaryMode?: string;
+    /**
+     * Installs this packed tarball into n8n's community nodes folder, as a user does
+     * (`npm install --omit=peer` in ~/.n8n/nodes), instead of loading dist/ as a custom
+     * extension. The node's type is then `n8n-nodes-asana-exports.asanaExport`.
+     */
+    tarball?: string;
+  } = {},
 ): Promise<N8nInstance> {
   const home = await mkdtemp(join(tmpdir(), 'n8n-e2e-'));
   const files = join(home, 'files');
   await mkdir(files, { recursive: true });
-  // A copy of what the package ships, outside the workspace: `n8n-workflow` then resolves to
-  // n8n's own, as it does for an installed community package.
-  const extension = join(home, 'extension');
-  await cp(distDir, extension, { recursive: true });
+  const userFolder = join(home, 'user');
+  let loadFrom: Record<string, string>;
+  if (options.tarball === undefined) {
+    // A copy of what the package ships, outside the workspace: `n8n-workflow` then resolves to
+    // n8n's own, as it does for an installed community package.
+    const extension = join(home, 'extension');
+    await cp(distDir, extension, { recursive: true });
+    loadFrom = { N8N_CUSTOM_EXTENSIONS: extension };
+  } else {
+    const nodesFolder = join(userFolder, '.n8n', 'nodes');
+    await mkdir(nodesFolder, { recursive: true });
+    await writeFile(
+      join(nodesFolder, 'package.json'),
+      '{"name":"installed-nodes","private":true}\n',
+    );
+    const install = await runProcess(
+      'npm',
+      [
+        'install',
+        '--prefix',
+        nodesFolder,
+        '--omit=peer',
+        '--no-audit',
+        '--no-fund',
+        '--loglevel=error',
+        options.tarball,
+      ],
+      inheritedEnv(),
+    );
+    if (install.code !== 0)
+      throw new Error(`npm install of the tarball failed:\n${install.stderr}`);
+    loadFrom = {};
+  }
   const env: Record<string, string> = {
     ...inheritedEnv(),
-    N8N_USER_FOLDER: join(home, 'user'),
-    N8N_CUSTOM_EXTENSIONS: extension,
+    N8N_USER_FOLDER: userFolder,
+    ...loadFrom,
     N8N_ENCRYPTION_KEY: 'asana-exports-e2e-key',
     N8N_DEFAULT_BINARY_DATA_MODE: options.binaryMode ?? 'filesystem',
     N8N_RESTRICT_FILE_ACCESS_TO: files,

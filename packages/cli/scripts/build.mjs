@@ -1,0 +1,43 @@
+// Bundles what `npm install asana-export` ships: the CLI, the sandbox's CLI and the core's
+// record-counting worker, with undici and zod inside, so the package has no dependencies to
+// resolve (an `npx asana-export` installs one tarball). The sources are the core's and the
+// sandbox's own; ESM with code splitting, so the CLI's entry point checks the Node.js version
+// before the chunk that loads undici is imported.
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { build } from 'esbuild';
+
+const root = join(import.meta.dirname, '..');
+const dist = join(root, 'dist');
+/** What went into each output file: the notices and the tests read it; the tarball does not ship it. */
+const metafilePath = join(root, 'build', 'metafile.json');
+
+await rm(dist, { recursive: true, force: true });
+const result = await build({
+  absWorkingDir: root,
+  entryPoints: {
+    'asana-export': '../core/src/cli/main.ts',
+    'asana-export-sandbox': '../sandbox/src/cli.ts',
+    // Loaded with `new URL('./record-counter-worker.js', import.meta.url)` from the chunk that
+    // counts records: every file sits flat in dist/, so the URL finds it.
+    'record-counter-worker': '../core/src/node/record-counter-worker.ts',
+  },
+  outdir: dist,
+  chunkNames: '[name]-[hash]',
+  bundle: true,
+  splitting: true,
+  platform: 'node',
+  format: 'esm',
+  // The `engines` floor: undici 8, bundled here, needs Node.js 22.19.
+  target: 'node22.19',
+  // undici is CommonJS: its `require` of Node's built-ins needs a real `require` in ESM.
+  banner: {
+    js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
+  },
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  metafile: true,
+});
+await mkdir(join(root, 'build'), { recursive: true });
+await writeFile(metafilePath, `${JSON.stringify(result.metafile, null, 2)}\n`);

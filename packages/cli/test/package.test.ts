@@ -1,0 +1,82 @@
+/**
+ * What `npm install asana-export` gets: a package named after its command, with no dependencies
+ * (everything is bundled into dist/), the Node.js floor the executable itself checks, and a README
+ * that documents every command the CLI has. scripts/release-dry-run.mjs installs the packed
+ * tarball and runs it on that floor and on Node 24.
+ */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import { MIN_NODE_VERSION } from '@asana-exports/core/cli/node-version';
+import { describe, expect, it } from 'vitest';
+
+const packageDir = join(import.meta.dirname, '..');
+const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  engines: { node: string };
+  bin: Record<string, string>;
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+};
+const core = JSON.parse(readFileSync(join(packageDir, '../core/package.json'), 'utf8')) as {
+  version: string;
+  engines: { node: string };
+};
+
+function cli(args: readonly string[]) {
+  return spawnSync(process.execPath, [join(packageDir, pkg.bin['asana-export'] ?? ''), ...args], {
+    encoding: 'utf8',
+  });
+}
+
+describe('the asana-export package', () => {
+  it('is named after its command, so `npx asana-export` runs it', () => {
+    expect(pkg.name).toBe('asana-export');
+    expect(Object.keys(pkg.bin).sort()).toEqual(['asana-export', 'asana-export-sandbox']);
+  });
+
+  it('declares the Node.js floor the executable checks, the core’s own', () => {
+    expect(pkg.engines.node).toBe(`>=${MIN_NODE_VERSION}`);
+    expect(core.engines.node).toBe(pkg.engines.node);
+  });
+
+  it('carries the version the CLI prints', () => {
+    expect(pkg.version).toBe(core.version);
+    const result = cli(['--version']);
+    expect(result.stdout).toBe(`asana-export ${pkg.version}\n`);
+  });
+
+  it('has no dependencies: the bundle imports nothing but Node’s built-ins and itself', () => {
+    expect(pkg.dependencies ?? {}).toEqual({});
+    expect(pkg.peerDependencies ?? {}).toEqual({});
+    const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+    const metafile = JSON.parse(readFileSync(join(packageDir, 'build/metafile.json'), 'utf8')) as {
+      outputs: Record<string, { imports: { path: string; external?: boolean }[] }>;
+    };
+    const outside = new Set<string>();
+    for (const output of Object.values(metafile.outputs)) {
+      for (const { path, external } of output.imports) {
+        if (external && !builtins.has(path)) outside.add(path);
+      }
+    }
+    expect([...outside]).toEqual([]);
+  });
+
+  it('documents every command of --help in its README', () => {
+    const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+    const help = cli(['--help']).stdout;
+    const commands = [...help.matchAll(/^ {2}([a-z]+) {2,}/gm)].map(([, name]) => name);
+    expect(commands.length).toBeGreaterThan(3);
+    for (const command of commands) expect(readme).toContain(`| \`${command} `);
+  });
+
+  it('documents every exit code of --help in its README', () => {
+    const readme = readFileSync(join(packageDir, 'README.md'), 'utf8');
+    const help = cli(['--help']).stdout;
+    const codes = [...help.matchAll(/^ {2}(\d+) {2,}/gm)].map(([, code]) => code);
+    expect(codes).toContain('0');
+    for (const code of codes) expect(readme).toMatch(new RegExp(`^\\| ${code} +\\|`, 'm'));
+  });
+});

@@ -113,6 +113,7 @@ async function expectIntactExport(result: CliResult, out: string, row: FaultRow)
 describe('fault matrix: asana-export run', () => {
   it.each(FAULT_ROWS.map((row) => [row.name, row] as const))(
     '%s',
+    { timeout: FAULT_ROW_TIME_LIMIT_MS },
     async (_name, row) => {
       const before = sandbox.requests.length;
       const { result, out } = await runRow(row);
@@ -160,7 +161,6 @@ describe('fault matrix: asana-export run', () => {
       });
       await expectIntactExport(resumed, out, row);
     },
-    FAULT_ROW_TIME_LIMIT_MS,
   );
 });
 

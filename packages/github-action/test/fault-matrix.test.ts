@@ -183,6 +183,7 @@ async function expectStoredExport(
 describe('fault matrix: the action', () => {
   it.concurrent.for(FAULT_ROWS.map((row) => [row.name, row] as const))(
     '%s',
+    { timeout: FAULT_ROW_TIME_LIMIT_MS },
     async ([, row], { expect }) => {
       // A token of the row's own: a leak of it cannot hide behind a common word.
       const token = `2/1600000000000000/${randomBytes(12).toString('hex')}`;
@@ -249,7 +250,6 @@ describe('fault matrix: the action', () => {
         await sandbox.close();
       }
     },
-    FAULT_ROW_TIME_LIMIT_MS,
   );
 });
 

@@ -1,6 +1,7 @@
-// Bundles the record-counting worker into one self-contained file over tsc's output. Bundlers
-// that ship `new URL('./record-counter-worker.js', import.meta.url)` copy the file as an asset
-// without following its imports (ncc does, for the action), so it must import nothing of ours.
+// Bundles the record-counting worker into one self-contained file over tsc's output, so that the
+// file alone can be copied beside code that loads it with `new URL('./record-counter-worker.js',
+// import.meta.url)`. The bundles of the action and the CLI build it from its source instead, as an
+// entry point of their own beside their index.
 import { join } from 'node:path';
 import { build } from 'esbuild';
 

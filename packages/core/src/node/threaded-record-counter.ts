@@ -5,7 +5,8 @@ import { IntegrityError } from '../protocol/errors.js';
 import type { RecordCounterOptions, RecordCounts } from '../protocol/records.js';
 import type { FromCounterWorker, ToCounterWorker } from './record-counter-messages.js';
 
-// Webpack-style `new URL(..., import.meta.url)`, which bundlers (ncc for the action) follow.
+// Beside this module: in the core's dist/, and in the bundles of the action and the CLI, which
+// build the worker as an entry point of its own next to the code that loads it.
 const WORKER_URL = new URL('./record-counter-worker.js', import.meta.url);
 
 /** Chunks in flight to the worker before the producer is asked to pause: bounds memory. */

@@ -1,7 +1,10 @@
-// src/node/record-counter-worker.ts
+import { createRequire as __createRequire } from 'node:module';
+const require = __createRequire(import.meta.url);
+
+// ../core/src/node/record-counter-worker.ts
 import { parentPort, workerData } from "node:worker_threads";
 
-// src/protocol/errors.ts
+// ../core/src/protocol/errors.ts
 var AsanaExportError = class extends Error {
   /** What the user can do about it, when we know. */
   hint;
@@ -24,7 +27,7 @@ var IntegrityError = class extends AsanaExportError {
   }
 };
 
-// src/protocol/json-scan.ts
+// ../core/src/protocol/json-scan.ts
 var MAX_JSON_DEPTH = 1e4;
 var MAX_RESOURCE_TYPE_LENGTH = 256;
 var S_VALUE = 0;
@@ -627,7 +630,7 @@ function jsonNestingExceeds(bytes, limit) {
   return false;
 }
 
-// src/protocol/records.ts
+// ../core/src/protocol/records.ts
 var NO_RESOURCE_TYPE = "(none)";
 var HOLD_LINE_BYTES = 1 << 20;
 var DEPTH_CHECK_BYTES = 2 * MAX_JSON_DEPTH + 2;
@@ -806,7 +809,7 @@ function hasContent(bytes, start, end) {
   return false;
 }
 
-// src/node/record-counter-worker.ts
+// ../core/src/node/record-counter-worker.ts
 var port = parentPort;
 if (!port) throw new Error("record-counter-worker must run in a worker thread");
 var counter = new RecordCounter(workerData);

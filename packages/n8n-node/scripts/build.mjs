@@ -1,12 +1,24 @@
 // Builds what n8n loads: one CommonJS file per node and credential under dist/, each with the
 // core's protocol part and zod bundled in (n8n's rules allow no runtime dependencies), plus the
-// icons and the codex file. n8n-workflow stays external: n8n provides it (a peer dependency).
-import { cp, mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+// icons, the codex file and the notice file of every bundled package. n8n-workflow stays
+// external: n8n provides it (a peer dependency).
+//
+//   node scripts/build.mjs [out-dir] [--metafile <file>]
+//
+// --metafile also writes esbuild's list of bundled modules, which test/notices.test.ts checks the
+// notice file against.
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
+import { thirdPartyNotices } from '../../../scripts/third-party-notices.mjs';
 
 const root = join(import.meta.dirname, '..');
-const dist = join(root, 'dist');
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { metafile: { type: 'string' } },
+});
+const dist = resolve(root, positionals[0] ?? 'dist');
 
 const entryPoints = {
   'nodes/AsanaExport/AsanaExport.node': 'nodes/AsanaExport/AsanaExport.node.ts',
@@ -40,7 +52,7 @@ const englishOnlyZodLocales = {
 };
 
 await rm(dist, { recursive: true, force: true });
-await build({
+const { metafile } = await build({
   absWorkingDir: root,
   entryPoints,
   outdir: dist,
@@ -61,7 +73,7 @@ await build({
   sourcemap: false,
   legalComments: 'eof',
   logLevel: 'warning',
-  metafile: false,
+  metafile: true,
   plugins: [englishOnlyZodLocales],
 });
 for (const file of staticFiles) {
@@ -69,3 +81,11 @@ for (const file of staticFiles) {
   await mkdir(dirname(target), { recursive: true });
   await cp(join(root, file), target);
 }
+await writeFile(
+  join(dist, 'THIRD_PARTY_NOTICES.txt'),
+  thirdPartyNotices(metafile, {
+    cwd: root,
+    title: 'n8n-nodes-asana-exports: the node and credentials under dist/',
+  }),
+);
+if (values.metafile !== undefined) await writeFile(values.metafile, JSON.stringify(metafile));

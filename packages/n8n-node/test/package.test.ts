@@ -93,7 +93,7 @@ describe('what the tarball ships', () => {
     }
   });
 
-  it('holds no source maps', () => {
+  it('holds the notice file of the bundled packages, and no source maps', () => {
     const { status, stdout, output } = runInPackage('npm', [
       'pack',
       '--dry-run',
@@ -107,6 +107,7 @@ describe('what the tarball ships', () => {
     }>;
     const paths = packed?.files.map((file) => file.path) ?? [];
     expect(paths).toContain('dist/nodes/AsanaExport/AsanaExport.node.js');
+    expect(paths).toContain('dist/THIRD_PARTY_NOTICES.txt');
     expect(paths.filter((path) => path.endsWith('.map'))).toEqual([]);
   });
 

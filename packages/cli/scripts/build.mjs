@@ -6,6 +6,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { thirdPartyNotices } from '../../../scripts/third-party-notices.mjs';
 
 const root = join(import.meta.dirname, '..');
 const dist = join(root, 'dist');
@@ -35,9 +36,17 @@ const result = await build({
     js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
   },
   sourcemap: false,
-  legalComments: 'none',
+  // Bundled code keeps its own copyright lines (undici's copies of ws and formdata-polyfill).
+  legalComments: 'eof',
   logLevel: 'warning',
   metafile: true,
 });
+await writeFile(
+  join(dist, 'THIRD_PARTY_NOTICES.txt'),
+  thirdPartyNotices(result.metafile, {
+    cwd: root,
+    title: 'asana-export: the bundled files in dist/',
+  }),
+);
 await mkdir(join(root, 'build'), { recursive: true });
 await writeFile(metafilePath, `${JSON.stringify(result.metafile, null, 2)}\n`);

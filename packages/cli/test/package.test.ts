@@ -10,6 +10,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { MIN_NODE_VERSION } from '@asana-exports/core/cli/node-version';
 import { describe, expect, it } from 'vitest';
+import { checkNotices } from '../../../scripts/third-party-notices.mjs';
 
 const packageDir = join(import.meta.dirname, '..');
 const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
@@ -78,5 +79,13 @@ describe('the asana-export package', () => {
     const codes = [...help.matchAll(/^ {2}(\d+) {2,}/gm)].map(([, code]) => code);
     expect(codes).toContain('0');
     for (const code of codes) expect(readme).toMatch(new RegExp(`^\\| ${code} +\\|`, 'm'));
+  });
+
+  it('ships a notice for every bundled package, with its licence text, and nothing else', () => {
+    const metafile = JSON.parse(readFileSync(join(packageDir, 'build/metafile.json'), 'utf8'));
+    const notices = readFileSync(join(packageDir, 'dist/THIRD_PARTY_NOTICES.txt'), 'utf8');
+    expect(checkNotices(notices, metafile, { cwd: packageDir })).toEqual([]);
+    expect(notices).toMatch(/^- undici@8\.\d+\.\d+ \(MIT\)$/m);
+    expect(notices).toMatch(/^- zod@4\.\d+\.\d+ \(MIT\)$/m);
   });
 });

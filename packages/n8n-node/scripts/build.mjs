@@ -1,6 +1,6 @@
 // Builds what n8n loads: one CommonJS file per node and credential under dist/, each with the
-// core's protocol part and zod bundled in (n8n's rules allow no runtime dependencies), plus the
-// icons, the codex file and the notice file of every bundled package. n8n-workflow stays
+// core's protocol part and zod/mini bundled in (n8n's rules allow no runtime dependencies), plus
+// the icons, the codex file and the notice file of every bundled package. n8n-workflow stays
 // external: n8n provides it (a peer dependency).
 //
 //   node scripts/build.mjs [out-dir] [--metafile <file>]
@@ -32,25 +32,6 @@ const staticFiles = [
   'nodes/AsanaExport/AsanaExport.node.json',
 ];
 
-/**
- * zod's `z` namespace re-exports all of its ~50 message locales, which esbuild cannot tree-shake;
- * the core uses none but the default (English, which zod imports directly). Only English is kept.
- */
-const englishOnlyZodLocales = {
-  name: 'english-only-zod-locales',
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
-      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir)
-        ? { path: join(args.resolveDir, '..', 'locales', 'en.js'), namespace: 'zod-locales' }
-        : undefined,
-    );
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
-      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
-      resolveDir: dirname(args.path),
-    }));
-  },
-};
-
 await rm(dist, { recursive: true, force: true });
 const { metafile } = await build({
   absWorkingDir: root,
@@ -74,7 +55,6 @@ const { metafile } = await build({
   legalComments: 'eof',
   logLevel: 'warning',
   metafile: true,
-  plugins: [englishOnlyZodLocales],
 });
 for (const file of staticFiles) {
   const target = join(dist, file);

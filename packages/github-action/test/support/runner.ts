@@ -24,6 +24,8 @@ export interface ActionRun {
 }
 
 export interface RunOptions {
+  /** The bundle to run: this package's dist/index.js unless another layout's is named. */
+  readonly action?: string;
   readonly service: ArtifactService;
   readonly run: WorkflowRun;
   readonly inputs: Record<string, string>;
@@ -90,7 +92,7 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     const [command = process.execPath, ...args] = [
       ...(options.wrapper ?? []),
       process.execPath,
-      ACTION,
+      options.action ?? ACTION,
     ];
     const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

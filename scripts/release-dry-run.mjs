@@ -14,6 +14,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { nodeVersionProblem } from '../packages/core/dist/cli/node-version.js';
 
 const root = join(import.meta.dirname, '..');
 const PUBLISHED = ['packages/cli', 'packages/n8n-node'];
@@ -189,30 +190,22 @@ async function checkCli(report, node, label) {
 }
 
 /** An older Node.js on this machine gets one line naming the Node the CLI needs, and exit 1. */
-async function checkTooOldNode(report, floor) {
-  const old = ['/usr/bin/node', '/usr/local/bin/node'].find((path) => {
-    if (!existsSync(path)) return false;
-    const [major, minor] = execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' })
-      .trim()
-      .split('.')
-      .map(Number);
-    const [floorMajor, floorMinor] = floor.split('.').map(Number);
-    return major < floorMajor || (major === floorMajor && minor < floorMinor);
-  });
+async function checkTooOldNode(report) {
+  const versionOf = (path) =>
+    execFileSync(path, ['-p', 'process.versions.node'], { encoding: 'utf8' }).trim();
+  // The CLI's own rule decides what is too old, and words the one line it must print.
+  const old = ['/usr/bin/node', '/usr/local/bin/node'].find(
+    (path) => existsSync(path) && nodeVersionProblem(versionOf(path)) !== undefined,
+  );
   if (old === undefined) {
     console.log('  no Node.js older than the floor on this machine: that check is skipped');
     return;
   }
   const folder = await installIntoEmptyFolder(report.tarball, 'cli-old-node');
   try {
-    const nodeVersion = execFileSync(old, ['--version'], { encoding: 'utf8' }).trim();
+    const nodeVersion = versionOf(old);
     const help = runBin(folder, old, 'asana-export', ['--help']);
-    const expected = `error: asana-export needs Node.js ${floor} or later;`;
-    if (
-      help.code !== 1 ||
-      !help.stderr.startsWith(expected) ||
-      help.stderr.split('\n').length !== 2
-    ) {
+    if (help.code !== 1 || help.stderr !== `error: ${nodeVersionProblem(nodeVersion)}\n`) {
       fail(
         `asana-export --help on Node ${nodeVersion} must print one line and exit 1`,
         help.stderr,
@@ -283,7 +276,7 @@ async function main() {
     console.log(`${cli.name} from its tarball:`);
     await checkCli(cli, floor, 'engines floor');
     await checkCli(cli, process.execPath, 'current');
-    await checkTooOldNode(cli, cliPackage.engines.node.slice(2));
+    await checkTooOldNode(cli);
 
     const n8n = reports.find((report) => report.dir === 'packages/n8n-node');
     console.log(`${n8n.name} from its tarball:`);

@@ -11,6 +11,8 @@ node packages/release/dist/cli/lint-workflows.js
 packages/n8n-node/scripts/install-n8n.sh >/dev/null
 # PostgreSQL and Redis for the n8n queue-mode tests, from Debian's packages.
 scripts/install-services.sh
+# Debian's age and age-keygen, which the core's encryption tests check our age format against.
+scripts/install-age.sh
 # The release, short of publishing: every tarball packed, installed into an empty folder and run
 # (the CLI on its engines floor, Node 22.19, and on Node 24), with sizes and file lists.
 node scripts/release-dry-run.mjs

@@ -10,6 +10,8 @@ export const EXIT_CODES = {
   timeout: 5,
   /** The local disk refused: full, read-only, not permitted. */
   localFile: 6,
+  /** An encrypted export that none of the identities given (`--identity`) can decrypt. */
+  decrypt: 7,
   /** 128 + SIGINT, as shells report an interrupted command. */
   cancelled: 130,
 } as const;
@@ -31,5 +33,7 @@ export function exitCodeFor(category: ErrorCategory): number {
       return EXIT_CODES.cancelled;
     case 'local':
       return EXIT_CODES.localFile;
+    case 'decrypt':
+      return EXIT_CODES.decrypt;
   }
 }

@@ -21,7 +21,9 @@ export type ErrorCategory =
   | 'timeout'
   | 'cancelled'
   | 'network'
-  | 'local';
+  | 'local'
+  /** An age-encrypted export that none of the identities given can open. */
+  | 'decrypt';
 
 export abstract class AsanaExportError extends Error {
   abstract readonly category: ErrorCategory;
@@ -206,6 +208,56 @@ export class IntegrityError extends AsanaExportError {
       cause: options?.cause,
     });
     this.problem = problem;
+  }
+}
+
+/**
+ * Why an age-encrypted export could not be decrypted: `no-identity` and `unsupported` mean the
+ * key does not fit (the file may well be intact); every other reason means the file was changed,
+ * cut short or extended after it was encrypted.
+ */
+export type AgeDecryptFailure =
+  /** It does not begin with an age header at all. */
+  | 'not-age'
+  /** A later age version, or only recipient types other than X25519. */
+  | 'unsupported'
+  /** None of the identities given opens any of its recipient stanzas. */
+  | 'no-identity'
+  /** The header does not parse. */
+  | 'header'
+  /** The header parses and a key opens it, but its MAC does not match: it was changed. */
+  | 'header-mac'
+  /** A payload chunk does not authenticate, or bytes follow the final chunk. */
+  | 'payload'
+  /** The file ends before its final chunk. */
+  | 'truncated';
+
+const AGE_DAMAGED_HINT =
+  'The file changed after it was encrypted: copy it again from where it is stored, or download the export again.';
+
+const AGE_DECRYPT_HINTS: Readonly<Record<AgeDecryptFailure, string>> = {
+  'not-age': 'Pass the .age file the download wrote, as it was written.',
+  unsupported: 'Only age v1 files encrypted to X25519 recipients (age1...) can be read here.',
+  'no-identity':
+    'Pass the identity file (AGE-SECRET-KEY-1..., as age-keygen wrote it) of one of the recipients the export was encrypted to; its manifest lists their public keys under encryption.recipients.',
+  header: AGE_DAMAGED_HINT,
+  'header-mac': AGE_DAMAGED_HINT,
+  payload: AGE_DAMAGED_HINT,
+  truncated: AGE_DAMAGED_HINT,
+};
+
+/** An age-encrypted export cannot be opened: the wrong key, or a damaged file. */
+export class AgeDecryptError extends AsanaExportError {
+  readonly category: 'decrypt' | 'integrity';
+  readonly reason: AgeDecryptFailure;
+  /** What is wrong, without the sentence around it. */
+  readonly problem: string;
+
+  constructor(reason: AgeDecryptFailure, problem: string, hint?: string) {
+    super(`Cannot decrypt the export: ${problem}`, { hint: hint ?? AGE_DECRYPT_HINTS[reason] });
+    this.reason = reason;
+    this.problem = problem;
+    this.category = reason === 'no-identity' || reason === 'unsupported' ? 'decrypt' : 'integrity';
   }
 }
 

@@ -1,3 +1,12 @@
+export {
+  type AgeDecryptor,
+  type AgeEncryptor,
+  ageCiphertextSize,
+  createAgeDecryptor,
+  createAgeEncryptor,
+} from './age.js';
+export { parseAgeIdentities, parseAgeRecipients } from './age-keys.js';
+export type { AgeIdentity, AgeRecipient } from './age-x25519.js';
 export * from './base-url.js';
 export * from './client.js';
 export * from './deadline.js';

@@ -1,9 +1,13 @@
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { link, mkdir, stat, unlink } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
+import { EncryptedOutput } from '../protocol/age-output.js';
+import type { AgeRecipient } from '../protocol/age-x25519.js';
 import { InputError } from '../protocol/errors.js';
+import type { ManifestEncryption } from '../protocol/manifest.js';
 import type { DownloadSink, KeptPartial, ObjectIdentity } from '../protocol/ports.js';
 import type { RecordCounts } from '../protocol/records.js';
+import { encryptedFileName } from '../protocol/run.js';
 import { drained, GzipVerifier, type VerifyOptions } from './gzip-verifier.js';
 import { asLocalError, onDisk } from './local-error.js';
 import {
@@ -17,17 +21,28 @@ import {
 } from './partial-files.js';
 
 export interface VerifiedFile {
-  /** Absolute path of the published file. */
+  /** Absolute path of the published file: the `.age` ciphertext when encrypted. */
   readonly path: string;
+  /** The plaintext's name, as the manifest's `file.name`. */
   readonly fileName: string;
   readonly records: RecordCounts;
+  /** The ciphertext's name, size and SHA-256, and its recipients, when encrypted. */
+  readonly encryption?: ManifestEncryption | undefined;
 }
 
 export interface FileSinkOptions extends VerifyOptions {
-  /** Where the verified file ends up. Must not exist: nothing a user already has is overwritten. */
+  /**
+   * Where the verified file ends up (with `.age` appended when encrypting). Must not exist:
+   * nothing a user already has is overwritten.
+   */
   readonly path: string;
   /** The input the path came from, for error messages (`--out`, `path`...). */
   readonly inputName?: string;
+  /**
+   * Encrypt to these age recipients: only ciphertext reaches the disk, partial file included;
+   * the plaintext is verified on its way to the encryptor. Undefined: stored as downloaded.
+   */
+  readonly encryptTo?: readonly AgeRecipient[] | undefined;
 }
 
 /**
@@ -38,39 +53,58 @@ export interface FileSinkOptions extends VerifyOptions {
  * The partial is named after the final file and kept, with a record of the object it came from,
  * when a run ends where a resume can use it (cancelled, timed out, the network gave up): the next
  * run of the same export replays it through the verifier and asks the store for the rest only.
+ *
+ * Encrypted (`encryptTo`), the bytes pass the verifier, then the age encryptor, and only its
+ * ciphertext is written, hashed as it goes. Within a run, a transfer resumed with a range goes on
+ * into the same encryptor. Across runs nothing is kept: an encrypted partial could only be
+ * replayed through the verifier by decrypting it, with an identity this run does not have.
  */
 export async function createFileSink(
   options: FileSinkOptions,
 ): Promise<DownloadSink<VerifiedFile>> {
   const inputName = options.inputName ?? 'path';
-  await assertFree(options.path, inputName);
-  await onDisk('create', dirname(options.path), () =>
-    mkdir(dirname(options.path), { recursive: true }),
-  );
-  const files = partialFilesFor(options.path);
+  const path = options.encryptTo === undefined ? options.path : encryptedFileName(options.path);
+  await assertFree(path, inputName);
+  await onDisk('create', dirname(path), () => mkdir(dirname(path), { recursive: true }));
+  const files = partialFilesFor(path);
   await lockPartial(files, inputName);
-  return new FileSink(options, inputName, files);
+  return new FileSink(options, path, inputName, files);
 }
 
 class FileSink implements DownloadSink<VerifiedFile> {
   readonly canAppend = true;
   readonly #options: FileSinkOptions;
+  /** The published file's path. */
+  readonly #path: string;
   readonly #inputName: string;
   readonly #files: PartialFiles;
   #verifier: GzipVerifier;
   #file: WriteStream | undefined;
   /** The object whose bytes the partial holds, once recorded. */
   #object: ObjectIdentity | undefined;
+  /** When encrypting: the encryptor of the bytes since the last byte 0, and how many went in. */
+  #encrypted: EncryptedOutput | undefined;
+  #plainBytes = 0;
   #done = false;
 
-  constructor(options: FileSinkOptions, inputName: string, files: PartialFiles) {
+  constructor(options: FileSinkOptions, path: string, inputName: string, files: PartialFiles) {
     this.#options = options;
+    this.#path = path;
     this.#inputName = inputName;
     this.#files = files;
     this.#verifier = new GzipVerifier(options);
   }
 
+  get #encrypting(): boolean {
+    return this.#options.encryptTo !== undefined;
+  }
+
   async resumable(): Promise<KeptPartial | undefined> {
+    if (this.#encrypting) {
+      // Whatever a killed encrypted run left is ciphertext this run cannot replay: start over.
+      await removePartial(this.#files);
+      return undefined;
+    }
     const kept = await readKept(this.#files);
     if (kept === undefined) return undefined;
     this.#object = kept.object;
@@ -91,6 +125,20 @@ class FileSink implements DownloadSink<VerifiedFile> {
   }
 
   async begin(object: ObjectIdentity, offset: number): Promise<void> {
+    const { encryptTo } = this.#options;
+    if (encryptTo !== undefined) {
+      if (offset === 0) {
+        await this.#closeFile();
+        this.#file = await openPartial(this.#files.data, 'w');
+        this.#encrypted = new EncryptedOutput(encryptTo);
+        this.#plainBytes = 0;
+      } else if (this.#file === undefined || offset !== this.#plainBytes) {
+        throw new RangeError(`the encryptor took ${this.#plainBytes} bytes, not ${offset}`);
+      }
+      // No record of the object: an encrypted partial is never resumed by a later run.
+      this.#object = object;
+      return;
+    }
     if (offset === 0 || this.#file === undefined) {
       await this.#closeFile();
       const size =
@@ -107,8 +155,10 @@ class FileSink implements DownloadSink<VerifiedFile> {
   async write(chunk: Uint8Array): Promise<void> {
     const file = this.#file;
     if (file === undefined) throw new RangeError('write() before begin()');
+    const encrypted = this.#encrypted;
+    this.#plainBytes += chunk.byteLength;
     // Listen for 'drain' right away: it may fire while the verifier is being awaited.
-    const fileDrained = file.write(chunk) ? undefined : drained(file);
+    const fileDrained = writeAll(file, encrypted ? encrypted.update(chunk) : [chunk]);
     await this.#verifier.write(chunk);
     await fileDrained;
     if (file.errored) throw asLocalError(file.errored, 'write', this.#files.data);
@@ -120,12 +170,19 @@ class FileSink implements DownloadSink<VerifiedFile> {
     await this.#closeFile();
     await removePartial(this.#files);
     this.#object = undefined;
+    this.#encrypted = undefined;
+    this.#plainBytes = 0;
   }
 
   async commit(): Promise<VerifiedFile> {
     const records = await this.#verifier.end();
+    // Only now, the plaintext verified, does the ciphertext get its final chunk.
+    const encrypted = this.#encrypted;
+    if (encrypted !== undefined && this.#file !== undefined) {
+      await writeAll(this.#file, encrypted.final());
+    }
     await this.#closeFile();
-    const { path } = this.#options;
+    const path = this.#path;
     try {
       await link(this.#files.data, path);
     } catch (error) {
@@ -138,14 +195,20 @@ class FileSink implements DownloadSink<VerifiedFile> {
     await removePartial(this.#files);
     await unlockPartial(this.#files);
     this.#done = true;
-    return { path, fileName: basename(path), records };
+    return {
+      path,
+      fileName: basename(this.#options.path),
+      records,
+      ...(encrypted === undefined ? {} : { encryption: encrypted.describe(basename(path)) }),
+    };
   }
 
   async discard(keep: boolean): Promise<void> {
     if (this.#done) return;
     this.#done = true;
     this.#verifier.destroy();
-    if (keep && this.#object !== undefined) {
+    // An encrypted partial is removed even when it could be kept: no later run could resume it.
+    if (keep && this.#object !== undefined && !this.#encrypting) {
       // Flushed, so the partial on disk holds every byte written: the next run replays them.
       await this.#closeFile().catch(() => this.#file?.destroy());
     } else {
@@ -183,6 +246,13 @@ function fileExists(path: string, inputName: string): InputError {
     `${path} already exists`,
     'Choose another output path, or move the existing file away: it is never overwritten.',
   );
+}
+
+/** Writes every piece; resolves once the stream has room again (at once when it never filled). */
+function writeAll(file: WriteStream, pieces: readonly Uint8Array[]): Promise<void> | undefined {
+  let full = false;
+  for (const piece of pieces) full = !file.write(piece) || full;
+  return full ? drained(file) : undefined;
 }
 
 function sameRecord(a: ObjectIdentity | undefined, b: ObjectIdentity): boolean {

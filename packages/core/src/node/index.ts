@@ -11,7 +11,7 @@ export {
 } from './file-sink.js';
 export { GzipVerifier, type VerifyOptions } from './gzip-verifier.js';
 export { writeJsonFileExclusive } from './json-file.js';
-export { type RunToFileOptions, runExportToFile } from './run-to-file.js';
+export { type RunToFileOptions, type RunToFileResult, runExportToFile } from './run-to-file.js';
 export { createNodeRuntime, type NodeRuntime, type NodeRuntimeOptions } from './runtime.js';
 export { ASANA_BASE_URL, createUndiciTransport } from './transport.js';
 export { type FileVerification, verifyGzipFile } from './verify-file.js';

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { parseAgeRecipients } from '../protocol/age-keys.js';
+import type { AgeRecipient } from '../protocol/age-x25519.js';
 import { InputError } from '../protocol/errors.js';
 import type { ProgressListener } from '../protocol/events.js';
 import { fileFormat } from '../protocol/kinds.js';
@@ -10,6 +12,7 @@ import type { ExportRef } from '../protocol/requests.js';
 import type { RetryPolicy } from '../protocol/retry.js';
 import {
   defaultFileName,
+  encryptedFileName,
   manifestFileName,
   type RunResult,
   type RunStart,
@@ -34,9 +37,18 @@ export interface RunToFileOptions {
   readonly retry?: RetryPolicy;
   readonly stall?: StallPolicy;
   readonly onProgress?: ProgressListener;
+  /**
+   * Store the export encrypted to these age recipients, as `<name>.age`: nothing but ciphertext
+   * reaches the disk. Undefined: stored as downloaded. An empty list is refused rather than
+   * taken as "no encryption", so that a list that lost its keys never means plaintext.
+   */
+  readonly encryptTo?: readonly AgeRecipient[] | undefined;
+  /** Input name of `encryptTo` for messages (`--encrypt-to`, `encrypt-to`). */
+  readonly encryptToInputName?: string;
 }
 
 export interface RunToFileResult extends RunResult<VerifiedFile> {
+  /** The file stored: the `.age` ciphertext when encrypted (also `manifest.encryption.file`). */
   readonly filePath: string;
   readonly manifestPath: string;
 }
@@ -51,8 +63,11 @@ export async function runExportToFile(options: RunToFileOptions): Promise<RunToF
   const { runtime } = options;
   const outDir = resolve(options.outDir);
   const inputName = options.outInputName ?? 'out';
+  const encryptTo = checkedRecipients(options);
   await prepareOutDir(outDir, inputName);
-  if ('resume' in options.start) await assertNamesFree(outDir, options.start.resume, inputName);
+  if ('resume' in options.start) {
+    await assertNamesFree(outDir, options.start.resume, inputName, encryptTo !== undefined);
+  }
   let manifestPath = '';
 
   const result = await runExport<VerifiedFile>({
@@ -75,6 +90,7 @@ export async function runExportToFile(options: RunToFileOptions): Promise<RunToF
         inputName,
         format: fileFormat(status.kind),
         validateJson: options.validateJson ?? true,
+        encryptTo,
       });
     },
   });
@@ -99,8 +115,21 @@ async function prepareOutDir(outDir: string, inputName: string): Promise<void> {
 }
 
 /** A resumed export's names are known before any request: both must be free. */
-async function assertNamesFree(outDir: string, ref: ExportRef, inputName: string): Promise<void> {
+async function assertNamesFree(
+  outDir: string,
+  ref: ExportRef,
+  inputName: string,
+  encrypted: boolean,
+): Promise<void> {
   const fileName = defaultFileName(ref);
-  await assertFree(join(outDir, fileName), inputName);
+  await assertFree(join(outDir, encrypted ? encryptedFileName(fileName) : fileName), inputName);
   await assertFree(join(outDir, manifestFileName(fileName)), inputName);
+}
+
+/** The recipients, each checked before any request: a bad key found after hours is too late. */
+function checkedRecipients(options: RunToFileOptions): readonly AgeRecipient[] | undefined {
+  const recipients = options.encryptTo;
+  if (recipients === undefined) return undefined;
+  const input = options.encryptToInputName ?? 'encryptTo';
+  return parseAgeRecipients(input, recipients.map((recipient) => recipient.publicKey).join('\n'));
 }

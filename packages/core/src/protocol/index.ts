@@ -6,6 +6,7 @@ export {
   createAgeEncryptor,
 } from './age.js';
 export { parseAgeIdentities, parseAgeRecipients } from './age-keys.js';
+export { EncryptedOutput } from './age-output.js';
 export type { AgeIdentity, AgeRecipient } from './age-x25519.js';
 export * from './base-url.js';
 export * from './client.js';

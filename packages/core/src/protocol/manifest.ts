@@ -17,6 +17,25 @@ import { TOOL_NAME, TOOL_VERSION } from './version.js';
 export const MANIFEST_VERSION = 1;
 
 const countSchema = z.number().check(z.int(), z.nonnegative());
+const sha256Schema = z.string().check(z.regex(/^[0-9a-f]{64}$/));
+/** An X25519 age recipient: `age1`, then 32 bytes and a checksum in lower-case Bech32. */
+const ageRecipientSchema = z
+  .string()
+  .check(z.regex(/^age1[qpzry9x8gf2tvdw0s3jn54khce6mua7l]{58}$/));
+
+/**
+ * How the export was encrypted, when it was. `file` and `records` keep describing the plaintext
+ * (the gzip file that decrypts out of it); this describes the ciphertext that was stored. Public
+ * keys, a size and a hash: nothing here reveals content.
+ */
+export const manifestEncryptionSchema = z.object({
+  format: z.literal('age'),
+  /** Who can decrypt it: any one of these public keys' identities. */
+  recipients: z.array(ageRecipientSchema).check(z.minLength(1)),
+  /** The ciphertext on disk: `<file.name>.age`, its size and SHA-256. */
+  file: z.object({ name: z.string(), bytes: countSchema, sha256: sha256Schema }),
+});
+export type ManifestEncryption = z.infer<typeof manifestEncryptionSchema>;
 
 export const manifestSchema = z.object({
   manifestVersion: z.literal(MANIFEST_VERSION),
@@ -40,10 +59,12 @@ export const manifestSchema = z.object({
   file: z.object({
     name: z.string(),
     bytes: countSchema,
-    sha256: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+    sha256: sha256Schema,
     compression: z.literal('gzip'),
     format: z.enum(['json', 'jsonl']),
   }),
+  /** Set when the export was stored encrypted; manifests without it (all before) stay valid. */
+  encryption: z.optional(manifestEncryptionSchema),
   records: z.object({
     total: countSchema,
     byResourceType: z.optional(z.record(z.string(), countSchema)),
@@ -69,6 +90,8 @@ export interface BuildManifestArgs {
   /** `format` defaults to the kind's format (`fileFormat`). */
   file: { name: string; bytes: number; sha256: string; format?: 'json' | 'jsonl' | undefined };
   records: RecordCounts;
+  /** How the stored file was encrypted, when it was. */
+  encryption?: ManifestEncryption | undefined;
 }
 
 export function buildManifest(args: BuildManifestArgs): Manifest {
@@ -89,6 +112,7 @@ export function buildManifest(args: BuildManifestArgs): Manifest {
       compression: 'gzip',
       format: args.file.format ?? fileFormat(kind),
     },
+    ...(args.encryption === undefined ? {} : { encryption: copyEncryption(args.encryption) }),
     records: { total: args.records.records },
   };
   // Optional keys are left out rather than set to undefined, so the JSON reads the same
@@ -103,6 +127,18 @@ export function buildManifest(args: BuildManifestArgs): Manifest {
   }
   if (request?.kind === 'resource') manifest.parameters = request.parameters.map(toWireParameter);
   return manifest;
+}
+
+function copyEncryption(encryption: ManifestEncryption): ManifestEncryption {
+  return {
+    format: encryption.format,
+    recipients: [...encryption.recipients],
+    file: {
+      name: encryption.file.name,
+      bytes: encryption.file.bytes,
+      sha256: encryption.file.sha256.toLowerCase(),
+    },
+  };
 }
 
 function targetOf(status: ExportStatus, request: ExportRequest | undefined): Manifest['target'] {

@@ -5,7 +5,7 @@ import { DEFAULT_DOWNLOAD_POLICY } from './download-plan.js';
 import type { ProgressListener } from './events.js';
 import { fileFormat, isExportGid } from './kinds.js';
 import type { StallPolicy } from './limits.js';
-import { buildManifest, type Manifest } from './manifest.js';
+import { buildManifest, type Manifest, type ManifestEncryption } from './manifest.js';
 import type { ExportRequest } from './params.js';
 import { DEFAULT_POLL_POLICY, type PollPolicy } from './polling.js';
 import type { Clock, DownloadSink, DownloadSource, Random } from './ports.js';
@@ -17,8 +17,11 @@ import { TOOL_VERSION } from './version.js';
 
 /** What a sink must report for the manifest. */
 export interface VerifiedContent {
+  /** The plaintext's name (`x.jsonl.gz`), also when what was stored is its ciphertext. */
   readonly fileName: string;
   readonly records: RecordCounts;
+  /** Set by a sink that stored the export encrypted: the ciphertext's figures, for the manifest. */
+  readonly encryption?: ManifestEncryption | undefined;
 }
 
 /** Start a new export, or resume one started earlier (by a crashed run, another step...). */
@@ -102,6 +105,7 @@ export async function runExport<Result extends VerifiedContent>(
       status,
       file: { name: download.sink.fileName, bytes: download.bytes, sha256: download.sha256 },
       records: download.sink.records,
+      encryption: download.sink.encryption,
       downloadedAt: new Date(clock.now()).toISOString(),
       durationMs: clock.now() - deadline.startedAt,
     });
@@ -123,7 +127,17 @@ export function defaultFileName(ref: ExportRef): string {
   return `asana-${ref.kind}-export-${ref.gid}.${extension}`;
 }
 
-/** `asana-resource-export-1.jsonl.gz` → `asana-resource-export-1.manifest.json`. */
+/** What an export encrypted with age is stored as: `x.jsonl.gz` → `x.jsonl.gz.age`. */
+export function encryptedFileName(fileName: string): string {
+  return `${fileName}.age`;
+}
+
+/**
+ * `asana-resource-export-1.jsonl.gz` → `asana-resource-export-1.manifest.json`. The encrypted
+ * `asana-resource-export-1.jsonl.gz.age` has the same manifest: one export, one manifest, found
+ * beside whichever file was stored.
+ */
 export function manifestFileName(fileName: string): string {
-  return `${fileName.replace(/\.jsonl?\.gz$/, '').replace(/\.gz$/, '')}.manifest.json`;
+  const plain = fileName.replace(/\.age$/, '');
+  return `${plain.replace(/\.jsonl?\.gz$/, '').replace(/\.gz$/, '')}.manifest.json`;
 }

@@ -7,6 +7,7 @@ import {
   parseManifest,
 } from '../../src/protocol/manifest.js';
 import type { ExportStatus } from '../../src/protocol/responses.js';
+import { encryptedFileName, manifestFileName } from '../../src/protocol/run.js';
 import { TOOL_VERSION } from '../../src/protocol/version.js';
 
 const SHA = 'a'.repeat(64);
@@ -112,6 +113,74 @@ describe('buildManifest', () => {
     expect(manifest.target).toEqual({ parent: '77' });
     expect(manifest.jobGid).toBe('3000');
     expect('exportGid' in manifest).toBe(false);
+  });
+});
+
+describe('manifestFileName', () => {
+  it.each([
+    ['asana-resource-export-1.jsonl.gz', 'asana-resource-export-1.manifest.json'],
+    ['asana-organization-export-1.json.gz', 'asana-organization-export-1.manifest.json'],
+    ['asana-graph-export-1.jsonl.gz.age', 'asana-graph-export-1.manifest.json'],
+    ['copy.gz', 'copy.manifest.json'],
+  ])('%s → %s: an export and its encrypted form share one manifest', (file, manifest) => {
+    expect(manifestFileName(file)).toBe(manifest);
+  });
+
+  it('names the ciphertext after the plaintext', () => {
+    expect(encryptedFileName('asana-graph-export-1.jsonl.gz')).toBe(
+      'asana-graph-export-1.jsonl.gz.age',
+    );
+  });
+});
+
+describe('an encrypted export’s manifest', () => {
+  const recipient = 'age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj';
+  const args = {
+    status: resourceStatus,
+    downloadedAt: '2024-01-01T00:11:00.000Z',
+    durationMs: 1,
+    file: { name: 'r.jsonl.gz', bytes: 1000, sha256: SHA },
+    records: { records: 1, byResourceType: { message: 1 } },
+    encryption: {
+      format: 'age' as const,
+      recipients: [recipient],
+      file: { name: 'r.jsonl.gz.age', bytes: 1234, sha256: 'B'.repeat(64) },
+    },
+  };
+
+  it('describes the plaintext in file and records, the ciphertext under encryption', () => {
+    const manifest = buildManifest(args);
+    expect(manifest.file).toMatchObject({ name: 'r.jsonl.gz', bytes: 1000, sha256: SHA });
+    expect(manifest.encryption).toEqual({
+      format: 'age',
+      recipients: [recipient],
+      file: { name: 'r.jsonl.gz.age', bytes: 1234, sha256: 'b'.repeat(64) },
+    });
+    expect(Object.keys(manifest).indexOf('encryption')).toBe(
+      Object.keys(manifest).indexOf('file') + 1,
+    );
+    expect(parseManifest(JSON.stringify(manifest))).toEqual(manifest);
+  });
+
+  it('leaves encryption out when there was none', () => {
+    expect('encryption' in buildManifest({ ...args, encryption: undefined })).toBe(false);
+  });
+
+  it.each([
+    [
+      'a recipient that is not an X25519 key',
+      { recipients: ['age1pq1abc'] },
+      'encryption.recipients.0',
+    ],
+    ['no recipient', { recipients: [] }, 'encryption.recipients'],
+    ['another format', { format: 'gpg' }, 'encryption.format'],
+    ['a bad hash', { file: { name: 'x', bytes: 1, sha256: 'nope' } }, 'encryption.file.sha256'],
+  ])('rejects %s', (_what, change, field) => {
+    const built = buildManifest(args);
+    const manifest = { ...built, encryption: { ...built.encryption, ...change } };
+    expect(() => parseManifest(JSON.stringify(manifest))).toThrow(
+      new RegExp(`invalid fields: ${field.replace(/\./g, '\\.')}$`),
+    );
   });
 });
 

@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { parseAgeRecipients } from '../protocol/age-keys.js';
+import type { AgeRecipient } from '../protocol/age-x25519.js';
 import { validateBaseUrl } from '../protocol/base-url.js';
 import { InputError } from '../protocol/errors.js';
 import { EXPORT_KINDS, type ExportKind } from '../protocol/kinds.js';
@@ -19,6 +21,7 @@ import {
 } from '../protocol/polling.js';
 import { splitList, spreadResourceLists } from '../protocol/resource-lists.js';
 import { checkSinceApplies, resolveSince, withModifiedAfter } from '../protocol/since.js';
+import { printable } from '../protocol/text.js';
 
 export const COMMANDS = ['run', 'create', 'status', 'download', 'verify'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -53,6 +56,8 @@ const WAITING: Options = {
   'stall-timeout': { type: 'string' },
   'min-speed': { type: 'string' },
   'skip-json-check': { type: 'boolean' },
+  'encrypt-to': { type: 'string', multiple: true },
+  'encrypt-to-file': { type: 'string', multiple: true },
 };
 
 const OPTIONS_BY_COMMAND: Record<Command, Options> = {
@@ -61,7 +66,12 @@ const OPTIONS_BY_COMMAND: Record<Command, Options> = {
   create: { ...COMMON, ...NETWORK, ...EXPORT_TARGET, timeout: { type: 'string' } },
   status: { ...COMMON, ...NETWORK, ...EXISTING },
   download: { ...COMMON, ...NETWORK, ...EXISTING, ...WAITING },
-  verify: { ...COMMON, manifest: { type: 'string' }, 'skip-json-check': { type: 'boolean' } },
+  verify: {
+    ...COMMON,
+    manifest: { type: 'string' },
+    'skip-json-check': { type: 'boolean' },
+    identity: { type: 'string', short: 'i', multiple: true },
+  },
 };
 
 export interface CommonArgs {
@@ -94,6 +104,7 @@ export type ParsedCommand =
       readonly file: string;
       readonly manifest: string | undefined;
       readonly validateJson: boolean;
+      readonly identities: readonly string[];
     });
 
 export interface WaitArgs {
@@ -102,6 +113,10 @@ export interface WaitArgs {
   readonly poll: PollPolicy;
   readonly stall: StallPolicy;
   readonly validateJson: boolean;
+  /** `--encrypt-to` and `--encrypt-to-file`, read and checked; undefined when neither is given. */
+  readonly encryptTo: readonly AgeRecipient[] | undefined;
+  /** Those options as typed, for the resume command printed on failure. */
+  readonly encryptToWords: readonly string[];
 }
 
 /** Parses `argv` (without node and the script) into a command, or throws InputError. */
@@ -222,6 +237,7 @@ function verifyArgs(values: Values, positionals: readonly string[]) {
     file,
     manifest: stringValue(values, 'manifest'),
     validateJson: values['skip-json-check'] !== true,
+    identities: stringValues(values, 'identity'),
   };
 }
 
@@ -232,6 +248,11 @@ function isCommand(value: string | undefined): value is Command {
 function stringValue(values: Values, name: string): string | undefined {
   const value = values[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+function stringValues(values: Values, name: string): string[] {
+  const value = values[name];
+  return Array.isArray(value) ? value.filter((item) => typeof item === 'string') : [];
 }
 
 function requireKind(value: unknown): ExportKind {
@@ -269,7 +290,45 @@ function waitArgs(values: Values): WaitArgs {
     poll: pollPolicy(values),
     stall: stallPolicy(values),
     validateJson: values['skip-json-check'] !== true,
+    ...encryptionArgs(values),
   };
+}
+
+/**
+ * The recipients of `--encrypt-to` (repeatable, each a key or a comma-separated list) and
+ * `--encrypt-to-file` (repeatable, files as for `age -R`), read and checked here, before
+ * anything is sent: a bad key found after hours of waiting would be too late.
+ */
+function encryptionArgs(values: Values): Pick<WaitArgs, 'encryptTo' | 'encryptToWords'> {
+  const inline = stringValues(values, 'encrypt-to');
+  const files = stringValues(values, 'encrypt-to-file');
+  if (inline.length === 0 && files.length === 0) {
+    return { encryptTo: undefined, encryptToWords: [] };
+  }
+  const recipients: AgeRecipient[] = [];
+  const words: string[] = [];
+  for (const value of inline) {
+    recipients.push(...parseAgeRecipients('--encrypt-to', value));
+    words.push('--encrypt-to', value);
+  }
+  for (const file of files) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new InputError(
+        '--encrypt-to-file',
+        `cannot read ${printable(file, 300)} (${(error as { code?: string }).code ?? 'error'})`,
+        'Pass a file of age public keys (age1...), one per line, as for `age -R`.',
+      );
+    }
+    recipients.push(...parseAgeRecipients('--encrypt-to-file', text));
+    words.push('--encrypt-to-file', file);
+  }
+  const unique = [
+    ...new Map(recipients.map((recipient) => [recipient.publicKey, recipient])).values(),
+  ];
+  return { encryptTo: unique, encryptToWords: words };
 }
 
 function stallPolicy(values: Values): StallPolicy {

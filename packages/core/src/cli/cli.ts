@@ -1,5 +1,5 @@
 import { keptPartialBytes } from '../node/kept-partial.js';
-import { runExportToFile } from '../node/run-to-file.js';
+import { type RunToFileResult, runExportToFile } from '../node/run-to-file.js';
 import { createNodeRuntime } from '../node/runtime.js';
 import { AsanaExportError } from '../protocol/errors.js';
 import { formatBytes, formatDuration } from '../protocol/format.js';
@@ -16,7 +16,7 @@ import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
 import { helpText } from './help.js';
 import { createProgressReporter } from './progress.js';
 import { resumeCommand } from './resume-command.js';
-import { verifyExportFile } from './verify.js';
+import { type VerifyReport, verifyExportFile } from './verify.js';
 
 export interface CliIo {
   readonly stdout: { write(text: string): unknown };
@@ -65,14 +65,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (parsed.command === 'verify') {
       // Needs no token: it only reads files.
       const report = await verifyExportFile(parsed);
-      if (!parsed.quiet) {
-        const against = report.manifest
-          ? `; matches ${report.manifest}`
-          : '; no manifest beside it';
-        say(
-          `Verified ${report.records} records, ${formatBytes(report.bytes)}, sha256 ${report.sha256}${against}`,
-        );
-      }
+      if (!parsed.quiet) say(verifySummary(report));
       io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       return EXIT_CODES.ok;
     }
@@ -126,16 +119,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
             stall: parsed.stall,
             validateJson: parsed.validateJson,
             onProgress: reporter.onProgress,
+            encryptTo: parsed.encryptTo,
+            encryptToInputName: '--encrypt-to',
           });
           reporter.finish();
           const { manifest } = result;
-          if (!parsed.quiet) {
-            say(
-              `Verified ${manifest.records.total} records, ${formatBytes(manifest.file.bytes)} ` +
-                `in ${formatDuration(manifest.durationMs)}: ${result.filePath}\n` +
-                `sha256 ${manifest.file.sha256}; manifest ${result.manifestPath}`,
-            );
-          }
+          if (!parsed.quiet) say(runSummary(result));
           io.stdout.write(`${JSON.stringify(manifest, null, 2)}\n`);
           return EXIT_CODES.ok;
         }
@@ -166,12 +155,47 @@ async function resumeLine(
   const advice = resumeAdvice(error, observed);
   if (advice === undefined) return undefined;
   const outDir = 'outDir' in parsed ? parsed.outDir : undefined;
-  const kept = outDir === undefined ? 0 : await keptPartialBytes(outDir, advice);
+  const encryptToWords = 'encryptToWords' in parsed ? parsed.encryptToWords : [];
+  const kept =
+    outDir === undefined
+      ? 0
+      : await keptPartialBytes(outDir, advice, { encrypted: encryptToWords.length > 0 });
   return resumeCommand(advice, {
     outDir,
     baseUrl: parsed.baseUrl,
     keptBytes: kept,
+    encryptToWords,
   });
+}
+
+/** What `run` and `download` say when the export is stored: where, and its hashes. */
+function runSummary(result: RunToFileResult): string {
+  const { manifest } = result;
+  const verified =
+    `Verified ${manifest.records.total} records, ${formatBytes(manifest.file.bytes)} ` +
+    `in ${formatDuration(manifest.durationMs)}`;
+  const encryption = manifest.encryption;
+  if (encryption === undefined) {
+    return `${verified}: ${result.filePath}\nsha256 ${manifest.file.sha256}; manifest ${result.manifestPath}`;
+  }
+  const recipients = `${encryption.recipients.length} recipient${encryption.recipients.length === 1 ? '' : 's'}`;
+  return (
+    `${verified}, stored encrypted to ${recipients}: ${result.filePath}\n` +
+    `sha256 ${manifest.file.sha256} (content), ${encryption.file.sha256} (ciphertext); manifest ${result.manifestPath}`
+  );
+}
+
+/** What `verify` says: what was checked, and plainly what was not. */
+function verifySummary(report: VerifyReport): string {
+  const against = report.manifest ? `; matches ${report.manifest}` : '; no manifest beside it';
+  if (!report.contentChecked) {
+    return (
+      `Checked the ciphertext only: ${formatBytes(report.ciphertext?.bytes ?? 0)}, sha256 ${report.ciphertext?.sha256}${against}.\n` +
+      `The content was not decrypted, so its records were not checked: run \`asana-export verify ${report.file} --identity KEY\` with the identity file of one of its recipients to check them.`
+    );
+  }
+  const decrypted = report.encrypted ? 'Decrypted and verified' : 'Verified';
+  return `${decrypted} ${report.records} records, ${formatBytes(report.bytes ?? 0)}, sha256 ${report.sha256}${against}`;
 }
 
 /** `run` creates unless told to resume; `download` always resumes the export it names. */

@@ -8,6 +8,7 @@ const EXIT_CODES_TEXT = `Exit codes:
   4    the export failed at Asana, or the download failed verification
   5    timed out: --timeout ended the run (the export goes on at Asana; resume it by gid)
   6    a local file could not be written: the disk is full, read-only or not permitted
+  7    verify: none of the identities given (--identity) can decrypt the encrypted export
   130  cancelled (Ctrl-C / SIGTERM)
 
 Whenever a run ends while the export goes on at Asana, the error ends with the command that
@@ -41,6 +42,16 @@ const WAIT_TEXT = `Waiting and output:
   --min-speed BYTES          bytes per second a download must keep up (default: 1024)
   --skip-json-check          count JSON Lines records without parsing each one`;
 
+const ENCRYPTION_TEXT = `Encryption (age, https://age-encryption.org):
+  --encrypt-to KEY           store the export encrypted to this age public key (age1...);
+                             repeatable, or several separated by commas. Only ciphertext
+                             reaches the disk, as <file>.age; the content is verified on its way
+  --encrypt-to-file FILE     the same for the keys in FILE, one per line, # comments (age -R)
+
+Make a key with \`age-keygen -o key.txt\` (\`age-keygen -y key.txt\` prints its public key).
+Check an encrypted export with \`asana-export verify FILE.age --identity key.txt\`; decrypt it
+with \`age -d -i key.txt FILE.age | zcat\`.`;
+
 const COMMON_TEXT = `Common:
   --base-url URL   Asana API root (default: https://app.asana.com/api/1.0)
   -v, --verbose    log every request (method, path, status)
@@ -50,17 +61,25 @@ const COMMON_TEXT = `Common:
 
 The token is read from ASANA_TOKEN (a personal access token or a service account token).`;
 
-const VERIFY_TEXT = `Usage: asana-export verify FILE [--manifest PATH]
+const VERIFY_TEXT = `Usage: asana-export verify FILE [--manifest PATH] [--identity KEY]
 
 Re-checks a downloaded export: the gzip stream end to end, every record, its size and SHA-256.
 When FILE's manifest is beside it (or named with --manifest), also checks that nothing changed
 since the download. Prints the figures as JSON on stdout; needs no token.
 
-  --manifest PATH    the manifest to compare with (default: the one beside FILE, if any)
-  --skip-json-check  count JSON Lines records without parsing each one
-  -q, --quiet        no summary line on stderr
+An encrypted export (FILE.age) is decrypted as it is read with --identity, nothing decrypted
+written anywhere, and checked the same way, its ciphertext too. Without --identity only the
+ciphertext's size and SHA-256 are compared with the manifest: the content is not checked, and
+the summary says so.
 
-Exit codes: 0 intact, 2 bad input, 4 corrupt or different from its manifest.`;
+  --manifest PATH      the manifest to compare with (default: the one beside FILE, if any)
+  -i, --identity KEY   an age identity file (AGE-SECRET-KEY-1..., as age-keygen writes it) to
+                       decrypt FILE.age with; repeatable
+  --skip-json-check    count JSON Lines records without parsing each one
+  -q, --quiet          no summary line on stderr
+
+Exit codes: 0 intact, 2 bad input, 4 corrupt or different from its manifest, 7 none of the
+identities given can decrypt it.`;
 
 const TEXTS: Record<Command | 'overview', string> = {
   overview: `asana-export: create, wait for, download and verify Asana exports.
@@ -72,7 +91,8 @@ Commands:
   create     start an export and print its gid
   status     print the status of an export or job
   download   wait for a started export if needed, then download and verify it
-  verify     re-check a downloaded file, and that it still matches its manifest
+  verify     re-check a downloaded file (decrypting it with --identity), and that it still
+             matches its manifest
 
 Run \`asana-export <command> --help\` for a command's options.
 
@@ -87,6 +107,8 @@ ${TARGET_TEXT}
   --resume GID           wait for and download an export started earlier instead
 
 ${WAIT_TEXT}
+
+${ENCRYPTION_TEXT}
 
 ${COMMON_TEXT}
 
@@ -121,6 +143,8 @@ manifest. Prints the manifest as JSON on stdout.
   --gid GID      organization export gid, or the job gid of a resource or graph export
 
 ${WAIT_TEXT}
+
+${ENCRYPTION_TEXT}
 
 ${COMMON_TEXT}
 

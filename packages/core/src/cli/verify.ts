@@ -1,30 +1,52 @@
-import { readFile, stat } from 'node:fs/promises';
+import { open, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { verifyGzipFile } from '../node/verify-file.js';
-import { InputError } from '../protocol/errors.js';
+import { digestFile, verifyEncryptedGzipFile, verifyGzipFile } from '../node/verify-file.js';
+import { parseAgeIdentities } from '../protocol/age-keys.js';
+import type { AgeIdentity } from '../protocol/age-x25519.js';
+import { AgeDecryptError, InputError } from '../protocol/errors.js';
 import { type Manifest, parseManifest } from '../protocol/manifest.js';
-import { checkAgainstManifest } from '../protocol/manifest-check.js';
+import {
+  checkAgainstManifest,
+  checkCiphertextAgainstManifest,
+} from '../protocol/manifest-check.js';
 import { manifestFileName } from '../protocol/run.js';
+import { printable } from '../protocol/text.js';
 
 export interface VerifyArgs {
   readonly file: string;
   readonly manifest: string | undefined;
   readonly validateJson: boolean;
+  /** Identity files (`--identity`), to decrypt an age-encrypted export with. */
+  readonly identities: readonly string[];
 }
 
 export interface VerifyReport {
   readonly file: string;
-  readonly bytes: number;
-  readonly sha256: string;
-  readonly records: number;
-  readonly byResourceType: Record<string, number> | undefined;
+  /** Whether the file is age ciphertext. */
+  readonly encrypted: boolean;
+  /**
+   * Whether the content itself was checked (gzip stream, records). False only for an encrypted
+   * file checked without an identity: then only the ciphertext's size and hash were compared.
+   */
+  readonly contentChecked: boolean;
+  /** The export's content (the plaintext gzip), when it was checked. */
+  readonly bytes?: number;
+  readonly sha256?: string;
+  readonly records?: number;
+  readonly byResourceType?: Record<string, number> | undefined;
+  /** The stored ciphertext's size and SHA-256, for an encrypted file. */
+  readonly ciphertext?: { readonly bytes: number; readonly sha256: string };
   /** The manifest the file was checked against, when there was one. */
   readonly manifest: string | undefined;
 }
 
+const AGE_MAGIC = 'age-encryption.org/';
+
 /**
  * `asana-export verify FILE`: re-checks a downloaded export (gzip stream, every record, SHA-256)
  * and, when its manifest is beside it or named, that nothing changed since it was downloaded.
+ * An age-encrypted export is decrypted as it is read with `--identity`, and checked the same
+ * way; without one, only its ciphertext's size and hash can be compared with the manifest.
  */
 export async function verifyExportFile(args: VerifyArgs): Promise<VerifyReport> {
   const fileStat = await stat(args.file).catch(() => undefined);
@@ -38,24 +60,125 @@ export async function verifyExportFile(args: VerifyArgs): Promise<VerifyReport> 
   const manifestPath =
     args.manifest ?? join(dirname(args.file), manifestFileName(basename(args.file)));
   const manifest = await readManifest(manifestPath, args.manifest !== undefined);
+  const manifestUsed = manifest ? manifestPath : undefined;
+  const encrypted = await isAgeFile(args.file);
+  if (!encrypted && args.identities.length > 0) {
+    throw new InputError(
+      '--identity',
+      `${args.file} is not age-encrypted, so there is nothing to decrypt`,
+      'Drop --identity to verify a plain export.',
+    );
+  }
+  if (encrypted && args.identities.length === 0) {
+    return checkCiphertextOnly(args.file, manifest, manifestUsed);
+  }
   const format = formatOf(args.file) ?? manifest?.file.format;
   if (format === undefined) {
     throw new InputError(
       'file',
       `cannot tell the format of ${basename(args.file)}`,
-      'Name it .json.gz or .jsonl.gz, or pass --manifest.',
+      'Name it .json.gz or .jsonl.gz (.age when encrypted), or pass --manifest.',
     );
   }
-  const observed = await verifyGzipFile(args.file, { format, validateJson: args.validateJson });
-  if (manifest) checkAgainstManifest(manifest, observed);
+  const options = { format, validateJson: args.validateJson };
+  if (!encrypted) {
+    const observed = await verifyGzipFile(args.file, options);
+    if (manifest) checkAgainstManifest(manifest, observed);
+    return {
+      file: args.file,
+      encrypted: false,
+      contentChecked: true,
+      bytes: observed.bytes,
+      sha256: observed.sha256,
+      records: observed.records.records,
+      byResourceType: observed.records.byResourceType,
+      manifest: manifestUsed,
+    };
+  }
+  const identities = await readIdentities(args.identities);
+  const observed = await verifyEncryptedGzipFile(args.file, identities, options).catch(
+    (error: unknown) => {
+      throw withRecipientsHint(error, identities, manifest);
+    },
+  );
+  if (manifest) {
+    checkAgainstManifest(manifest, observed.plaintext);
+    if (manifest.encryption) checkCiphertextAgainstManifest(manifest, observed.ciphertext);
+  }
   return {
     file: args.file,
-    bytes: observed.bytes,
-    sha256: observed.sha256,
-    records: observed.records.records,
-    byResourceType: observed.records.byResourceType,
-    manifest: manifest ? manifestPath : undefined,
+    encrypted: true,
+    contentChecked: true,
+    bytes: observed.plaintext.bytes,
+    sha256: observed.plaintext.sha256,
+    records: observed.plaintext.records.records,
+    byResourceType: observed.plaintext.records.byResourceType,
+    ciphertext: observed.ciphertext,
+    manifest: manifestUsed,
   };
+}
+
+/** Without a key, the ciphertext can only be shown to be the one the manifest recorded. */
+async function checkCiphertextOnly(
+  file: string,
+  manifest: Manifest | undefined,
+  manifestUsed: string | undefined,
+): Promise<VerifyReport> {
+  if (manifest?.encryption === undefined) {
+    throw new InputError(
+      '--identity',
+      `${file} is age-encrypted and ${manifest ? 'its manifest records no ciphertext' : 'has no manifest beside it'}, so nothing can be checked without a key`,
+      'Pass --identity KEY (the identity file of one of its recipients) to decrypt it as it is read and check its content.',
+    );
+  }
+  const ciphertext = await digestFile(file);
+  checkCiphertextAgainstManifest(manifest, ciphertext);
+  return { file, encrypted: true, contentChecked: false, ciphertext, manifest: manifestUsed };
+}
+
+async function isAgeFile(path: string): Promise<boolean> {
+  const handle = await open(path, 'r');
+  try {
+    const head = new Uint8Array(AGE_MAGIC.length);
+    const { bytesRead } = await handle.read(head, 0, head.length, 0);
+    return bytesRead === head.length && String.fromCharCode(...head) === AGE_MAGIC;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function readIdentities(paths: readonly string[]): Promise<AgeIdentity[]> {
+  const identities: AgeIdentity[] = [];
+  for (const path of paths) {
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (error) {
+      throw new InputError(
+        '--identity',
+        `cannot read ${printable(path, 300)} (${(error as { code?: string }).code ?? 'error'})`,
+        'Pass the identity file age-keygen wrote (age-keygen -o key.txt).',
+      );
+    }
+    identities.push(...parseAgeIdentities('--identity', text));
+  }
+  return identities;
+}
+
+/** When no identity fits, says whose keys were given and whom the manifest says it is for. */
+function withRecipientsHint(
+  error: unknown,
+  identities: readonly AgeIdentity[],
+  manifest: Manifest | undefined,
+): unknown {
+  if (!(error instanceof AgeDecryptError) || error.reason !== 'no-identity') return error;
+  const given = identities.map((identity) => identity.recipient.publicKey).join(', ');
+  const wanted = manifest?.encryption?.recipients.join(', ');
+  return new AgeDecryptError(
+    'no-identity',
+    error.problem,
+    `--identity holds the keys of ${given}${wanted ? `; the manifest says the export was encrypted to ${wanted}` : ''}. Pass the identity file of one of its recipients.`,
+  );
 }
 
 /** A manifest named with --manifest must exist; the implied one beside the file may not. */
@@ -75,7 +198,8 @@ async function readManifest(path: string, required: boolean): Promise<Manifest |
 }
 
 function formatOf(file: string): 'json' | 'jsonl' | undefined {
-  if (file.endsWith('.jsonl.gz')) return 'jsonl';
-  if (file.endsWith('.json.gz')) return 'json';
+  const plain = file.replace(/\.age$/, '');
+  if (plain.endsWith('.jsonl.gz')) return 'jsonl';
+  if (plain.endsWith('.json.gz')) return 'json';
   return undefined;
 }

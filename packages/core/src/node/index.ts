@@ -14,4 +14,11 @@ export { writeJsonFileExclusive } from './json-file.js';
 export { type RunToFileOptions, type RunToFileResult, runExportToFile } from './run-to-file.js';
 export { createNodeRuntime, type NodeRuntime, type NodeRuntimeOptions } from './runtime.js';
 export { ASANA_BASE_URL, createUndiciTransport } from './transport.js';
-export { type FileVerification, verifyGzipFile } from './verify-file.js';
+export {
+  digestFile,
+  type EncryptedFileVerification,
+  type FileDigest,
+  type FileVerification,
+  verifyEncryptedGzipFile,
+  verifyGzipFile,
+} from './verify-file.js';

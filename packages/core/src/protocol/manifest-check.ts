@@ -2,10 +2,13 @@ import { IntegrityError } from './errors.js';
 import type { Manifest } from './manifest.js';
 import type { RecordCounts } from './records.js';
 
-export interface ObservedFile {
+export interface ObservedFile extends ObservedDigest {
+  readonly records: RecordCounts;
+}
+
+export interface ObservedDigest {
   readonly bytes: number;
   readonly sha256: string;
-  readonly records: RecordCounts;
 }
 
 /**
@@ -39,6 +42,29 @@ export function checkAgainstManifest(manifest: Manifest, observed: ObservedFile)
   if (differences.length > 0) {
     throw new IntegrityError(
       `${manifest.file.name} differs from its manifest: ${differences.join('; ')}`,
+    );
+  }
+}
+
+/**
+ * Compares an encrypted export's ciphertext, as read now, with the `encryption.file` its
+ * manifest recorded: proof the stored file is unchanged, though its content is not checked.
+ */
+export function checkCiphertextAgainstManifest(manifest: Manifest, observed: ObservedDigest): void {
+  const expected = manifest.encryption?.file;
+  if (expected === undefined) {
+    throw new RangeError('checkCiphertextAgainstManifest needs a manifest with encryption');
+  }
+  const differences: string[] = [];
+  if (observed.bytes !== expected.bytes) {
+    differences.push(`size is ${observed.bytes} bytes, the manifest says ${expected.bytes}`);
+  }
+  if (observed.sha256 !== expected.sha256) {
+    differences.push(`SHA-256 is ${observed.sha256}, the manifest says ${expected.sha256}`);
+  }
+  if (differences.length > 0) {
+    throw new IntegrityError(
+      `${expected.name} differs from its manifest: ${differences.join('; ')}`,
     );
   }
 }

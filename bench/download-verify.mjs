@@ -9,7 +9,6 @@
 // nothing either.
 //
 //   node bench/download-verify.mjs [--size 1GB] [--size 100MB ...] [--long-line 256MB]
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { parseArgs } from 'node:util';
 import { startSandbox } from '../packages/sandbox/dist/index.js';
 import { writeResults } from './lib/results.mjs';
 import { createExportOfSize, parseSize } from './lib/sandbox-file.mjs';
+import { timed } from './lib/timed.mjs';
 
 const root = join(import.meta.dirname, '..');
 const cli = join(root, 'packages/core/dist/cli/main.js');
@@ -27,36 +27,6 @@ const sizes = (values.size ?? ['1GB']).map((size) => ({ contentBytes: parseSize(
 if (values['long-line'] !== undefined) {
   // 1 MB of ordinary records around the long one.
   sizes.push({ contentBytes: 1e6, longLineBytes: parseSize(values['long-line']) });
-}
-
-/**
- * Runs a command under GNU time: wall seconds and peak RSS (KiB). Asynchronous, because the
- * sandbox serving the download lives in this process and must keep answering meanwhile.
- */
-function timed(command, args, options = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('/usr/bin/time', ['-f', '%e %M', command, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...options,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (text) => {
-      stdout += text;
-    });
-    child.stderr.setEncoding('utf8').on('data', (text) => {
-      stderr += text;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) {
-        reject(new Error(`${command} failed (${code}): ${stderr.slice(-2000)}`));
-        return;
-      }
-      const [wall, rssKiB] = stderr.trim().split('\n').at(-1).split(' ').map(Number);
-      resolve({ wallSeconds: wall, peakRssMiB: rssKiB / 1024, stdout });
-    });
-  });
 }
 
 const results = [];

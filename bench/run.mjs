@@ -20,6 +20,13 @@ const steps = [
     ],
   ],
   ['verify', ['verify.mjs', '--size', quick ? '100MB' : '1GB']],
+  [
+    'encrypt',
+    [
+      'encrypt.mjs',
+      ...(quick ? ['--size', '100MB', '--runs', '1'] : ['--size', '100MB', '--size', '1GB']),
+    ],
+  ],
   ['polling', ['polling.mjs', '--real-seconds', quick ? '3' : '8']],
   ['action', ['action.mjs', '--runs', quick ? '3' : '7']],
 ];

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect } from 'vitest';
+import { beforeAll, describe, expect } from 'vitest';
 
 /** Whether Debian's `age` and `age-keygen` are on PATH (scripts/install-age.sh installs them). */
 export const HAVE_AGE =
@@ -14,7 +14,10 @@ export const HAVE_AGE =
  */
 export const describeWithAge = (name: string, body: () => void) =>
   describe.runIf(HAVE_AGE || process.env.CI === 'true')(name, () => {
-    expect(HAVE_AGE, '`age` is missing: run scripts/install-age.sh').toBe(true);
+    // First of the hooks: without the tool, the suite fails here, saying why.
+    beforeAll(() => {
+      expect(HAVE_AGE, '`age` is missing: run scripts/install-age.sh').toBe(true);
+    });
     body();
   });
 

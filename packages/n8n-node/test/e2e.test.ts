@@ -10,20 +10,15 @@ import {
 } from './support/files.mts';
 import {
   distDir,
-  type Execution,
   type N8nInstance,
   NODE_TYPE,
-  type OutputItem,
+  onlyItem,
+  outputOf,
   packageRoot,
   requireN8n,
   startN8n,
 } from './support/n8n.mts';
-import {
-  asanaNode as asanaNodeWith,
-  chainConnections,
-  manualTrigger,
-  writeFileNode,
-} from './support/workflows.mts';
+import { asanaNode as asanaNodeWith, manualWorkflow as workflow } from './support/workflows.mts';
 
 /**
  * The node inside a real n8n: the built dist/ loaded as a custom extension, credentials pointing
@@ -294,56 +289,6 @@ function asanaNode(
   credentialRef: { id: string; name: string } = GOOD,
 ): Record<string, unknown> {
   return asanaNodeWith(name, parameters, credentialRef);
-}
-
-function workflow(
-  id: string,
-  nodes: Array<Record<string, unknown>>,
-  options: { writeTo?: string; writeAfter?: string[] } = {},
-): Record<string, unknown> {
-  const trigger = manualTrigger();
-  const all = [trigger, ...nodes];
-  const connections = chainConnections(all);
-  const folder = options.writeTo;
-  if (folder !== undefined) {
-    const writeAfter = options.writeAfter ?? [String(nodes.at(-1)?.name)];
-    writeAfter.forEach((source, index) => {
-      const writer = writeFileNode(`Write ${index}`, folder);
-      all.push(writer);
-      const existing = connections[source] as { main: unknown[][] } | undefined;
-      const link = { node: writer.name, type: 'main', index: 0 };
-      if (existing === undefined) connections[source] = { main: [[link]] };
-      else existing.main[0]?.push(link);
-    });
-  }
-  return {
-    id,
-    name: id,
-    nodes: all,
-    connections,
-    active: false,
-    settings: { executionOrder: 'v1' },
-  };
-}
-
-function outputOf(execution: Execution, nodeName: string): OutputItem[] {
-  if (execution.data === undefined) {
-    throw new Error(
-      `n8n execute failed (${execution.code}):\n${execution.stdout}\n${execution.stderr}`,
-    );
-  }
-  const runs = execution.data.data.resultData.runData[nodeName];
-  const items = runs?.[0]?.data?.main[0];
-  if (items === undefined || items === null) {
-    throw new Error(`No output from ${nodeName}:\n${JSON.stringify(runs, null, 2)}`);
-  }
-  return [...items];
-}
-
-function onlyItem(execution: Execution, nodeName: string): OutputItem {
-  const items = outputOf(execution, nodeName);
-  expect(items).toHaveLength(1);
-  return items[0] as OutputItem;
 }
 
 async function waitUntilDone(sandbox: Sandbox, job: string): Promise<void> {

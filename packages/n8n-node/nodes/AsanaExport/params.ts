@@ -1,4 +1,5 @@
 import {
+  type AgeRecipient,
   DEFAULT_DOWNLOAD_POLICY,
   DEFAULT_POLL_POLICY,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -11,6 +12,7 @@ import {
   InputError,
   isExportKind,
   type PollPolicy,
+  parseAgeRecipients,
   validateExportGid,
   validateExportRequest,
   validatePollPolicy,
@@ -130,7 +132,12 @@ export interface FileOptions {
   readonly decompress: boolean;
   /** Empty: the name Asana's file would have. */
   readonly fileName: string;
+  /** Store age ciphertext for these recipients instead of the file; undefined: as downloaded. */
+  readonly encryptTo?: readonly AgeRecipient[] | undefined;
 }
+
+/** The option's name as the user sees it, in the core's "Invalid …" messages. */
+export const ENCRYPT_TO_LABEL = 'Encrypt To (Age Recipients)';
 
 export function readFileOptions(context: IExecuteFunctions, itemIndex: number): FileOptions {
   const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
@@ -143,11 +150,41 @@ export function readFileOptions(context: IExecuteFunctions, itemIndex: number): 
       'empty; expected the name of the output field, such as data',
     );
   }
+  const decompress = options.decompress === true;
+  const encryptTo = readEncryptTo(options.encryptTo);
+  if (encryptTo !== undefined && decompress) {
+    throw new InputError(
+      ENCRYPT_TO_LABEL,
+      'cannot be combined with Decompress',
+      'Turn Decompress off: what is encrypted is Asana’s gzip file, which the manifest’s SHA-256 describes, and `age -d -i key.txt FILE.age | zcat` decompresses it.',
+    );
+  }
   return {
     binaryPropertyName,
-    decompress: options.decompress === true,
+    decompress,
     fileName: typeof options.fileName === 'string' ? options.fileName.trim() : '',
+    encryptTo,
   };
+}
+
+/**
+ * The recipients, checked by the core's parser (the CLI's and the action's words) before any
+ * request: a key with a typo must not cost an export. Empty: no encryption. An expression may
+ * give an array of keys.
+ */
+function readEncryptTo(value: unknown): AgeRecipient[] | undefined {
+  const text = Array.isArray(value) ? value.map(String).join('\n') : value;
+  if (text === undefined || text === null || (typeof text === 'string' && text.trim() === '')) {
+    return undefined;
+  }
+  if (typeof text !== 'string') {
+    throw new InputError(
+      ENCRYPT_TO_LABEL,
+      `is a ${typeof text}, not text`,
+      'Give age public keys (age1...), one per line or separated by commas.',
+    );
+  }
+  return parseAgeRecipients(ENCRYPT_TO_LABEL, text);
 }
 
 export function readPollPolicy(context: IExecuteFunctions, itemIndex: number): PollPolicy {

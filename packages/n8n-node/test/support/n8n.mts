@@ -289,3 +289,25 @@ export function requireN8n(): string | undefined {
   }
   return undefined;
 }
+
+/** A node's output items in an execution's run data, or an error with n8n's output. */
+export function outputOf(execution: Execution, nodeName: string): OutputItem[] {
+  if (execution.data === undefined) {
+    throw new Error(
+      `n8n execute failed (${execution.code}):\n${execution.stdout}\n${execution.stderr}`,
+    );
+  }
+  const runs = execution.data.data.resultData.runData[nodeName];
+  const items = runs?.[0]?.data?.main[0];
+  if (items === undefined || items === null) {
+    throw new Error(`No output from ${nodeName}:\n${JSON.stringify(runs, null, 2)}`);
+  }
+  return [...items];
+}
+
+/** The one item a node output. */
+export function onlyItem(execution: Execution, nodeName: string): OutputItem {
+  const items = outputOf(execution, nodeName);
+  expect(items).toHaveLength(1);
+  return items[0] as OutputItem;
+}

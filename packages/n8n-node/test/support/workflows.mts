@@ -147,3 +147,37 @@ export async function waitForSandboxJob(sandbox: Sandbox, gid: string, timeoutMs
     { timeoutMs, intervalMs: 250, failure: () => `Job ${gid} did not finish` },
   );
 }
+
+/**
+ * Manual Trigger → `nodes` in a row, for `n8n execute`; with `writeTo`, a Read/Write Files node
+ * after each node of `writeAfter` (default: the last) writes its `data` binary into that folder.
+ */
+export function manualWorkflow(
+  id: string,
+  nodes: Array<Record<string, unknown>>,
+  options: { writeTo?: string; writeAfter?: string[] } = {},
+): Record<string, unknown> {
+  const trigger = manualTrigger();
+  const all = [trigger, ...nodes];
+  const connections = chainConnections(all);
+  const folder = options.writeTo;
+  if (folder !== undefined) {
+    const writeAfter = options.writeAfter ?? [String(nodes.at(-1)?.name)];
+    writeAfter.forEach((source, index) => {
+      const writer = writeFileNode(`Write ${index}`, folder);
+      all.push(writer);
+      const existing = connections[source] as { main: unknown[][] } | undefined;
+      const link = { node: writer.name, type: 'main', index: 0 };
+      if (existing === undefined) connections[source] = { main: [[link]] };
+      else existing.main[0]?.push(link);
+    });
+  }
+  return {
+    id,
+    name: id,
+    nodes: all,
+    connections,
+    active: false,
+    settings: { executionOrder: 'v1' },
+  };
+}

@@ -76,7 +76,10 @@ async function downloadRecords(
   return result.sink.items.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 }
 
-/** The core's manifest: what was downloaded, its size, SHA-256 and record count. */
+/**
+ * The core's manifest: what was downloaded, its size, SHA-256 and record count; when it was
+ * stored encrypted, also the ciphertext's and the recipients' public keys (`encryption`).
+ */
 export function describeDownload(
   result: DownloadResult<VerifiedContent>,
   runtime: Runtime,
@@ -87,6 +90,7 @@ export function describeDownload(
     status: result.status,
     file: { name: result.sink.fileName, bytes: result.bytes, sha256: result.sha256 },
     records: result.sink.records,
+    encryption: result.sink.encryption,
     downloadedAt: new Date(now).toISOString(),
     durationMs: now - startedAt,
   }) as unknown as IDataObject;

@@ -84,7 +84,18 @@ const storedFileOptions: INodeProperties[] = [
     type: 'string',
     default: '',
     placeholder: 'asana-export.jsonl.gz',
-    description: 'Name of the stored file. Empty: the name of Asana’s file, with the export gid.',
+    description:
+      'Name of the stored file. Empty: the name of Asana’s file, with the export gid. With Encrypt To, .age is added.',
+  },
+  {
+    displayName: 'Encrypt To (Age Recipients)',
+    name: 'encryptTo',
+    type: 'string',
+    typeOptions: { rows: 3 },
+    default: '',
+    placeholder: 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
+    description:
+      'Public keys (age1..., as age-keygen prints them), one per line or separated by commas. Only whoever holds a matching private key (AGE-SECRET-KEY-1..., made with age-keygen -o key.txt and kept outside n8n) can read the export: never put that key here. The output file is then age ciphertext of Asana’s gzip file, named .age; decrypt it with age -d -i key.txt file.jsonl.gz.age | zcat. The file is verified (gzip, records, size, SHA-256) before it is encrypted, and the manifest gives both hashes and these public keys. Not with Decompress.',
   },
 ];
 

@@ -1,10 +1,14 @@
 import {
+  type AgeRecipient,
   CancelledError,
   type DownloadResponse,
   type DownloadSink,
   type DownloadSource,
+  EncryptedOutput,
   IntegrityError,
+  type ObjectIdentity,
   type OpenOptions,
+  type RecordCounts,
   type VerifiedContent,
 } from '@asana-exports/core/protocol';
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
@@ -19,12 +23,17 @@ export interface StoredFile extends VerifiedContent {
 }
 
 export interface BinaryFileOptions {
+  /** The stored binary's name: `x.jsonl.gz.age` when encrypted. */
   readonly fileName: string;
+  /** What the manifest's `file.name` describes: the plaintext's name (`x.jsonl.gz`). */
+  readonly contentName: string;
   readonly mimeType: string;
   /** json: organization exports; jsonl: resource and graph exports. */
   readonly format: 'json' | 'jsonl';
   /** Store the decompressed file instead of the `.gz` Asana serves. */
   readonly decompress: boolean;
+  /** Store age ciphertext to these recipients: the file is verified, then encrypted. */
+  readonly encryptTo?: readonly AgeRecipient[] | undefined;
 }
 
 /**
@@ -38,6 +47,11 @@ export interface BinaryFileOptions {
  * its own. It is also the source that opens the responses, because n8n's store takes a Node
  * Readable and a community node cannot make one (no `node:stream`): each response's own stream,
  * composed with the chunks the core pushes back, is what n8n reads.
+ *
+ * Encrypted (`encryptTo`), each chunk the core pushes goes to the verifier as it is and to n8n
+ * as age ciphertext, hashed and counted on the way (the core's `EncryptedOutput`, as its file
+ * sink does): n8n's store never sees a byte of plaintext, and the ciphertext gets its final
+ * chunk only once the verifier accepted the whole file. The encryptor holds at most 64 KiB.
  */
 export class BinaryDownload implements DownloadSource, DownloadSink<StoredFile> {
   readonly canAppend = false;
@@ -46,6 +60,8 @@ export class BinaryDownload implements DownloadSource, DownloadSink<StoredFile> 
   #file: BinaryFileOptions | undefined;
   #relay: BinaryRelay | undefined;
   #verifier: GzipVerifier | undefined;
+  /** When encrypting: the encryptor of the bytes since byte 0 of the current attempt. */
+  #encrypted: EncryptedOutput | undefined;
 
   constructor(context: IExecuteFunctions, signal: AbortSignal) {
     this.#context = context;
@@ -87,14 +103,21 @@ export class BinaryDownload implements DownloadSource, DownloadSink<StoredFile> 
     };
   }
 
-  async begin(): Promise<void> {
-    // Nothing to record: n8n's store keeps no partial for a later run.
+  async begin(_object: ObjectIdentity, offset: number): Promise<void> {
+    // Nothing to record: n8n's store keeps no partial for a later run. Every attempt starts at
+    // byte 0 (canAppend is false), into a relay of its own: so does its ciphertext.
+    if (offset !== 0) throw new RangeError(`n8n binary data starts at byte 0, not ${offset}`);
+    const { encryptTo } = this.#requireFile();
+    this.#encrypted = encryptTo === undefined ? undefined : new EncryptedOutput(encryptTo);
   }
 
   async write(chunk: Uint8Array): Promise<void> {
     const relay = this.#relay;
     if (relay === undefined) throw new RangeError('write() before a download was opened');
-    await Promise.all([relay.push(chunk), this.#requireVerifier().write(chunk)]);
+    const encrypted = this.#encrypted;
+    const stored =
+      encrypted === undefined ? relay.push(chunk) : pushAll(relay, encrypted.update(chunk));
+    await Promise.all([stored, this.#requireVerifier().write(chunk)]);
   }
 
   async reset(): Promise<void> {
@@ -105,20 +128,36 @@ export class BinaryDownload implements DownloadSource, DownloadSink<StoredFile> 
     }
     this.#verifier?.abort();
     this.#verifier = new GzipVerifier(this.#requireFile().format);
+    this.#encrypted = undefined;
   }
 
   async commit(): Promise<StoredFile> {
     const file = this.#requireFile();
     const relay = this.#relay;
     if (relay === undefined) throw new RangeError('commit() before a download was opened');
-    const [records, binary] = await Promise.all([this.#requireVerifier().end(), relay.finish()]);
+    const encrypted = this.#encrypted;
+    let records: RecordCounts;
+    let binary: IBinaryData;
+    if (encrypted === undefined) {
+      [records, binary] = await Promise.all([this.#requireVerifier().end(), relay.finish()]);
+    } else {
+      // Only a verified file gets its final chunk: without it, no age tool decrypts the rest.
+      records = await this.#requireVerifier().end();
+      await pushAll(relay, encrypted.final());
+      binary = await relay.finish();
+    }
     if (!file.decompress && binary.bytes !== undefined && binary.bytes !== relay.forwarded) {
       throw new IntegrityError(
-        `n8n stored ${binary.bytes} bytes of the ${relay.forwarded} downloaded`,
+        `n8n stored ${binary.bytes} bytes of the ${relay.forwarded} it was given`,
       );
     }
     assertReadableByNextNode(binary);
-    return { fileName: file.fileName, records, binary };
+    return {
+      fileName: file.contentName,
+      records,
+      binary,
+      ...(encrypted === undefined ? {} : { encryption: encrypted.describe(file.fileName) }),
+    };
   }
 
   /** Nothing is ever kept: n8n's store cannot resume a file. */
@@ -126,6 +165,7 @@ export class BinaryDownload implements DownloadSource, DownloadSink<StoredFile> 
     this.#relay?.abort(this.#signal.reason ?? new CancelledError('The download'));
     this.#relay = undefined;
     this.#verifier?.abort();
+    this.#encrypted = undefined;
   }
 
   #requireFile(): BinaryFileOptions {
@@ -137,4 +177,9 @@ export class BinaryDownload implements DownloadSource, DownloadSink<StoredFile> 
     if (this.#verifier === undefined) throw new RangeError('The download has no verifier yet');
     return this.#verifier;
   }
+}
+
+/** Hands n8n each piece in order, one at a time, as the relay's pace allows. */
+async function pushAll(relay: BinaryRelay, pieces: readonly Uint8Array[]): Promise<void> {
+  for (const piece of pieces) await relay.push(piece);
 }

@@ -28,6 +28,8 @@ export interface RunProgress {
   file: string | undefined;
   /** Whether any request has gone to Asana yet. */
   asanaContacted: boolean;
+  /** What the next run of this step will do about an export left running, when known. */
+  nextRun: string | undefined;
 }
 
 export interface FailureContext {
@@ -37,12 +39,27 @@ export interface FailureContext {
   readonly progress: RunProgress;
 }
 
+/** The export a failed run left going at Asana, worth picking up by gid; one rule for every use. */
+export function leftRunning(
+  error: unknown,
+  observed: ObservedExport,
+  inputs: ActionInputs | undefined,
+): ResumeAdvice | undefined {
+  return resumeAdvice(error, {
+    kind: observed.kind ?? kindOf(inputs),
+    gid: gidOf(error, observed),
+  });
+}
+
+function gidOf(error: unknown, observed: ObservedExport): string | undefined {
+  return error instanceof ExportFailedError || error instanceof ExportTimeoutError
+    ? error.gid
+    : observed.gid;
+}
+
 export async function reportFailure(error: unknown, session: FailureContext): Promise<void> {
   const { redact, observed, startedAt, progress } = session;
-  const gid =
-    error instanceof ExportFailedError || error instanceof ExportTimeoutError
-      ? error.gid
-      : observed.gid;
+  const gid = gidOf(error, observed);
   const rawState =
     error instanceof ExportFailedError || error instanceof ExportTimeoutError
       ? error.rawState
@@ -62,7 +79,8 @@ export async function reportFailure(error: unknown, session: FailureContext): Pr
   if (!progress.asanaContacted) hint = `${hint ?? ''} Nothing was sent to Asana.`.trim();
   const resume = resumeAdvice(error, { kind, gid });
   if (resume !== undefined) {
-    hint = `${hint ?? ''} ${resumeInputs(resume, error instanceof ExportTimeoutError)}`.trim();
+    const now = resumeInputs(resume, error instanceof ExportTimeoutError);
+    hint = [hint, progress.nextRun, now].filter(Boolean).join(' ');
   }
   if (!(error instanceof AsanaExportError) && !(error instanceof StepError)) {
     core.debug(redact(error instanceof Error ? (error.stack ?? message) : message));

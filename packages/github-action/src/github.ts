@@ -12,6 +12,7 @@ import { Octokit } from '@octokit/rest';
 import { EnvHttpProxyAgent, fetch as undiciFetch } from 'undici';
 import { parseState, STATE_FILE_NAME, type StateFile } from './state.js';
 import { StepError } from './step-error.js';
+import type { RunFacts } from './trust.js';
 
 export interface Repository {
   readonly owner: string;
@@ -26,6 +27,8 @@ export interface StateArtifactRef {
 }
 
 const USER_AGENT = 'asana-exports-github-action';
+/** 500 states: years of nightly runs within `keep-last`'s bounds; later runs see the rest. */
+const MAX_LISTED_PAGES = 5;
 
 export function repositoryFromEnv(env: NodeJS.ProcessEnv): Repository {
   const [owner, repo, ...rest] = (env.GITHUB_REPOSITORY ?? '').split('/');
@@ -56,18 +59,26 @@ export function createOctokit(
   });
 }
 
-/** The unexpired artifacts with exactly this name, in any run of the repository, newest first. */
+/**
+ * The unexpired artifacts with exactly this name, in any run of the repository, newest first:
+ * anyone who can run a workflow here may have uploaded one (trust.ts decides which count).
+ */
 export async function listStateArtifacts(
   octokit: Octokit,
   repository: Repository,
   name: string,
 ): Promise<StateArtifactRef[]> {
+  let pages = 0;
   const artifacts = await githubCall(`list the artifacts named ${name}`, 'actions: read', () =>
-    octokit.paginate(octokit.rest.actions.listArtifactsForRepo, {
-      ...repository,
-      name,
-      per_page: 100,
-    }),
+    octokit.paginate(
+      octokit.rest.actions.listArtifactsForRepo,
+      { ...repository, name, per_page: 100 },
+      (response, done) => {
+        // Anyone who can run a workflow can upload under this name: the listing is bounded.
+        if (++pages >= MAX_LISTED_PAGES) done();
+        return response.data;
+      },
+    ),
   );
   return artifacts
     .filter((artifact) => artifact.name === name && !artifact.expired)
@@ -113,6 +124,64 @@ export async function readStateArtifact(
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+/** What the API says about one workflow run; undefined when it is gone (404). */
+export async function getRunFacts(
+  octokit: Octokit,
+  repository: Repository,
+  runId: number,
+): Promise<RunFacts | undefined> {
+  const data = await unlessGone(() =>
+    githubCall(`read workflow run ${runId}`, 'actions: read', () =>
+      octokit.rest.actions.getWorkflowRun({ ...repository, run_id: runId }),
+    ),
+  );
+  if (data === undefined) return undefined;
+  return {
+    id: data.id,
+    workflowId: data.workflow_id,
+    event: data.event,
+    headBranch: data.head_branch ?? undefined,
+    repositoryId: data.repository?.id,
+    headRepositoryId: data.head_repository?.id,
+  };
+}
+
+/** An answer's data, or undefined when the API says the thing is gone (404). */
+async function unlessGone<T>(call: () => Promise<{ data: T }>): Promise<T | undefined> {
+  try {
+    return (await call()).data;
+  } catch (error) {
+    if (error instanceof StepError && error.status === 404) return undefined;
+    throw error;
+  }
+}
+
+/** One artifact's name and the run that uploaded it; undefined when it is gone. */
+export async function getArtifact(
+  octokit: Octokit,
+  repository: Repository,
+  id: number,
+): Promise<{ id: number; name: string; workflowRunId: number | undefined } | undefined> {
+  const data = await unlessGone(() =>
+    githubCall(`read artifact ${id}`, 'actions: read', () =>
+      octokit.rest.actions.getArtifact({ ...repository, artifact_id: id }),
+    ),
+  );
+  if (data === undefined) return undefined;
+  return { id: data.id, name: data.name, workflowRunId: data.workflow_run?.id ?? undefined };
+}
+
+/** The repository's visibility, from the REST API (every workflow token may read it). */
+export async function getVisibility(
+  octokit: Octokit,
+  repository: Repository,
+): Promise<string | undefined> {
+  const { data } = await githubCall('read the repository', 'contents: read', () =>
+    octokit.rest.repos.get({ ...repository }),
+  );
+  return data.visibility ?? (data.private ? 'private' : 'public');
 }
 
 /** Deletes an artifact by id; false when it was already gone. */

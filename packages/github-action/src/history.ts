@@ -1,11 +1,14 @@
 /**
- * What spans runs: the watermark `since: last-run` reads from the last successful run, and after
- * a new export, the state artifact a later run finds and `keep-last`'s pruning.
+ * What spans runs, for a step that keeps state (`since: last-run`, `keep-last`, `full-every`):
+ * before the export, the trusted states decide what this run exports (chain.ts); after it, the
+ * state artifact a later run finds and `keep-last`'s pruning by chain; after a timeout, the
+ * export left running, for the next run to pick up. A step that keeps no state does none of it.
  */
 
 import type { ArtifactClient } from '@actions/artifact';
 import * as core from '@actions/core';
 import {
+  type ExportRef,
   type Manifest,
   type Redactor,
   type RunStart,
@@ -13,81 +16,17 @@ import {
 } from '@asana-exports/core/node';
 import type { Octokit } from '@octokit/rest';
 import type { StoredArtifact } from './artifacts.js';
-import {
-  createOctokit,
-  listStateArtifacts,
-  type Repository,
-  readStateArtifact,
-  repositoryFromEnv,
-} from './github.js';
+import { type ChainPolicy, decideStart, linkOf, type StartDecision } from './chain.js';
+import { createOctokit, getRunFacts, type Repository, repositoryFromEnv } from './github.js';
 import { type ActionInputs, validateRequest } from './inputs.js';
 import { stateArtifactName } from './names.js';
-import { pruneOlderExports } from './prune.js';
-import { explain } from './step-error.js';
+import { pruneChains } from './prune.js';
+import type { ChainLink } from './state.js';
+import { explain, StepError } from './step-error.js';
 import { storeState } from './store-state.js';
-import type { SinceFacts } from './summary.js';
-
-export interface Stored {
-  readonly artifacts: ArtifactClient;
-  readonly github: GitHubAccess | undefined;
-  readonly manifest: Manifest;
-  readonly stored: StoredArtifact;
-  readonly stateDir: string;
-}
-
-/**
- * After a new export is stored: the state artifact a later run finds (`since: last-run`,
- * `keep-last`), then `keep-last` itself. Neither can fail the step: the export is safe already.
- */
-export async function keepHistory(
-  inputs: ActionInputs,
-  session: { readonly startedAt: Date; readonly redact: Redactor },
-  { artifacts, github, manifest, stored, stateDir }: Stored,
-): Promise<{ warnings: string[]; pruned: string[] }> {
-  const warnings: string[] = [];
-  const pruned: string[] = [];
-  if (inputs.baseRequest === undefined) {
-    if (inputs.keepLast !== undefined) {
-      warnings.push(
-        'keep-last applies to new exports only: a resumed export does not know which export definition it belongs to.',
-      );
-    }
-    return { warnings, pruned };
-  }
-  const stateName = stateArtifactName(inputs.baseRequest);
-  const stateId = await storeState(artifacts, {
-    name: stateName,
-    manifest,
-    exportArtifact: stored,
-    startedAt: session.startedAt,
-    retentionDays: inputs.retentionDays,
-    parentDir: stateDir,
-  }).catch((error: unknown) => {
-    warnings.push(
-      `Could not store the state artifact ${stateName}: ${explain(error)} ` +
-        'A later since: last-run starts from an earlier run (more records, none missed).',
-    );
-    return undefined;
-  });
-  if (inputs.keepLast !== undefined && github) {
-    try {
-      pruned.push(
-        ...(await pruneOlderExports({
-          ...github(),
-          artifacts,
-          token: inputs.githubToken ?? '',
-          stateName,
-          keep: inputs.keepLast,
-          current: { stateId, exportId: stored.id },
-          info: (line) => core.info(session.redact(line)),
-        })),
-      );
-    } catch (error) {
-      warnings.push(`keep-last could not delete older artifacts: ${explain(error)}`);
-    }
-  }
-  return { warnings, pruned };
-}
+import type { ChainFacts, SinceFacts } from './summary.js';
+import { type RunFacts, runKeepsState } from './trust.js';
+import { type TrustedState, trustedStates } from './trusted-states.js';
 
 export type GitHubAccess = () => { octokit: Octokit; repository: Repository };
 
@@ -103,34 +42,256 @@ export function lazyGitHub(token: string, env: NodeJS.ProcessEnv, redact: Redact
   };
 }
 
-/** Applies `since`: fixed values were applied with the inputs; `last-run` is looked up here. */
-export async function resolveStart(
+/** A step's state across runs: where it is kept and what this run decided from it. */
+export interface History {
+  readonly stateName: string;
+  readonly current: RunFacts;
+  readonly decision: StartDecision;
+}
+
+export interface Planned {
+  readonly start: RunStart;
+  readonly since: SinceFacts | undefined;
+  /** Undefined when the step keeps no state (or may not, in a pull-request run). */
+  readonly history: History | undefined;
+  readonly warnings: string[];
+}
+
+/** What this run exports: as the inputs say, or as the trusted states of earlier runs decide. */
+export async function planStart(
   inputs: ActionInputs,
+  env: NodeJS.ProcessEnv,
   github: GitHubAccess | undefined,
   artifacts: ArtifactClient,
-): Promise<{ start: RunStart; since: SinceFacts | undefined }> {
-  const { since, start, baseRequest, requestInput } = inputs;
-  if (since === undefined) return { start, since: undefined };
-  if (since.type === 'fixed') return { start, since: { after: since.after, source: since.text } };
+): Promise<Planned> {
+  const fixed = inputs.since?.type === 'fixed' ? inputs.since : undefined;
+  const asAsked: Planned = {
+    start: inputs.start,
+    since: fixed ? { after: fixed.after, source: fixed.text } : undefined,
+    history: undefined,
+    warnings: [],
+  };
+  if (!inputs.keepsState) return asAsked;
+  const { baseRequest, requestInput } = inputs;
   if (!github || !baseRequest || !requestInput) {
-    throw new Error('unreachable: since: last-run without a new export and a GitHub token');
+    throw new Error('unreachable: state kept without a new export and a GitHub token');
   }
   const { octokit, repository } = github();
-  const stateName = stateArtifactName(baseRequest);
-  const [latest] = await listStateArtifacts(octokit, repository, stateName);
-  if (latest === undefined) {
-    core.notice(
-      `since: last-run found no earlier state (${stateName}), so this export has every record. Later runs export what changed since this one.`,
-    );
-    return { start, since: { after: undefined, source: 'no earlier run found' } };
+  const current = await currentRun(octokit, repository, env);
+  const keeps = runKeepsState(current);
+  if (!keeps.trusted) {
+    const warning = `This run keeps no state and reads none: ${keeps.reason}. It exports everything, and keep-last deletes nothing.`;
+    return {
+      ...asAsked,
+      since:
+        inputs.since?.type === 'last-run'
+          ? { after: undefined, source: 'state not used in this run' }
+          : asAsked.since,
+      warnings: [warning],
+    };
   }
-  const state = await readStateArtifact(artifacts, repository, inputs.githubToken ?? '', latest);
-  core.info(`since: last-run: records modified after ${state.watermark} (from ${latest.name})`);
-  return {
-    start: { request: validateRequest(withModifiedAfter(requestInput, state.watermark), 'since') },
-    since: {
-      after: state.watermark,
-      source: `last run, artifact ${state.exportArtifact.name}`,
-    },
+  const stateName = stateArtifactName(baseRequest);
+  const policy: ChainPolicy = {
+    incremental: inputs.since?.type === 'last-run',
+    fullEvery: inputs.fullEvery,
+    resumePending: inputs.resumePending,
   };
+  // Only as far back as the decision needs: the newest state, and the newest stored one.
+  const read: TrustedState[] = [];
+  for await (const state of trustedStates({
+    octokit,
+    repository,
+    artifacts,
+    token: inputs.githubToken ?? '',
+    current,
+    stateName,
+    info: (line) => core.info(line),
+  })) {
+    read.push(state);
+    if (state.state.type === 'stored') break;
+  }
+  const decision = decideStart(read, policy, Date.now());
+  const history: History = { stateName, current, decision };
+  const warnings =
+    decision.type === 'resume' || !decision.pendingSkipped
+      ? []
+      : [`Started a new export: ${decision.pendingSkipped}.`];
+  switch (decision.type) {
+    case 'resume':
+      core.info(`Resuming the export ${decision.ref.gid} that an earlier run left running.`);
+      return {
+        start: { resume: decision.ref },
+        since: {
+          after: decision.after,
+          source: `export ${decision.ref.gid}, left running by an earlier run and resumed`,
+        },
+        history,
+        warnings,
+      };
+    case 'incremental':
+      core.info(
+        `since: last-run: records modified after ${decision.after} (increment ${decision.chain.index} of its chain)`,
+      );
+      return {
+        start: {
+          request: validateRequest(withModifiedAfter(requestInput, decision.after), 'since'),
+        },
+        since: {
+          after: decision.after,
+          source: `last run, artifact ${decision.base.state.exportArtifact.name}`,
+        },
+        history,
+        warnings,
+      };
+    case 'full':
+      if (policy.incremental) {
+        core.notice(
+          `since: last-run: a full export this time (${decision.reason}). Later runs export what changed since this one.`,
+        );
+      }
+      return {
+        ...asAsked,
+        since: policy.incremental ? { after: undefined, source: decision.reason } : asAsked.since,
+        history,
+        warnings,
+      };
+  }
+}
+
+async function currentRun(
+  octokit: Octokit,
+  repository: Repository,
+  env: NodeJS.ProcessEnv,
+): Promise<RunFacts> {
+  const runId = Number(env.GITHUB_RUN_ID);
+  const facts =
+    Number.isSafeInteger(runId) && runId > 0
+      ? await getRunFacts(octokit, repository, runId)
+      : undefined;
+  if (facts === undefined) {
+    throw new StepError(
+      'Cannot read this workflow run (GITHUB_RUN_ID) through the GitHub API',
+      'since: last-run, keep-last and full-every only work inside a GitHub Actions run, with `permissions: actions: read`.',
+    );
+  }
+  return facts;
+}
+
+/** The gid that names an export's chain: the one a later run polls. */
+export function chainGidOf(manifest: Manifest): string {
+  return (manifest.kind === 'organization' ? manifest.exportGid : manifest.jobGid) ?? '';
+}
+
+export interface Stored {
+  readonly artifacts: ArtifactClient;
+  readonly github: GitHubAccess | undefined;
+  readonly manifest: Manifest;
+  readonly stored: StoredArtifact;
+  readonly stateDir: string;
+  /** How this step's export artifacts are named, for keep-last's check of what it deletes. */
+  readonly isExportName: (name: string) => boolean;
+}
+
+/**
+ * After a new export is stored: the state artifact a later run finds, then `keep-last`. Neither
+ * can fail the step: the export is safe already.
+ */
+export async function keepHistory(
+  inputs: ActionInputs,
+  history: History | undefined,
+  session: { readonly startedAt: Date; readonly redact: Redactor },
+  { artifacts, github, manifest, stored, stateDir, isExportName }: Stored,
+): Promise<{ warnings: string[]; chain: ChainFacts | undefined }> {
+  const warnings: string[] = [];
+  if (history === undefined) {
+    if (inputs.keepLast !== undefined && inputs.baseRequest === undefined) {
+      warnings.push(
+        'keep-last applies to new exports only: a resumed export does not know which export definition it belongs to.',
+      );
+    }
+    return { warnings, chain: undefined };
+  }
+  const watermark = manifest.createdAt ?? session.startedAt.toISOString();
+  const link = linkOf(history.decision, { gid: chainGidOf(manifest), watermark });
+  const stateId = await storeState(artifacts, {
+    name: history.stateName,
+    state: {
+      kind: 'stored',
+      manifest,
+      chain: link,
+      exportArtifact: stored,
+      startedAt: session.startedAt,
+    },
+    retentionDays: inputs.retentionDays,
+    parentDir: stateDir,
+  }).catch((error: unknown) => {
+    warnings.push(
+      `Could not store the state artifact ${history.stateName}: ${explain(error)} ` +
+        'A later since: last-run starts from an earlier run (more records, none missed).',
+    );
+    return undefined;
+  });
+  let pruned: string[] = [];
+  if (inputs.keepLast !== undefined && github) {
+    try {
+      pruned = await pruneChains({
+        ...github(),
+        artifacts,
+        token: inputs.githubToken ?? '',
+        stateName: history.stateName,
+        currentRun: history.current,
+        keep: inputs.keepLast,
+        link,
+        protect: { stateId, exportId: stored.id },
+        isExportName,
+        info: (line) => core.info(session.redact(line)),
+      });
+    } catch (error) {
+      warnings.push(`keep-last could not delete older artifacts: ${explain(error)}`);
+    }
+  }
+  return {
+    warnings,
+    chain: { link, decision: history.decision.type, pruned },
+  };
+}
+
+/**
+ * After a run that ended while its export goes on at Asana (timed out, cancelled): a pending
+ * state, so that the next run of this step resumes the export instead of starting another.
+ * Best effort; returns a line for the failure's hint.
+ */
+export async function recordPending(
+  inputs: ActionInputs,
+  history: History | undefined,
+  artifacts: ArtifactClient,
+  pending: { readonly ref: ExportRef; readonly startedAt: Date; readonly stateDir: string },
+): Promise<string | undefined> {
+  if (history === undefined || !inputs.resumePending) return undefined;
+  const { decision } = history;
+  // Resuming a pending export that is still pending: its record stands as it is.
+  if (decision.type === 'resume') return 'The next run of this step resumes it again.';
+  const requestedAt = pending.startedAt.toISOString();
+  const chain: ChainLink =
+    decision.type === 'incremental'
+      ? decision.chain
+      : { id: pending.ref.gid, index: 0, fullAt: requestedAt };
+  try {
+    await storeState(artifacts, {
+      name: history.stateName,
+      state: {
+        kind: 'pending',
+        ref: pending.ref,
+        requestedAt,
+        ...(decision.type === 'incremental' ? { modifiedAfter: decision.after } : {}),
+        chain,
+      },
+      retentionDays: inputs.retentionDays,
+      parentDir: pending.stateDir,
+    });
+    return 'The next run of this step resumes it (resume-pending: false starts a new one).';
+  } catch (error) {
+    core.warning(`Could not record the pending export for the next run: ${explain(error)}`);
+    return undefined;
+  }
 }

@@ -5,6 +5,7 @@
  */
 
 import {
+  type AgeRecipient,
   checkSinceApplies,
   type ExportKind,
   type ExportRef,
@@ -13,6 +14,8 @@ import {
   InputError,
   isExportKind,
   type PollPolicy,
+  parseAgeRecipients,
+  parseDuration,
   quoteUserValue,
   resolveSince,
   type StallPolicy,
@@ -25,6 +28,7 @@ import {
   withModifiedAfter,
 } from '@asana-exports/core/node';
 import { parse as parseYaml } from 'yaml';
+import type { FullEvery } from './chain.js';
 import {
   type InputReader,
   optionalInteger,
@@ -61,9 +65,27 @@ export interface ActionInputs {
   readonly baseUrl: string | undefined;
   readonly githubToken: string | undefined;
   readonly keepLast: number | undefined;
+  /** `full-every`: when an incremental chain starts over with a full export. */
+  readonly fullEvery: FullEvery | undefined;
+  /** Pick up the export a timed-out run of this step left running (`resume-pending`). */
+  readonly resumePending: boolean;
+  /**
+   * Whether this step keeps state between runs: only `since: last-run`, `keep-last` and
+   * `full-every` need it; other runs store no state artifact and read none.
+   */
+  readonly keepsState: boolean;
+  /** `encrypt-to`: the export is stored as age ciphertext to these recipients. */
+  readonly encryptTo: readonly AgeRecipient[] | undefined;
+  /** `allow-public-unencrypted`: store plaintext even in a public repository's artifacts. */
+  readonly allowPublicUnencrypted: boolean;
 }
 
-const MAX_RETENTION_DAYS = 90;
+/**
+ * GitHub keeps artifacts up to 90 days in public repositories and up to 400 in private and
+ * internal ones; the artifact service applies the repository's own limit, this only bounds the
+ * input to what GitHub documents.
+ */
+const MAX_RETENTION_DAYS = 400;
 const KEEP_LAST_MAX = 1000;
 
 /** The inputs that describe a new export; a resumed export keeps the ones it was created with. */
@@ -127,6 +149,28 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
     );
   }
 
+  const fullEvery = readFullEvery(get('full-every'), since);
+  if (since?.type === 'last-run' && keepLast !== undefined && fullEvery === undefined) {
+    throw new InputError(
+      'full-every',
+      'missing; keep-last with since: last-run keeps whole chains (a full export and its increments), and without full-every there is only one',
+      'Add full-every (such as 7d, or 7 for every 7th run), so that a full export comes round again and older chains can be deleted.',
+    );
+  }
+  const encryptText = get('encrypt-to');
+  const encryptTo = encryptText === '' ? undefined : parseAgeRecipients('encrypt-to', encryptText);
+  const decompress = readBoolean(get, 'decompress', false);
+  if (decompress && encryptTo !== undefined) {
+    throw new InputError(
+      'decompress',
+      'cannot be combined with encrypt-to: the artifact would hold the export unencrypted',
+      'Remove decompress; decrypt and decompress where the backup is restored (age -d -i key.txt FILE.age | zcat).',
+    );
+  }
+  const keepsState =
+    since?.type === 'last-run' || keepLast !== undefined || fullEvery !== undefined;
+  const resumePending = readBoolean(get, 'resume-pending', true);
+
   return {
     token,
     start,
@@ -135,14 +179,44 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
     since,
     artifactName: readArtifactName(get('artifact-name')),
     retentionDays: optionalInteger(get, 'retention-days', 1, MAX_RETENTION_DAYS),
-    decompress: readBoolean(get, 'decompress', false),
+    decompress,
     poll: readPollPolicy(get),
     requestTimeoutMs: readRequestTimeout(get),
     stall: readStallPolicy(get),
     baseUrl: get('base-url') === '' ? undefined : validateBaseUrl('base-url', get('base-url')),
     githubToken: githubToken === '' ? undefined : githubToken,
     keepLast,
+    fullEvery,
+    resumePending,
+    keepsState: keepsState && resume === undefined,
+    encryptTo,
+    allowPublicUnencrypted: readBoolean(get, 'allow-public-unencrypted', false),
   };
+}
+
+/** `full-every: 7` (runs) or `full-every: 7d` (age of the chain's full export). */
+function readFullEvery(text: string, since: SinceInput | undefined): FullEvery | undefined {
+  if (text === '') return undefined;
+  if (since?.type !== 'last-run') {
+    throw new InputError(
+      'full-every',
+      'applies only with since: last-run (without it every run is a full export)',
+      'Add since: last-run, or remove full-every.',
+    );
+  }
+  if (/^\d+$/.test(text)) {
+    const count = Number(text);
+    if (count < 2 || count > 1000) {
+      throw new InputError(
+        'full-every',
+        `${quoteUserValue(text)} runs is out of range; use 2 to 1000 (every Nth run is a full export)`,
+      );
+    }
+    return { type: 'runs', count };
+  }
+  const ms = parseDuration('full-every', text);
+  if (ms <= 0) throw new InputError('full-every', 'must be longer than 0, such as 7d');
+  return { type: 'age', ms };
 }
 
 function readResume(get: InputReader): ExportRef | undefined {

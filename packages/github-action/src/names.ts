@@ -31,6 +31,38 @@ export function subjectGid(manifest: Manifest): string {
   );
 }
 
+/** The gid a request names: the organization, workspace or parent. */
+export function requestSubject(request: ExportRequest): string {
+  switch (request.kind) {
+    case 'organization':
+      return request.organization;
+    case 'resource':
+      return request.workspace;
+    case 'graph':
+      return request.parent;
+  }
+}
+
+/**
+ * Whether `name` is one this step gives its export artifacts: `artifact-name` (or `-2`, `-3`...
+ * when a run had it already), else the default pattern for this kind and gid. keep-last deletes
+ * nothing else, whatever a state names.
+ */
+export function isExportArtifactName(
+  name: string,
+  step: {
+    readonly artifactName: string | undefined;
+    readonly kind: ExportKind;
+    readonly subject: string;
+  },
+): boolean {
+  const base = step.artifactName ?? `asana-${step.kind}-${step.subject}-`;
+  if (!name.startsWith(base)) return false;
+  const rest = name.slice(base.length);
+  if (step.artifactName !== undefined) return rest === '' || /^-[1-9]\d*$/.test(rest);
+  return /^\d{8}-\d{6}(-[1-9]\d*)?$/.test(rest);
+}
+
 /** `asana-resource-1200000000000002-20261123-020005`. */
 export function defaultArtifactName(kind: ExportKind, gid: string, startedAt: Date): string {
   return `asana-${kind}-${gid}-${compactUtc(startedAt)}`;

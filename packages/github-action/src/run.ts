@@ -28,13 +28,15 @@ import {
   uploadUnderFreeName,
 } from './artifacts.js';
 import { decompressBeside } from './decompress.js';
-import { type RunProgress, reportFailure } from './failure.js';
-import { keepHistory, lazyGitHub, resolveStart } from './history.js';
+import { leftRunning, type RunProgress, reportFailure } from './failure.js';
+import { getVisibility } from './github.js';
+import { type GitHubAccess, keepHistory, lazyGitHub, planStart, recordPending } from './history.js';
 import { type ActionInputs, readInputs } from './inputs.js';
-import { defaultArtifactName, subjectGid } from './names.js';
+import { defaultArtifactName, isExportArtifactName, requestSubject, subjectGid } from './names.js';
 import { createProgressLog, type ProgressLog } from './progress.js';
 import { messageOf, StepError } from './step-error.js';
 import { addSuccess, writeSummary } from './summary.js';
+import { guardPublicArtifacts, readVisibility, visibilityFromEvent } from './visibility.js';
 
 export interface RunContext {
   readonly env: NodeJS.ProcessEnv;
@@ -64,7 +66,12 @@ export async function run(context: RunContext): Promise<void> {
   const startedAt = new Date();
   // A line from outside (a state value with a newline in it) must not start a workflow command.
   const log = createProgressLog((line) => core.info(printable(redact(line), Infinity)), Date.now);
-  const progress: RunProgress = { inputs: undefined, file: undefined, asanaContacted: false };
+  const progress: RunProgress = {
+    inputs: undefined,
+    file: undefined,
+    asanaContacted: false,
+    nextRun: undefined,
+  };
   try {
     const inputs = readInputs((name) => core.getInput(name), startedAt);
     progress.inputs = inputs;
@@ -107,7 +114,10 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
     }
   }
 
-  const { start, since } = await resolveStart(inputs, github, artifacts);
+  await guardVisibility(inputs, context.env, github);
+  const planned = await planStart(inputs, context.env, github, artifacts);
+  const { start, since, history } = planned;
+  for (const warning of planned.warnings) core.warning(printableLines(redact(warning)));
   const outDir = await mkdtemp(join(context.env.RUNNER_TEMP || tmpdir(), 'asana-export-'));
   const runtime = createNodeRuntime({
     token: inputs.token,
@@ -128,8 +138,19 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
       poll: inputs.poll,
       stall: inputs.stall,
       onProgress: log.onProgress,
+      ...(inputs.encryptTo === undefined
+        ? {}
+        : { encryptTo: inputs.encryptTo, encryptToInputName: 'encrypt-to' }),
     });
   } catch (error) {
+    const ref = leftRunning(error, log.observed, inputs);
+    if (ref !== undefined) {
+      session.progress.nextRun = await recordPending(inputs, history, artifacts, {
+        ref,
+        startedAt,
+        stateDir: outDir,
+      });
+    }
     // The runner empties RUNNER_TEMP after the job and a resume runs in a later job: bytes kept
     // here for one would only take the next steps' space.
     await rm(outDir, { recursive: true, force: true });
@@ -145,6 +166,12 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
         `sha256 ${manifest.file.sha256}, in ${formatDuration(manifest.durationMs)}`,
     ),
   );
+  if (manifest.encryption) {
+    core.info(
+      `Stored encrypted with age to ${manifest.encryption.recipients.length} recipient(s): ` +
+        `${manifest.encryption.file.name}, ${formatBytes(manifest.encryption.file.bytes)}, sha256 ${manifest.encryption.file.sha256}`,
+    );
+  }
   setExportOutputs(manifest, result.filePath);
 
   const files = [result.filePath, result.manifestPath];
@@ -154,6 +181,8 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
     files.push(decompressed);
   }
 
+  // A resumed export's manifest may not name its target; the step's own inputs do.
+  const subject = inputs.baseRequest ? requestSubject(inputs.baseRequest) : subjectGid(manifest);
   const upload = (name: string) =>
     core.group(`Storing artifact ${name}`, () =>
       uploadFiles(artifacts, {
@@ -169,7 +198,7 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
   const stored = await (inputs.artifactName === undefined
     ? uploadUnderFreeName(
         upload,
-        defaultArtifactName(manifest.kind, subjectGid(manifest), startedAt),
+        defaultArtifactName(manifest.kind, subject, startedAt),
         await artifactNamesInRun(artifacts),
       )
     : upload(inputs.artifactName)
@@ -185,16 +214,23 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
   core.setOutput('artifact-url', url ?? '');
   core.info(`Stored artifact ${stored.name} (id ${stored.id}, ${formatBytes(stored.size)})`);
 
-  const { warnings, pruned } = await core.group('Keeping history for later runs', () =>
-    keepHistory(inputs, session, {
+  const kept = await core.group('Keeping history for later runs', () =>
+    keepHistory(inputs, history, session, {
       artifacts,
       github,
       manifest,
       stored,
       stateDir: outDir,
+      isExportName: (name) =>
+        isExportArtifactName(name, {
+          artifactName: inputs.artifactName,
+          kind: manifest.kind,
+          subject,
+        }),
     }),
   );
-  for (const warning of warnings) core.warning(printableLines(redact(warning)));
+  for (const warning of kept.warnings) core.warning(printableLines(redact(warning)));
+  const warnings = [...planned.warnings, ...kept.warnings];
 
   await writeSummary(redact, (summary) =>
     addSuccess(summary, {
@@ -202,10 +238,30 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
       artifact: { ...stored, url },
       since,
       decompressed: inputs.decompress,
-      pruned,
+      chain: kept.chain,
       warnings,
     }),
   );
+}
+
+/** The public-repository guard, before anything is asked of Asana (visibility.ts). */
+async function guardVisibility(
+  inputs: ActionInputs,
+  env: NodeJS.ProcessEnv,
+  github: GitHubAccess | undefined,
+): Promise<void> {
+  // Reading the visibility costs a request; nothing depends on it when the guard cannot refuse.
+  if (inputs.encryptTo !== undefined || inputs.allowPublicUnencrypted) return;
+  let visibility = await visibilityFromEvent(env.GITHUB_EVENT_PATH);
+  if (visibility === undefined && github) {
+    const { octokit, repository } = github();
+    visibility = readVisibility(await getVisibility(octokit, repository).catch(() => undefined));
+  }
+  guardPublicArtifacts({
+    visibility,
+    encrypted: inputs.encryptTo !== undefined,
+    allowed: inputs.allowPublicUnencrypted,
+  });
 }
 
 function setExportOutputs(manifest: Manifest, file: string): void {
@@ -213,8 +269,11 @@ function setExportOutputs(manifest: Manifest, file: string): void {
   core.setOutput('job-gid', manifest.jobGid ?? '');
   core.setOutput('state', manifest.state.raw);
   core.setOutput('file', file);
-  core.setOutput('bytes', manifest.file.bytes);
-  core.setOutput('sha256', manifest.file.sha256);
+  // `bytes` and `sha256` describe the file at `file`: the ciphertext when it is encrypted.
+  const stored = manifest.encryption?.file ?? manifest.file;
+  core.setOutput('bytes', stored.bytes);
+  core.setOutput('sha256', stored.sha256);
+  core.setOutput('encrypted', manifest.encryption !== undefined);
   core.setOutput('records', manifest.records.total);
   core.setOutput('manifest', JSON.stringify(manifest));
 }

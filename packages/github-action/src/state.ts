@@ -1,35 +1,80 @@
 /**
- * The small file the action stores after each successful new export, in an artifact with a
- * stable name, so that a later run can find it: `since: last-run` reads its watermark, and
- * `keep-last` reads which export artifact belongs to it.
+ * The small file the action stores in an artifact with a stable name when a step keeps state
+ * (`since: last-run`, `keep-last`, `full-every`), so that a later run of the same workflow finds
+ * it: the watermark for the next increment, the chain it belongs to, the export artifact that
+ * `keep-last` may delete with it, or the export a timed-out run left running at Asana.
+ *
+ * Read back only from trusted runs (trust.ts), and even then checked field by field: a state
+ * file names artifact ids that a later run deletes.
  */
 
-import { type Manifest, parseManifest } from '@asana-exports/core/node';
+import {
+  type ExportKind,
+  isExportGid,
+  isExportKind,
+  type Manifest,
+  parseManifest,
+} from '@asana-exports/core/node';
 
 export const STATE_FILE_NAME = 'asana-exports-state.json';
-export const STATE_VERSION = 1;
+export const STATE_VERSION = 2;
 
-export interface StateFile {
+/** Where one export stands in its chain: a full export (index 0) and the increments after it. */
+export interface ChainLink {
+  /** The gid (organization export or job) of the chain's full export: the chain's name. */
+  readonly id: string;
+  /** 0 for the full export, then 1, 2... for each increment on top of it. */
+  readonly index: number;
+  /** When the chain's full export was taken (its watermark): `full-every: 7d` counts from it. */
+  readonly fullAt: string;
+}
+
+/** A run that stored its export. */
+export interface StoredState {
   readonly stateVersion: typeof STATE_VERSION;
+  readonly type: 'stored';
   /**
    * Everything modified after this instant is in this run's export or a later one: Asana's
    * `created_at` of the export (Asana's own clock, the one `modified_at` is compared against),
    * or the step's start when Asana gave none. Never later than the export's snapshot.
    */
   readonly watermark: string;
+  readonly chain: ChainLink;
   readonly exportArtifact: { readonly id: number; readonly name: string };
   readonly manifest: Manifest;
 }
 
-export function buildState(
+/** A run that ended (timed out, cancelled) while its export went on at Asana. */
+export interface PendingState {
+  readonly stateVersion: typeof STATE_VERSION;
+  readonly type: 'pending';
+  readonly pending: {
+    /** The gid to poll: the organization export's, or the job's. */
+    readonly kind: ExportKind;
+    readonly gid: string;
+    /** When the run that created it started: Asana keeps files for 30 days. */
+    readonly requestedAt: string;
+    /** The `modified_at.after` it was created with; absent for a full export. */
+    readonly modifiedAfter?: string;
+  };
+  /** The chain it will join once stored (for a full export, its own gid names the chain). */
+  readonly chain: ChainLink;
+}
+
+export type StateFile = StoredState | PendingState;
+
+export function storedState(
   manifest: Manifest,
+  chain: ChainLink,
   exportArtifact: { id: number; name: string },
   stepStartedAt: Date,
-): StateFile {
+): StoredState {
   return {
     stateVersion: STATE_VERSION,
+    type: 'stored',
     watermark: manifest.createdAt ?? stepStartedAt.toISOString(),
-    exportArtifact,
+    chain,
+    exportArtifact: { id: exportArtifact.id, name: exportArtifact.name },
     manifest,
   };
 }
@@ -42,24 +87,78 @@ export function parseState(text: string, source: string): StateFile {
   } catch {
     throw new Error(`${source} is not JSON`);
   }
-  if (typeof json !== 'object' || json === null) throw new Error(`${source} is not an object`);
-  const { stateVersion, watermark, exportArtifact, manifest } = json as Record<string, unknown>;
-  if (stateVersion !== STATE_VERSION) {
+  if (!isObject(json)) throw new Error(`${source} is not an object`);
+  if (json.stateVersion !== STATE_VERSION) {
     throw new Error(
-      `${source} has stateVersion ${String(stateVersion)}; expected ${STATE_VERSION}`,
+      `${source} has stateVersion ${printableNumber(json.stateVersion)}; expected ${STATE_VERSION}`,
     );
   }
-  if (typeof watermark !== 'string' || Number.isNaN(Date.parse(watermark))) {
-    throw new Error(`${source} has no valid watermark`);
+  const chain = readChain(json.chain, source);
+  if (json.type === 'pending') {
+    const pending = json.pending;
+    if (!isObject(pending)) throw new Error(`${source} has no pending export`);
+    const { kind, gid, requestedAt, modifiedAfter } = pending;
+    if (typeof kind !== 'string' || !isExportKind(kind)) {
+      throw new Error(`${source} names no export kind`);
+    }
+    if (typeof gid !== 'string' || !isExportGid(gid)) throw new Error(`${source} has no valid gid`);
+    return {
+      stateVersion: STATE_VERSION,
+      type: 'pending',
+      pending: {
+        kind,
+        gid,
+        requestedAt: readInstant(requestedAt, `${source} requestedAt`),
+        ...(modifiedAfter === undefined
+          ? {}
+          : { modifiedAfter: readInstant(modifiedAfter, `${source} modifiedAfter`) }),
+      },
+      chain,
+    };
   }
-  const artifact = exportArtifact as { id?: unknown; name?: unknown } | undefined;
-  if (typeof artifact?.id !== 'number' || typeof artifact.name !== 'string') {
+  if (json.type !== 'stored') throw new Error(`${source} is neither a stored nor a pending state`);
+  const artifact = json.exportArtifact;
+  if (
+    !isObject(artifact) ||
+    !Number.isSafeInteger(artifact.id) ||
+    (artifact.id as number) <= 0 ||
+    typeof artifact.name !== 'string'
+  ) {
     throw new Error(`${source} does not name its export artifact`);
   }
   return {
-    stateVersion,
-    watermark: new Date(watermark).toISOString(),
-    exportArtifact: { id: artifact.id, name: artifact.name },
-    manifest: parseManifest(JSON.stringify(manifest), `${source} manifest`),
+    stateVersion: STATE_VERSION,
+    type: 'stored',
+    watermark: readInstant(json.watermark, `${source} watermark`),
+    chain,
+    exportArtifact: { id: artifact.id as number, name: artifact.name },
+    manifest: parseManifest(JSON.stringify(json.manifest), `${source} manifest`),
   };
+}
+
+function readChain(value: unknown, source: string): ChainLink {
+  if (!isObject(value)) throw new Error(`${source} names no chain`);
+  const { id, index, fullAt } = value;
+  if (typeof id !== 'string' || !isExportGid(id))
+    throw new Error(`${source} has no valid chain id`);
+  if (!Number.isSafeInteger(index) || (index as number) < 0) {
+    throw new Error(`${source} has no valid chain index`);
+  }
+  return { id, index: index as number, fullAt: readInstant(fullAt, `${source} chain.fullAt`) };
+}
+
+function readInstant(value: unknown, what: string): string {
+  if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
+    throw new Error(`${what} is not a date`);
+  }
+  return new Date(value).toISOString();
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A version read from outside is echoed only when it is a plain number. */
+function printableNumber(value: unknown): string {
+  return typeof value === 'number' && Number.isFinite(value) ? String(value) : 'missing or invalid';
 }

@@ -1,15 +1,37 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ArtifactClient } from '@actions/artifact';
-import type { Manifest } from '@asana-exports/core/node';
+import type { ExportRef, Manifest } from '@asana-exports/core/node';
 import { uploadFiles } from './artifacts.js';
-import { buildState, STATE_FILE_NAME } from './state.js';
+import {
+  type ChainLink,
+  type PendingState,
+  STATE_FILE_NAME,
+  STATE_VERSION,
+  type StateFile,
+  storedState,
+} from './state.js';
+
+/** What a run records: the export it stored, or the one it left running at Asana. */
+export type StateRecord =
+  | {
+      readonly kind: 'stored';
+      readonly manifest: Manifest;
+      readonly chain: ChainLink;
+      readonly exportArtifact: { readonly id: number; readonly name: string };
+      readonly startedAt: Date;
+    }
+  | {
+      readonly kind: 'pending';
+      readonly ref: ExportRef;
+      readonly requestedAt: string;
+      readonly modifiedAfter?: string;
+      readonly chain: ChainLink;
+    };
 
 export interface StoreStateOptions {
   readonly name: string;
-  readonly manifest: Manifest;
-  readonly exportArtifact: { readonly id: number; readonly name: string };
-  readonly startedAt: Date;
+  readonly state: StateRecord;
   readonly retentionDays: number | undefined;
   /** A directory of this run's own, where the state file is written before upload. */
   readonly parentDir: string;
@@ -22,12 +44,7 @@ export async function storeState(
 ): Promise<number> {
   const dir = await mkdtemp(join(options.parentDir, 'state-'));
   const file = join(dir, STATE_FILE_NAME);
-  const state = buildState(
-    options.manifest,
-    { id: options.exportArtifact.id, name: options.exportArtifact.name },
-    options.startedAt,
-  );
-  await writeFile(file, `${JSON.stringify(state, null, 2)}\n`, { flag: 'wx' });
+  await writeFile(file, `${JSON.stringify(stateFileOf(options.state), null, 2)}\n`, { flag: 'wx' });
   const stored = await uploadFiles(client, {
     name: options.name,
     files: [file],
@@ -36,4 +53,17 @@ export async function storeState(
     compressionLevel: 6,
   });
   return stored.id;
+}
+
+function stateFileOf(record: StateRecord): StateFile {
+  if (record.kind === 'stored') {
+    return storedState(record.manifest, record.chain, record.exportArtifact, record.startedAt);
+  }
+  const pending: PendingState['pending'] = {
+    kind: record.ref.kind,
+    gid: record.ref.gid,
+    requestedAt: record.requestedAt,
+    ...(record.modifiedAfter === undefined ? {} : { modifiedAfter: record.modifiedAfter }),
+  };
+  return { stateVersion: STATE_VERSION, type: 'pending', pending, chain: record.chain };
 }

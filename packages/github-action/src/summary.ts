@@ -13,7 +13,9 @@ import {
   printableLines,
   type Redactor,
 } from '@asana-exports/core/node';
+import type { StartDecision } from './chain.js';
 import { escapeHtml, formatCount } from './format.js';
+import type { ChainLink } from './state.js';
 
 export type Summary = typeof core.summary;
 
@@ -31,13 +33,21 @@ export interface SinceFacts {
   readonly source: string;
 }
 
+/** Where this run's export stands in its chain (a step that keeps state). */
+export interface ChainFacts {
+  readonly link: ChainLink;
+  /** What this run did: a full export, an increment, or resumed a pending export. */
+  readonly decision: StartDecision['type'];
+  /** Export artifacts keep-last deleted (whole older chains). */
+  readonly pruned: readonly string[];
+}
+
 export interface SuccessFacts {
   readonly manifest: Manifest;
   readonly artifact: StoredArtifactFacts;
   readonly since: SinceFacts | undefined;
   readonly decompressed: boolean;
-  /** Names of older artifacts deleted by keep-last. */
-  readonly pruned: readonly string[];
+  readonly chain: ChainFacts | undefined;
   /** Problems that did not fail the step (state upload, keep-last). */
   readonly warnings: readonly string[];
 }
@@ -73,12 +83,14 @@ export function addSuccess(summary: Summary, facts: SuccessFacts): Summary {
         : `everything (${escapeHtml(facts.since.source)})`,
     ]);
   }
+  if (facts.chain) rows.push(['Chain', chainCell(facts.chain)]);
   rows.push(
     ['Duration', formatDuration(manifest.durationMs)],
     ['Size', `${formatBytes(manifest.file.bytes)} (${formatCount(manifest.file.bytes)} bytes)`],
     ['Records', formatCount(manifest.records.total)],
     ['SHA-256', code(manifest.file.sha256)],
-    ['File', code(manifest.file.name)],
+    ...encryptionRows(manifest),
+    ['File', code(manifest.encryption?.file.name ?? manifest.file.name)],
     ['Artifact', artifactCell(artifact, facts.decompressed)],
   );
 
@@ -98,9 +110,10 @@ export function addSuccess(summary: Summary, facts: SuccessFacts): Summary {
         .map(([type, count]) => [escapeHtml(type), formatCount(count)]),
     ]);
   }
-  if (facts.pruned.length > 0) {
+  const pruned = facts.chain?.pruned ?? [];
+  if (pruned.length > 0) {
     summary.addRaw(
-      `<p>keep-last deleted ${facts.pruned.length} older artifact(s): ${facts.pruned.map(code).join(', ')}</p>`,
+      `<p>keep-last deleted ${pruned.length} older artifact(s), whole chains only: ${pruned.map(code).join(', ')}</p>`,
       true,
     );
   }
@@ -141,6 +154,26 @@ export function addFailure(summary: Summary, facts: FailureFacts): Summary {
     summary.addRaw(`<p><strong>What to do:</strong> ${escapeHtml(facts.hint)}</p>`, true);
   }
   return summary;
+}
+
+function chainCell({ link, decision }: ChainFacts): string {
+  const resumed = decision === 'resume' ? ', resumed from an earlier run' : '';
+  if (link.index === 0) {
+    return `full export${resumed}: starts chain ${code(link.id)}; later runs add increments to it`;
+  }
+  return `increment ${link.index}${resumed} on the full export ${code(link.id)} of ${code(link.fullAt)}: restore the full export, then increments 1 to ${link.index} in order`;
+}
+
+/** The plaintext's figures are above; these say what is stored and who can read it. */
+function encryptionRows(manifest: Manifest): [string, string][] {
+  const encryption = manifest.encryption;
+  if (encryption === undefined) return [];
+  return [
+    [
+      'Encrypted',
+      `age, to ${encryption.recipients.map(code).join(', ')}: ${formatBytes(encryption.file.bytes)}, SHA-256 ${code(encryption.file.sha256)}`,
+    ],
+  ];
 }
 
 function targetRows(manifest: Manifest): [string, string][] {

@@ -38,7 +38,9 @@ describe('since: last-run', () => {
 
     const first = await world.act(world.newRun(), inputs);
     expect(first.code, first.stdout).toBe(0);
-    expect(first.stdout).toMatch(/::notice::since: last-run found no earlier state/);
+    expect(first.stdout).toMatch(
+      /::notice::since: last-run: a full export this time \(no earlier run found\)/,
+    );
     expect(manifestOf(first.outputs).parameters).toEqual([
       { resource_type: 'task', fields: ['gid', 'name'] },
       { resource_type: 'team', fields: ['gid', 'name'] },
@@ -48,7 +50,7 @@ describe('since: last-run', () => {
     // Another export of the same workspace with other parameters keeps a state of its own.
     const other = await world.act(world.newRun(), { ...inputs, fields: 'gid' });
     expect(other.code, other.stdout).toBe(0);
-    expect(other.stdout).toMatch(/::notice::since: last-run found no earlier state/);
+    expect(other.stdout).toMatch(/::notice::since: last-run: a full export this time/);
 
     const secondRun = world.newRun();
     const second = await world.act(secondRun, inputs);
@@ -96,7 +98,7 @@ describe('since: last-run', () => {
       });
       expect(result.code).toBe(1);
       expect(errorLine(result)).toContain(
-        `Could not list the artifacts named asana-exports-state-resource-`,
+        `Could not read workflow run ${run.runId} through the GitHub API`,
       );
       expect(errorLine(result)).toContain('permissions: actions: read');
       expect(errorLine(result)).toContain('Nothing was sent to Asana.');
@@ -106,6 +108,20 @@ describe('since: last-run', () => {
     } finally {
       world.rest.permission = 'write';
     }
+  });
+});
+
+describe('state', () => {
+  it('is neither stored nor read when no input asks for it', async () => {
+    const run = world.newRun();
+    const lists = world.rest.requests.length;
+    const result = await world.act(run, { kind: 'graph', parent: world.newGid() });
+    expect(result.code, result.stdout).toBe(0);
+    expect(world.service.finished(run).map((artifact) => artifact.name)).toEqual([
+      result.outputs['artifact-name'],
+    ]);
+    // Not even the API: the event payload said the repository is private.
+    expect(world.rest.requests.length).toBe(lists);
   });
 });
 
@@ -138,7 +154,8 @@ describe('keep-last', () => {
   it('warns, but keeps the stored export, when the token may not delete', async () => {
     const parent = world.newGid();
     for (let index = 0; index < 2; index++) {
-      expect((await world.act(world.newRun(), { kind: 'graph', parent })).code).toBe(0);
+      const earlier = await world.act(world.newRun(), { kind: 'graph', parent, 'keep-last': '5' });
+      expect(earlier.code, earlier.stdout).toBe(0);
     }
     world.rest.permission = 'read';
     try {

@@ -118,6 +118,33 @@ describe('readInputs', () => {
     ).toEqual({ resume: { kind: 'graph', gid: '1200000000000008' } });
   });
 
+  it('keeps state only when since: last-run, keep-last or full-every asks for it', () => {
+    const last = { ...RESOURCE, since: 'last-run', 'github-token': 'ghs_x' };
+    expect(read(RESOURCE).keepsState).toBe(false);
+    expect(read({ ...RESOURCE, since: '24h' }).keepsState).toBe(false);
+    expect(read({ ...RESOURCE, 'keep-last': '2', 'github-token': 'ghs_x' }).keepsState).toBe(true);
+    expect(read(last)).toMatchObject({
+      keepsState: true,
+      fullEvery: undefined,
+      resumePending: true,
+    });
+    expect(read({ ...last, 'full-every': '7' }).fullEvery).toEqual({ type: 'runs', count: 7 });
+    expect(read({ ...last, 'full-every': '7d' }).fullEvery).toEqual({
+      type: 'age',
+      ms: 7 * 86_400_000,
+    });
+    expect(read({ ...last, 'resume-pending': 'false' }).resumePending).toBe(false);
+  });
+
+  it('reads encrypt-to as age recipients, one per line or comma-separated', () => {
+    const key = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+    expect(read(RESOURCE).encryptTo).toBeUndefined();
+    expect(read({ ...RESOURCE, 'encrypt-to': `# backup key\n${key}\n` }).encryptTo).toEqual([
+      { publicKey: key },
+    ]);
+    expect(read({ ...RESOURCE, 'retention-days': '400' }).retentionDays).toBe(400);
+  });
+
   it('reads timeout-minutes as minutes or as a duration, and the other options', () => {
     const inputs = read({
       ...RESOURCE,
@@ -184,7 +211,35 @@ describe('readInputs', () => {
     ],
     [{ ...RESOURCE, since: 'last-run' }, 'github-token', /missing/],
     [{ ...RESOURCE, 'keep-last': '0' }, 'keep-last', /not a whole number from 1 to 1000/],
-    [{ ...RESOURCE, 'retention-days': '91' }, 'retention-days', /from 1 to 90/],
+    [{ ...RESOURCE, 'retention-days': '401' }, 'retention-days', /from 1 to 400/],
+    [{ ...RESOURCE, 'full-every': '7d' }, 'full-every', /only with since: last-run/],
+    [
+      { ...RESOURCE, since: 'last-run', 'github-token': 'ghs_x', 'full-every': '1' },
+      'full-every',
+      /2 to 1000/,
+    ],
+    [
+      { ...RESOURCE, since: 'last-run', 'github-token': 'ghs_x', 'full-every': 'weekly' },
+      'full-every',
+      /./,
+    ],
+    [
+      { ...RESOURCE, since: 'last-run', 'github-token': 'ghs_x', 'keep-last': '30' },
+      'full-every',
+      /keeps whole chains/,
+    ],
+    [{ ...RESOURCE, 'encrypt-to': 'age1notakey' }, 'encrypt-to', /./],
+    [
+      {
+        ...RESOURCE,
+        decompress: 'true',
+        'encrypt-to': 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
+      },
+      'decompress',
+      /unencrypted/,
+    ],
+    [{ ...RESOURCE, 'resume-pending': 'maybe' }, 'resume-pending', /not a boolean/],
+    [{ ...RESOURCE, 'allow-public-unencrypted': 'sure' }, 'allow-public-unencrypted', /boolean/],
     [{ ...RESOURCE, decompress: 'yes' }, 'decompress', /not a boolean/],
     [{ ...RESOURCE, 'timeout-minutes': 'soon' }, 'timeout-minutes', /not a number of minutes/],
     [{ ...RESOURCE, 'timeout-minutes': '20000' }, 'timeout-minutes', /too long/],

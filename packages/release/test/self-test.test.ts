@@ -103,8 +103,11 @@ describe('the self-test, step by step', () => {
           [target]: gid,
           'poll-interval': '1s',
           'artifact-name': `self-test-${kind}-1`,
+          'allow-public-unencrypted': 'true',
           ...inputs,
         },
+        // As on github.com: the monorepo is public.
+        eventPayload: { repository: { private: false, visibility: 'public' } },
       });
       expect(result.code, result.stdout).toBe(0);
       const artifact = service

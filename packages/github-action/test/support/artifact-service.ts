@@ -13,9 +13,27 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { closeServer, listenOnLoopback } from './loopback-server.js';
 
+/** Where a run came from, as the REST API's run object tells it (trust.ts judges it). */
+export interface RunOrigin {
+  readonly workflowId: number;
+  readonly event: string;
+  readonly headBranch: string;
+  /** The repository whose code ran: this one (id 1), or a fork's. */
+  readonly headRepositoryId: number;
+}
+
+/** A scheduled run of the backup workflow on the default branch. */
+export const SCHEDULED_ON_MAIN: RunOrigin = {
+  workflowId: 7001,
+  event: 'schedule',
+  headBranch: 'main',
+  headRepositoryId: 1,
+};
+
 export interface WorkflowRun {
   /** The numeric run id the REST API shows (`GITHUB_RUN_ID`). */
   readonly runId: number;
+  readonly origin: RunOrigin;
   readonly runBackendId: string;
   readonly jobBackendId: string;
   /** An unsigned JWT whose `scp` claim names the run and job, as the runner's token does. */
@@ -73,8 +91,13 @@ export class ArtifactService {
   }
 
   /** A new workflow run (and job) with its runtime token. */
-  newRun(runId: number): WorkflowRun {
-    return this.#newJob(runId, randomUUID());
+  newRun(runId: number, origin: RunOrigin = SCHEDULED_ON_MAIN): WorkflowRun {
+    return this.#newJob(runId, randomUUID(), origin);
+  }
+
+  /** A run by its numeric id, as `GET /repos/{owner}/{repo}/actions/runs/{id}` finds it. */
+  runById(runId: number): WorkflowRun | undefined {
+    return [...this.#runs.values()].find((run) => run.runId === runId);
   }
 
   /**
@@ -83,10 +106,10 @@ export class ArtifactService {
    * every job of it lists all of the run's artifacts.
    */
   newJob(run: WorkflowRun): WorkflowRun {
-    return this.#newJob(run.runId, run.runBackendId);
+    return this.#newJob(run.runId, run.runBackendId, run.origin);
   }
 
-  #newJob(runId: number, runBackendId: string): WorkflowRun {
+  #newJob(runId: number, runBackendId: string, origin: RunOrigin): WorkflowRun {
     const jobBackendId = randomUUID();
     const claims = {
       scp: `Actions.ExampleScope Actions.Results:${runBackendId}:${jobBackendId}`,
@@ -94,7 +117,7 @@ export class ArtifactService {
     };
     const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
     const runtimeToken = `${encode({ typ: 'JWT', alg: 'none' })}.${encode(claims)}.`;
-    const run = { runId, runBackendId, jobBackendId, runtimeToken };
+    const run = { runId, origin, runBackendId, jobBackendId, runtimeToken };
     this.#runs.set(runtimeToken, run);
     return run;
   }

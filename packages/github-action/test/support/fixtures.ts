@@ -13,7 +13,13 @@ import {
   startSandbox,
 } from '@asana-exports/sandbox';
 import { expect } from 'vitest';
-import { ArtifactService, type StoredArtifact, type WorkflowRun } from './artifact-service.js';
+import {
+  ArtifactService,
+  type RunOrigin,
+  SCHEDULED_ON_MAIN,
+  type StoredArtifact,
+  type WorkflowRun,
+} from './artifact-service.js';
 import { GitHubRest } from './github-rest.js';
 import {
   type ActionRun,
@@ -36,15 +42,15 @@ export interface World {
   readonly sandbox: Sandbox;
   readonly service: ArtifactService;
   readonly rest: GitHubRest;
-  /** A new workflow run, as each scheduled run of a workflow is. */
-  newRun(): WorkflowRun;
+  /** A new workflow run, as each scheduled run of a workflow is (or from elsewhere). */
+  newRun(origin?: Partial<RunOrigin>): WorkflowRun;
   /** A workspace (or other target) gid no other test uses: one export per workspace at a time. */
   newGid(): string;
   /** Runs the built action in `run` with the sandbox's URL and token unless overridden. */
   act(
     run: WorkflowRun,
     inputs: Record<string, string>,
-    options?: Pick<RunOptions, 'onStdout' | 'env' | 'wrapper'>,
+    options?: Pick<RunOptions, 'onStdout' | 'env' | 'wrapper' | 'eventPayload'>,
   ): Promise<ActionRun>;
   close(): Promise<void>;
 }
@@ -61,7 +67,7 @@ export async function startWorld(scenario: Partial<Scenario> = {}): Promise<Worl
     sandbox,
     service,
     rest,
-    newRun: () => service.newRun(++nextRunId),
+    newRun: (origin = {}) => service.newRun(++nextRunId, { ...SCHEDULED_ON_MAIN, ...origin }),
     newGid: () => String(++nextGid),
     act: (run, inputs, options = {}) =>
       runAction({

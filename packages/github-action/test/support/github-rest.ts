@@ -23,6 +23,8 @@ export class GitHubRest {
   readonly requests: RestRequest[] = [];
   /** The `actions` permission of the workflow token. */
   permission: ActionsPermission = 'write';
+  /** What `GET /repos/{owner}/{repo}` says. */
+  visibility: 'public' | 'private' | 'internal' = 'private';
   #server: Server | undefined;
   apiUrl = '';
 
@@ -87,13 +89,37 @@ export class GitHubRest {
     if (auth !== `token ${this.token}` && auth !== `Bearer ${this.token}`) {
       return send(401, { message: 'Bad credentials', status: '401' });
     }
+    const forbidden = () =>
+      send(403, { message: 'Resource not accessible by integration', status: '403' });
+    if (req.method === 'GET' && url.pathname === `/repos/${this.repository}`) {
+      return send(200, {
+        id: 1,
+        full_name: this.repository,
+        private: this.visibility !== 'public',
+        visibility: this.visibility,
+      });
+    }
+    const runMatch = new RegExp(`^/repos/${this.repository}/actions/runs/(\\d+)$`).exec(
+      url.pathname,
+    );
+    if (req.method === 'GET' && runMatch) {
+      if (this.permission === 'none') return forbidden();
+      const run = this.service.runById(Number(runMatch[1]));
+      if (!run) return send(404, { message: 'Not Found', status: '404' });
+      return send(200, {
+        id: run.runId,
+        workflow_id: run.origin.workflowId,
+        event: run.origin.event,
+        head_branch: run.origin.headBranch,
+        repository: { id: 1, full_name: this.repository },
+        head_repository: { id: run.origin.headRepositoryId },
+      });
+    }
     const prefix = `/repos/${this.repository}/actions/artifacts`;
     if (!url.pathname.startsWith(prefix)) {
       return send(404, { message: 'Not Found', status: '404' });
     }
     const rest = url.pathname.slice(prefix.length);
-    const forbidden = () =>
-      send(403, { message: 'Resource not accessible by integration', status: '403' });
 
     if (req.method === 'GET' && rest === '') {
       if (this.permission === 'none') return forbidden();
@@ -122,6 +148,11 @@ export class GitHubRest {
       ? this.service.finished().find((a) => a.id === Number(match[1]))
       : undefined;
     if (!match) return send(404, { message: 'Not Found', status: '404' });
+    if (req.method === 'GET' && match[2] === undefined) {
+      if (this.permission === 'none') return forbidden();
+      if (!artifact) return send(404, { message: 'Not Found', status: '404' });
+      return send(200, this.#describe(artifact));
+    }
     if (req.method === 'GET' && match[2] === '/zip') {
       if (this.permission === 'none') return forbidden();
       if (!artifact) return send(404, { message: 'Not Found', status: '404' });
@@ -153,8 +184,8 @@ export class GitHubRest {
       workflow_run: {
         id: artifact.run.runId,
         repository_id: 1,
-        head_repository_id: 1,
-        head_branch: 'main',
+        head_repository_id: artifact.run.origin.headRepositoryId,
+        head_branch: artifact.run.origin.headBranch,
         head_sha: '0123456789abcdef0123456789abcdef01234567',
       },
     };

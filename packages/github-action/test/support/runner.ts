@@ -33,6 +33,11 @@ export interface RunOptions {
   readonly env?: Record<string, string>;
   /** Called with each chunk of stdout, e.g. to cancel the run at the right moment. */
   readonly onStdout?: (text: string, kill: (signal: NodeJS.Signals) => void) => void;
+  /**
+   * The event payload at `GITHUB_EVENT_PATH`; by default a private repository's, as a scheduled
+   * run's payload carries it.
+   */
+  readonly eventPayload?: unknown;
   /** A command to run Node under, such as `/usr/bin/time -f …` to measure its peak memory. */
   readonly wrapper?: readonly string[];
 }
@@ -45,8 +50,18 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     state: join(home, 'state.txt'),
     env: join(home, 'env.txt'),
     path: join(home, 'path.txt'),
+    event: join(home, 'event.json'),
   };
   await Promise.all(Object.values(files).map((file) => writeFile(file, '')));
+  await writeFile(
+    files.event,
+    JSON.stringify(
+      options.eventPayload ?? {
+        schedule: '0 2 * * *',
+        repository: { full_name: REPOSITORY, private: true, visibility: 'private' },
+      },
+    ),
+  );
   const runnerTemp = await mkdtemp(join(home, 'temp-'));
   const inputs = Object.fromEntries(
     Object.entries(options.inputs).map(([name, value]) => [
@@ -67,6 +82,10 @@ export async function runAction(options: RunOptions): Promise<ActionRun> {
     GITHUB_REPOSITORY: REPOSITORY,
     GITHUB_RUN_ID: String(options.run.runId),
     GITHUB_RUN_ATTEMPT: '1',
+    GITHUB_EVENT_NAME: options.run.origin.event,
+    GITHUB_EVENT_PATH: files.event,
+    GITHUB_REF: `refs/heads/${options.run.origin.headBranch}`,
+    GITHUB_REF_NAME: options.run.origin.headBranch,
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_API_URL: options.apiUrl ?? 'http://127.0.0.1:9',
     GITHUB_OUTPUT: files.output,

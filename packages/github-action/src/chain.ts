@@ -107,7 +107,7 @@ export function decideStart(
   return {
     type: 'incremental',
     after: last.state.watermark,
-    chain: { id: chain.id, index: chain.index + 1, fullAt: chain.fullAt },
+    chain: { ...chain, index: chain.index + 1 },
     base: last,
     ...skipped,
   };

@@ -212,7 +212,8 @@ export async function keepHistory(
     return { warnings, chain: undefined };
   }
   const watermark = manifest.createdAt ?? session.startedAt.toISOString();
-  const link = linkOf(history.decision, { gid: chainGidOf(manifest), watermark });
+  const linked = linkOf(history.decision, { gid: chainGidOf(manifest), watermark });
+  const link = linked.index === 0 ? { ...linked, fullArtifact: stored.name } : linked;
   const stateId = await storeState(artifacts, {
     name: history.stateName,
     state: {

@@ -27,6 +27,8 @@ export interface ChainLink {
   readonly index: number;
   /** When the chain's full export was taken (its watermark): `full-every: 7d` counts from it. */
   readonly fullAt: string;
+  /** The artifact holding the chain's full export, once stored: what a restore starts from. */
+  readonly fullArtifact?: string;
 }
 
 /** A run that stored its export. */
@@ -144,7 +146,16 @@ function readChain(value: unknown, source: string): ChainLink {
   if (!Number.isSafeInteger(index) || (index as number) < 0) {
     throw new Error(`${source} has no valid chain index`);
   }
-  return { id, index: index as number, fullAt: readInstant(fullAt, `${source} chain.fullAt`) };
+  const link = {
+    id,
+    index: index as number,
+    fullAt: readInstant(fullAt, `${source} chain.fullAt`),
+  };
+  const { fullArtifact } = value;
+  // Shown in the job summary (escaped there); a name, never used as a path.
+  return typeof fullArtifact === 'string' && fullArtifact.length <= 200
+    ? { ...link, fullArtifact }
+    : link;
 }
 
 function readInstant(value: unknown, what: string): string {

@@ -161,7 +161,10 @@ function chainCell({ link, decision }: ChainFacts): string {
   if (link.index === 0) {
     return `full export${resumed}: starts chain ${code(link.id)}; later runs add increments to it`;
   }
-  return `increment ${link.index}${resumed} on the full export ${code(link.id)} of ${code(link.fullAt)}: restore the full export, then increments 1 to ${link.index} in order`;
+  const full = link.fullArtifact
+    ? `${code(link.fullArtifact)} (chain ${code(link.id)})`
+    : code(link.id);
+  return `increment ${link.index}${resumed} on the full export ${full} of ${code(link.fullAt)}: restore the full export, then increments 1 to ${link.index} in order`;
 }
 
 /** The plaintext's figures are above; these say what is stored and who can read it. */

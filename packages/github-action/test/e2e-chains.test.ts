@@ -194,7 +194,9 @@ describe('chains', () => {
     expect(runs[1]?.after).toBe(runs[0]?.createdAt);
     expect(runs[2]?.after).toBe(runs[1]?.createdAt);
     expect(runs[4]?.after).toBe(runs[3]?.createdAt);
-    expect(runs[2]?.summary).toMatch(/<th>Chain<\/th><td>increment 2 on the full export/);
+    expect(runs[2]?.summary).toContain(
+      `<th>Chain</th><td>increment 2 on the full export <code>${runs[0]?.name}</code> (chain`,
+    );
     expect(runs[3]?.summary).toContain('<th>Chain</th><td>full export: starts chain');
     expect(runs[3]?.summary).toContain('everything (full-every: 3 runs (the chain has 3))');
 

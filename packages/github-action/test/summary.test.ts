@@ -41,7 +41,12 @@ describe('the success summary', () => {
       since: { after: '2026-11-22T02:00:00.000Z', source: '24h' },
       decompressed: false,
       chain: {
-        link: { id: '1200000000000090', index: 2, fullAt: '2026-11-21T02:00:00.000Z' },
+        link: {
+          id: '1200000000000090',
+          index: 2,
+          fullAt: '2026-11-21T02:00:00.000Z',
+          fullArtifact: 'asana-resource-1200000000000002-20261121-020000',
+        },
         decision: 'incremental',
         pruned: ['asana-resource-1200000000000002-20261120-020000'],
       },
@@ -63,7 +68,7 @@ describe('the success summary', () => {
       '<a href="https://github.com/acme/backups/actions/runs/1/artifacts/42">asana-resource-1200000000000002-20261123-020000</a> (id 42, 12.3 MiB: export and manifest)',
       '<tr><td>message</td><td>23,456</td></tr><tr><td>task</td><td>100,000</td></tr>',
       'keep-last deleted 1 older artifact(s), whole chains only: <code>asana-resource-1200000000000002-20261120-020000</code>',
-      '<th>Chain</th><td>increment 2 on the full export <code>1200000000000090</code> of <code>2026-11-21T02:00:00.000Z</code>: restore the full export, then increments 1 to 2 in order</td>',
+      '<th>Chain</th><td>increment 2 on the full export <code>asana-resource-1200000000000002-20261121-020000</code> (chain <code>1200000000000090</code>) of <code>2026-11-21T02:00:00.000Z</code>: restore the full export, then increments 1 to 2 in order</td>',
     ]) {
       expect(html).toContain(row);
     }

@@ -78,10 +78,9 @@ export async function reportFailure(error: unknown, session: FailureContext): Pr
   }
   if (!progress.asanaContacted) hint = `${hint ?? ''} Nothing was sent to Asana.`.trim();
   const resume = resumeAdvice(error, { kind, gid });
-  if (resume !== undefined) {
-    const now = resumeInputs(resume, error instanceof ExportTimeoutError);
-    hint = [hint, progress.nextRun, now].filter(Boolean).join(' ');
-  }
+  // What the next run does about the export, then how to pick it up now.
+  const now = resume && resumeInputs(resume, error instanceof ExportTimeoutError);
+  hint = [hint, progress.nextRun, now].filter(Boolean).join(' ') || undefined;
   if (!(error instanceof AsanaExportError) && !(error instanceof StepError)) {
     core.debug(redact(error instanceof Error ? (error.stack ?? message) : message));
   }

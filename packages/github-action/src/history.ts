@@ -17,7 +17,13 @@ import {
 import type { Octokit } from '@octokit/rest';
 import type { StoredArtifact } from './artifacts.js';
 import { type ChainPolicy, decideStart, linkOf, type StartDecision } from './chain.js';
-import { createOctokit, getRunFacts, type Repository, repositoryFromEnv } from './github.js';
+import {
+  createOctokit,
+  deleteArtifactById,
+  getRunFacts,
+  type Repository,
+  repositoryFromEnv,
+} from './github.js';
 import { type ActionInputs, validateRequest } from './inputs.js';
 import { stateArtifactName } from './names.js';
 import { pruneChains } from './prune.js';
@@ -294,5 +300,19 @@ export async function recordPending(
   } catch (error) {
     core.warning(`Could not record the pending export for the next run: ${explain(error)}`);
     return undefined;
+  }
+}
+
+/**
+ * After a resumed export failed for good: deletes its pending record, so that the next run starts
+ * a new export. Returns a line for the failure's hint.
+ */
+export async function forgetPending(artifactId: number, github: GitHubAccess): Promise<string> {
+  const { octokit, repository } = github();
+  try {
+    await deleteArtifactById(octokit, repository, artifactId);
+    return 'The next run of this step starts a new export.';
+  } catch (error) {
+    return `The next run would try this export again: delete the state artifact ${artifactId}, or set resume-pending: false (${explain(error)})`;
   }
 }

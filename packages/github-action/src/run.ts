@@ -30,7 +30,14 @@ import {
 import { decompressBeside } from './decompress.js';
 import { leftRunning, type RunProgress, reportFailure } from './failure.js';
 import { getVisibility } from './github.js';
-import { type GitHubAccess, keepHistory, lazyGitHub, planStart, recordPending } from './history.js';
+import {
+  forgetPending,
+  type GitHubAccess,
+  keepHistory,
+  lazyGitHub,
+  planStart,
+  recordPending,
+} from './history.js';
 import { type ActionInputs, readInputs } from './inputs.js';
 import { defaultArtifactName, isExportArtifactName, requestSubject, subjectGid } from './names.js';
 import { createProgressLog, type ProgressLog } from './progress.js';
@@ -150,6 +157,10 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
         startedAt,
         stateDir: outDir,
       });
+    } else if (history?.decision.type === 'resume' && github) {
+      // The export it was resuming cannot be picked up any more (Asana failed it, or no longer
+      // knows it): without its record, the next run starts a new export instead of this again.
+      session.progress.nextRun = await forgetPending(history.decision.pending.artifactId, github);
     }
     // The runner empties RUNNER_TEMP after the job and a resume runs in a later job: bytes kept
     // here for one would only take the next steps' space.

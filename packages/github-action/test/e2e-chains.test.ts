@@ -285,6 +285,33 @@ describe('an export left running', () => {
   });
 });
 
+describe('a pending export Asana no longer knows', () => {
+  it('fails the run that tries it, and is forgotten for the next', async () => {
+    const parent = world.newGid();
+    const inputs = { kind: 'graph', parent, 'keep-last': '5' };
+    const lost = '1200000000000404';
+    const run = world.newRun();
+    const pendingId = await plantArtifact(world.service, run, stateName(parent), {
+      'asana-exports-state.json': JSON.stringify({
+        stateVersion: 2,
+        type: 'pending',
+        pending: { kind: 'graph', gid: lost, requestedAt: new Date().toISOString() },
+        chain: { id: lost, index: 0, fullAt: new Date().toISOString() },
+      }),
+    });
+    const tried = await world.act(world.newRun(), inputs);
+    expect(tried.code).toBe(1);
+    expect(tried.stdout).toContain(`Resuming the export ${lost}`);
+    expect(errorLine(tried)).toContain('The next run of this step starts a new export.');
+    expect(world.service.finished().map((artifact) => artifact.id)).not.toContain(pendingId);
+
+    const creates = createRequests(world.sandbox).length;
+    const next = await world.act(world.newRun(), inputs);
+    expect(next.code, next.stdout).toBe(0);
+    expect(createRequests(world.sandbox).length).toBe(creates + 1);
+  });
+});
+
 describe('a public repository', () => {
   it('refuses an unencrypted export before anything is sent, from the event payload', async () => {
     const creates = createRequests(world.sandbox).length;

@@ -142,7 +142,16 @@ export class BinaryDownload implements DownloadSource, DownloadSink<StoredFile> 
       [records, binary] = await Promise.all([this.#requireVerifier().end(), relay.finish()]);
     } else {
       // Only a verified file gets its final chunk: without it, no age tool decrypts the rest.
-      records = await this.#requireVerifier().end();
+      try {
+        records = await this.#requireVerifier().end();
+      } catch (error) {
+        // Closed, as the plain path closes it before a failed check: failing the relay here,
+        // with n8n's store still reading, had the relay's inner stream emit its error after
+        // nobody listened (an uncaught exception, 1 run in 3 of test/encryption.test.ts). The
+        // node still fails, so no later node sees what was stored without its final chunk.
+        await relay.finish().catch(() => undefined);
+        throw error;
+      }
       await pushAll(relay, encrypted.final());
       binary = await relay.finish();
     }

@@ -142,16 +142,21 @@ export class BinaryDownload implements DownloadSource, DownloadSink<StoredFile> 
       [records, binary] = await Promise.all([this.#requireVerifier().end(), relay.finish()]);
     } else {
       // Only a verified file gets its final chunk: without it, no age tool decrypts the rest.
-      try {
-        records = await this.#requireVerifier().end();
-      } catch (error) {
-        // Closed, as the plain path closes it before a failed check: failing the relay here,
-        // with n8n's store still reading, had the relay's inner stream emit its error after
-        // nobody listened (an uncaught exception, 1 run in 3 of test/encryption.test.ts). The
-        // node still fails, so no later node sees what was stored without its final chunk.
-        await relay.finish().catch(() => undefined);
-        throw error;
-      }
+      // Closed, as the plain path closes it before a failed check: failing the relay here,
+      // with n8n's store still reading, had the relay's inner stream emit its error after
+      // nobody listened (an uncaught exception, 1 run in 3 of test/encryption.test.ts). The
+      // node still fails, so no later node sees what was stored without its final chunk.
+      const checked = await this.#requireVerifier()
+        .end()
+        .then(
+          (counts) => ({ ok: true as const, counts }),
+          async (failure: unknown) => {
+            await relay.finish().catch(() => undefined);
+            return { ok: false as const, failure };
+          },
+        );
+      if (!checked.ok) throw checked.failure;
+      records = checked.counts;
       await pushAll(relay, encrypted.final());
       binary = await relay.finish();
     }

@@ -22,6 +22,7 @@ import {
 import { splitList, spreadResourceLists } from '../protocol/resource-lists.js';
 import { checkSinceApplies, resolveSince, withModifiedAfter } from '../protocol/since.js';
 import { printable } from '../protocol/text.js';
+import { DESTINATION_OPTIONS, type DestinationArgs, destinationArgs } from './destination-args.js';
 
 export const COMMANDS = ['run', 'create', 'status', 'download', 'verify'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -58,6 +59,7 @@ const WAITING: Options = {
   'skip-json-check': { type: 'boolean' },
   'encrypt-to': { type: 'string', multiple: true },
   'encrypt-to-file': { type: 'string', multiple: true },
+  ...DESTINATION_OPTIONS,
 };
 
 const OPTIONS_BY_COMMAND: Record<Command, Options> = {
@@ -117,6 +119,8 @@ export interface WaitArgs {
   readonly encryptTo: readonly AgeRecipient[] | undefined;
   /** Those options as typed, for the resume command printed on failure. */
   readonly encryptToWords: readonly string[];
+  /** `--to` and its options: object storage instead of the folder `outDir`. */
+  readonly destination: DestinationArgs | undefined;
 }
 
 /** Parses `argv` (without node and the script) into a command, or throws InputError. */
@@ -291,6 +295,7 @@ function waitArgs(values: Values): WaitArgs {
     stall: stallPolicy(values),
     validateJson: values['skip-json-check'] !== true,
     ...encryptionArgs(values),
+    destination: destinationArgs(values),
   };
 }
 

@@ -1,5 +1,7 @@
+import { openStore } from '../node/destination-store.js';
 import { keptPartialBytes } from '../node/kept-partial.js';
 import { type RunToFileResult, runExportToFile } from '../node/run-to-file.js';
+import { type RunToStoreResult, runExportToStore } from '../node/run-to-store.js';
 import { createNodeRuntime } from '../node/runtime.js';
 import { AsanaExportError } from '../protocol/errors.js';
 import { formatBytes, formatDuration } from '../protocol/format.js';
@@ -27,7 +29,7 @@ export interface CliIo {
 
 /** Runs one command and returns the exit code. Never throws: every failure becomes a message. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
-  let redact: Redactor = createRedactor([io.env.ASANA_TOKEN]);
+  let redact: Redactor = createRedactor([io.env.ASANA_TOKEN, ...storageSecrets(io.env)]);
   /** Every line on stderr is redacted, then escaped: nothing from outside can drive the terminal. */
   const say = (text: string) => io.stderr.write(`${printableLines(redact(text))}\n`);
   const printError = (error: unknown, verbose: boolean, resume?: string) => {
@@ -71,7 +73,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     // Everything the user gave is checked before the first request.
     const token = validateToken('ASANA_TOKEN', io.env.ASANA_TOKEN);
-    redact = createRedactor([token]);
+    redact = createRedactor([token, ...storageSecrets(io.env)]);
     const request =
       parsed.command === 'create' || (parsed.command === 'run' && parsed.request)
         ? validateExportRequest(parsed.request ?? {})
@@ -109,6 +111,38 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         case 'run':
         case 'download': {
           const start = startOf(parsed, request);
+          if (parsed.destination !== undefined) {
+            const { destination, settings, layout } = parsed.destination;
+            const store = await openStore({
+              destination,
+              settings,
+              names: { destination: '--to', region: '--s3-region', endpoint: '--s3-endpoint' },
+              env: io.env,
+              dispatcher: runtime.dispatcher,
+              clock: runtime.clock,
+              random: runtime.random,
+              requestTimeoutMs: runtime.requestTimeoutMs,
+            });
+            const stored = await runExportToStore({
+              runtime,
+              start,
+              store,
+              prefix: destination.prefix,
+              layout,
+              destinationInputName: '--to',
+              signal: io.signal,
+              poll: parsed.poll,
+              stall: parsed.stall,
+              validateJson: parsed.validateJson,
+              onProgress: reporter.onProgress,
+              encryptTo: parsed.encryptTo,
+              encryptToInputName: '--encrypt-to',
+            });
+            reporter.finish();
+            if (!parsed.quiet) say(storeSummary(stored));
+            io.stdout.write(`${JSON.stringify(stored.manifest, null, 2)}\n`);
+            return EXIT_CODES.ok;
+          }
           const result = await runExportToFile({
             runtime,
             start,
@@ -138,6 +172,17 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
+/** The object storage credentials the SDKs read from the environment: never printed. */
+function storageSecrets(env: CliIo['env']): (string | undefined)[] {
+  return [
+    env.AWS_SECRET_ACCESS_KEY,
+    env.AWS_SESSION_TOKEN,
+    env.AZURE_STORAGE_KEY,
+    env.AZURE_STORAGE_SAS_TOKEN,
+    env.AZURE_STORAGE_CONNECTION_STRING,
+  ];
+}
+
 /** The exact command that picks up an export a failed run left at Asana, if it left one. */
 async function resumeLine(
   parsed: ParsedCommand,
@@ -160,8 +205,10 @@ async function resumeLine(
     outDir === undefined
       ? 0
       : await keptPartialBytes(outDir, advice, { encrypted: encryptToWords.length > 0 });
+  const destinationWords = 'destination' in parsed ? (parsed.destination?.words ?? []) : [];
   return resumeCommand(advice, {
-    outDir,
+    outDir: destinationWords.length > 0 ? undefined : outDir,
+    destinationWords,
     baseUrl: parsed.baseUrl,
     keptBytes: kept,
     encryptToWords,
@@ -182,6 +229,19 @@ function runSummary(result: RunToFileResult): string {
   return (
     `${verified}, stored encrypted to ${recipients}: ${result.filePath}\n` +
     `sha256 ${manifest.file.sha256} (content), ${encryption.file.sha256} (ciphertext); manifest ${result.manifestPath}`
+  );
+}
+
+/** What `run --to` says: where the export is stored, its version, and its hashes. */
+function storeSummary(result: RunToStoreResult): string {
+  const { manifest } = result;
+  const object = result.download.sink;
+  const version = object.versionId === undefined ? '' : ` (version ${object.versionId})`;
+  const stored = manifest.encryption?.file ?? manifest.file;
+  return (
+    `Verified ${manifest.records.total} records, ${formatBytes(manifest.file.bytes)} ` +
+    `in ${formatDuration(manifest.durationMs)}, stored${manifest.encryption ? ' encrypted' : ''} in ${object.location}${version}\n` +
+    `sha256 ${stored.sha256}; manifest ${result.keys.manifest}; latest ${result.keys.latest}`
   );
 }
 

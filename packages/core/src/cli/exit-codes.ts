@@ -12,6 +12,8 @@ export const EXIT_CODES = {
   localFile: 6,
   /** An encrypted export that none of the identities given (`--identity`) can decrypt. */
   decrypt: 7,
+  /** The object storage given with `--to` refused or failed to store the export. */
+  store: 8,
   /** 128 + SIGINT, as shells report an interrupted command. */
   cancelled: 130,
 } as const;
@@ -35,5 +37,7 @@ export function exitCodeFor(category: ErrorCategory): number {
       return EXIT_CODES.localFile;
     case 'decrypt':
       return EXIT_CODES.decrypt;
+    case 'store':
+      return EXIT_CODES.store;
   }
 }

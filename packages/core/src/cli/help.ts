@@ -52,6 +52,30 @@ Make a key with \`age-keygen -o key.txt\` (\`age-keygen -y key.txt\` prints its 
 Check an encrypted export with \`asana-export verify FILE.age --identity key.txt\`; decrypt it
 with \`age -d -i key.txt FILE.age | zcat\`.`;
 
+const STORE_TEXT = `Object storage (instead of --out):
+  --to URI                   s3://BUCKET/PREFIX or azure://ACCOUNT/CONTAINER/PREFIX: the export
+                             streams into a multipart upload that is completed only once the
+                             file is verified; its manifest goes beside it, then
+                             <prefix><kind>/<target>/latest.json points at it
+  --layout TEMPLATE          the folder below the prefix (default: {kind}/{target}/{timestamp});
+                             placeholders {kind} {target} {timestamp} {date} {export}
+  --storage-class CLASS      S3 storage class (STANDARD_IA, GLACIER_IR...) or Azure access tier
+                             (Hot, Cool, Cold, Archive)
+  --retention-mode MODE      governance or compliance: write-once retention of the export and
+  --retention-days N         its manifest for N days (S3 Object Lock, Azure immutability)
+  --s3-region REGION         the bucket's region (default: AWS_REGION, AWS_DEFAULT_REGION)
+  --s3-endpoint URL          an S3-compatible store: R2, MinIO, Ceph, Google Cloud Storage
+                             (https://storage.googleapis.com, with HMAC keys); default:
+                             AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL
+  --s3-path-style            the bucket in the path, not the host name (default with an endpoint)
+  --sse AES256|aws:kms       S3 server-side encryption; --sse-kms-key-id KEY for SSE-KMS
+  --azure-endpoint URL       the blob endpoint (default: https://ACCOUNT.blob.core.windows.net)
+  --azure-encryption-scope NAME  an Azure encryption scope
+
+Credentials are the ones the AWS and Azure tools use: for S3 the AWS SDK's default chain
+(AWS_ACCESS_KEY_ID..., AWS_PROFILE, SSO, web identity, instance roles); for Azure
+AZURE_STORAGE_SAS_TOKEN or AZURE_STORAGE_KEY, else az login or a managed identity.`;
+
 const COMMON_TEXT = `Common:
   --base-url URL   Asana API root (default: https://app.asana.com/api/1.0)
   -v, --verbose    log every request (method, path, status)
@@ -110,6 +134,8 @@ ${WAIT_TEXT}
 
 ${ENCRYPTION_TEXT}
 
+${STORE_TEXT}
+
 ${COMMON_TEXT}
 
 ${EXIT_CODES_TEXT}`,
@@ -145,6 +171,8 @@ manifest. Prints the manifest as JSON on stdout.
 ${WAIT_TEXT}
 
 ${ENCRYPTION_TEXT}
+
+${STORE_TEXT}
 
 ${COMMON_TEXT}
 

@@ -13,12 +13,15 @@ export function resumeCommand(
     readonly keptBytes: number;
     /** `--encrypt-to ...` and `--encrypt-to-file ...` as given: a resume must encrypt too. */
     readonly encryptToWords?: readonly string[];
+    /** `--to ...` and its options as given: a resume stores to the same place. */
+    readonly destinationWords?: readonly string[];
   },
 ): string {
   const words = ['asana-export', 'run', '--resume', advice.gid, '--kind', advice.kind];
   if (context.outDir !== undefined) words.push('--out', shellQuote(context.outDir));
   if (context.baseUrl !== undefined) words.push('--base-url', shellQuote(context.baseUrl));
   for (const word of context.encryptToWords ?? []) words.push(shellQuote(word));
+  for (const word of context.destinationWords ?? []) words.push(shellQuote(word));
   const kept =
     context.keptBytes > 0 ? ` (continues from the ${formatBytes(context.keptBytes)} kept)` : '';
   return `${words.join(' ')}${kept}`;

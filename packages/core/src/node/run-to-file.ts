@@ -127,7 +127,9 @@ async function assertNamesFree(
 }
 
 /** The recipients, each checked before any request: a bad key found after hours is too late. */
-function checkedRecipients(options: RunToFileOptions): readonly AgeRecipient[] | undefined {
+export function checkedRecipients(
+  options: Pick<RunToFileOptions, 'encryptTo' | 'encryptToInputName'>,
+): readonly AgeRecipient[] | undefined {
   const recipients = options.encryptTo;
   if (recipients === undefined) return undefined;
   const input = options.encryptToInputName ?? 'encryptTo';

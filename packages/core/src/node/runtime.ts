@@ -1,4 +1,4 @@
-import { EnvHttpProxyAgent } from 'undici';
+import { type Dispatcher, EnvHttpProxyAgent } from 'undici';
 import { ExportClient } from '../protocol/client.js';
 import type { DebugListener, ProgressListener } from '../protocol/events.js';
 import type { Clock, DownloadSource } from '../protocol/ports.js';
@@ -25,6 +25,10 @@ export interface NodeRuntime {
   readonly source: DownloadSource;
   readonly clock: Clock;
   readonly random: () => number;
+  /** The connection pool (proxy-aware), shared with the object storage a run stores into. */
+  readonly dispatcher: Dispatcher;
+  /** How long an answer may take, as given; the store's requests use it too. */
+  readonly requestTimeoutMs: number | undefined;
   /** Closes pooled connections so the process can exit promptly. */
   close(): Promise<void>;
 }
@@ -65,6 +69,8 @@ export function createNodeRuntime(options: NodeRuntimeOptions): NodeRuntime {
     source,
     clock,
     random,
+    dispatcher,
+    requestTimeoutMs: options.requestTimeoutMs,
     close: () => dispatcher.close(),
   };
 }

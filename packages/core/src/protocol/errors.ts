@@ -23,7 +23,9 @@ export type ErrorCategory =
   | 'network'
   | 'local'
   /** An age-encrypted export that none of the identities given can open. */
-  | 'decrypt';
+  | 'decrypt'
+  /** The user's object storage (S3, Azure Blob) refused or failed to store the export. */
+  | 'store';
 
 export abstract class AsanaExportError extends Error {
   abstract readonly category: ErrorCategory;
@@ -385,6 +387,79 @@ function localHint(code: string | undefined): string {
       return 'Choose an output folder this user can write to, then run again.';
     default:
       return 'Check the output folder, then run again.';
+  }
+}
+
+/** Why the user's object storage would not take the export. */
+export type StoreFailureReason =
+  /** Credentials missing, expired or refused (signature, token). */
+  | 'unauthenticated'
+  /** Authenticated, but not allowed: a missing IAM action or role assignment. */
+  | 'denied'
+  /** The bucket or container does not exist. */
+  | 'not-found'
+  /** The bucket lives in another region than the one signed for. */
+  | 'wrong-region'
+  /** An object already has the name: it is never replaced. */
+  | 'exists'
+  /** The store refused the request's content (a checksum, a header, a size). */
+  | 'rejected'
+  | 'throttled'
+  | 'server-error'
+  /** A success status with an answer that cannot be used. */
+  | 'unexpected-response';
+
+export interface ObjectStoreErrorDetails {
+  /** `S3` or `Azure Blob`. */
+  readonly store: string;
+  readonly reason: StoreFailureReason;
+  /** The operation, as the store's documentation names it: `UploadPart`, `Put Block List`. */
+  readonly operation: string;
+  /** Where, as `bucket/key` or `container/blob`: never a URL, which may carry a SAS token. */
+  readonly location: string;
+  readonly status?: number | undefined;
+  /** The store's error code (`AccessDenied`), printable. Only ever the store's own words. */
+  readonly code?: string | undefined;
+  /** The store's message, printable. */
+  readonly storeMessage?: string | undefined;
+  /** What is wrong, in our words, when the store said nothing usable. */
+  readonly problem?: string | undefined;
+  readonly hint?: string | undefined;
+}
+
+/**
+ * The user's own object storage (where the export was to be stored, not the download host)
+ * refused a request or answered one we cannot use. An upload it was part of has been aborted.
+ */
+export class ObjectStoreError extends AsanaExportError {
+  readonly category = 'store';
+  readonly store: string;
+  readonly reason: StoreFailureReason;
+  readonly operation: string;
+  readonly location: string;
+  readonly status: number | undefined;
+  readonly code: string | undefined;
+  readonly storeMessage: string | undefined;
+
+  constructor(details: ObjectStoreErrorDetails) {
+    const status = details.status === undefined ? '' : ` ${details.status}`;
+    const code = details.code ? ` ${details.code}` : '';
+    const said = details.storeMessage ? `: ${details.storeMessage}` : '';
+    const problem = details.problem ? `: ${details.problem}` : '';
+    // Without a status the store said nothing: the problem is ours, and reads as ours.
+    super(
+      details.status === undefined
+        ? `Cannot ${details.operation} ${details.location} in ${details.store}${problem}`
+        : `${details.store} answered${status}${code} to ${details.operation} of ${details.location}${problem}${said}`,
+      { hint: details.hint },
+    );
+    this.store = details.store;
+    this.reason = details.reason;
+    this.operation = details.operation;
+    this.location = details.location;
+    this.status = details.status;
+    this.code = details.code;
+    this.storeMessage = details.storeMessage;
   }
 }
 

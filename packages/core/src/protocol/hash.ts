@@ -16,3 +16,8 @@ export function createSha256(): Sha256 {
     digest: () => hash.digest('hex'),
   };
 }
+
+/** Base64 MD5, as S3's and Azure's `Content-MD5` take it: the store checks every part by it. */
+export function md5Base64(bytes: Uint8Array): string {
+  return createHash('md5').update(bytes).digest('base64');
+}

@@ -141,7 +141,11 @@ function copyEncryption(encryption: ManifestEncryption): ManifestEncryption {
   };
 }
 
-function targetOf(status: ExportStatus, request: ExportRequest | undefined): Manifest['target'] {
+/** What the export was made of, under the input's name; empty when resumed by a job gid. */
+export function targetOf(
+  status: ExportStatus,
+  request: ExportRequest | undefined,
+): Manifest['target'] {
   switch (request?.kind) {
     case 'organization':
       return { organization: request.organization };

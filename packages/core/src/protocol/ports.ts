@@ -120,3 +120,31 @@ export interface DownloadSink<Result> {
    */
   discard(keep: boolean): Promise<void>;
 }
+
+/** One request to the user's object storage, signed by the caller. */
+export interface StoreRequest {
+  readonly method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'DELETE';
+  /** May carry a credential in its query (an Azure SAS): never log it. */
+  readonly url: string;
+  /** Lower-case names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: Uint8Array | undefined;
+  readonly signal: AbortSignal;
+}
+
+export interface StoreResponse {
+  readonly status: number;
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  /** The body as text (error documents, upload ids), at most a few KiB. */
+  readonly body: string;
+}
+
+/**
+ * Sends one request to the object storage. Resolves with any HTTP status; rejects with a
+ * `TransportError` naming the operation (never the URL) when no response arrived, or with the
+ * signal's reason when aborted. Must not follow redirects: a store's redirect means another region.
+ */
+export interface StoreHttp {
+  send(request: StoreRequest): Promise<StoreResponse>;
+}

@@ -127,6 +127,11 @@ export function defaultFileName(ref: ExportRef): string {
   return `asana-${ref.kind}-export-${ref.gid}.${extension}`;
 }
 
+/** The media type of a stored export: gzip as Asana serves it, or its age ciphertext. */
+export function storedMediaType(encrypted: boolean): string {
+  return encrypted ? 'application/vnd.age' : 'application/gzip';
+}
+
 /** What an export encrypted with age is stored as: `x.jsonl.gz` → `x.jsonl.gz.age`. */
 export function encryptedFileName(fileName: string): string {
   return `${fileName}.age`;

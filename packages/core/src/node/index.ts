@@ -2,6 +2,12 @@
 // Re-exports the protocol so a Node user needs one import.
 export * from '../protocol/index.js';
 export { systemClock } from './clock.js';
+export {
+  type OpenStoreOptions,
+  openStore,
+  type StoreInputNames,
+  type StoreSettings,
+} from './destination-store.js';
 export { createUndiciDownloadSource } from './download-source.js';
 export {
   assertFree,
@@ -12,7 +18,9 @@ export {
 export { GzipVerifier, type VerifyOptions } from './gzip-verifier.js';
 export { writeJsonFileExclusive } from './json-file.js';
 export { type RunToFileOptions, type RunToFileResult, runExportToFile } from './run-to-file.js';
+export { type RunToStoreOptions, type RunToStoreResult, runExportToStore } from './run-to-store.js';
 export { createNodeRuntime, type NodeRuntime, type NodeRuntimeOptions } from './runtime.js';
+export { createUndiciStoreHttp } from './store-http.js';
 export { ASANA_BASE_URL, createUndiciTransport } from './transport.js';
 export {
   digestFile,

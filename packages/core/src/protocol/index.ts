@@ -8,9 +8,23 @@ export {
 export { parseAgeIdentities, parseAgeRecipients } from './age-keys.js';
 export { EncryptedOutput } from './age-output.js';
 export type { AgeIdentity, AgeRecipient } from './age-x25519.js';
+export {
+  AZURE_API_VERSION,
+  type AzureAccessTier,
+  type AzureAuth,
+  type AzureStoreOptions,
+  createAzureStore,
+} from './azure-store.js';
 export * from './base-url.js';
 export * from './client.js';
 export * from './deadline.js';
+export {
+  checkBucket,
+  checkPrefix,
+  type Destination,
+  formatDestination,
+  parseDestination,
+} from './destination.js';
 export * from './download.js';
 export * from './download-plan.js';
 export * from './errors.js';
@@ -24,6 +38,32 @@ export * from './limits.js';
 export * from './links.js';
 export * from './manifest.js';
 export * from './manifest-check.js';
+export {
+  checkLayout,
+  DEFAULT_LAYOUT,
+  LATEST_VERSION,
+  type LatestPointer,
+  type LayoutValues,
+  latestPointer,
+  layoutTarget,
+  type ObjectKeys,
+  objectKeys,
+} from './object-layout.js';
+export {
+  createObjectSink,
+  DEFAULT_PART_BYTES,
+  DEFAULT_UPLOAD_CONCURRENCY,
+  type ObjectSinkOptions,
+  type StoredObject,
+  type StreamVerifier,
+} from './object-sink.js';
+export type {
+  ObjectStore,
+  PartUpload,
+  PutOptions,
+  StoredVersion,
+  StoreRequestContext,
+} from './object-store.js';
 export * from './params.js';
 export * from './polling.js';
 export * from './ports.js';
@@ -36,8 +76,16 @@ export * from './responses.js';
 export * from './resume.js';
 export * from './retry.js';
 export * from './run.js';
+export {
+  createS3Store,
+  type ObjectLockMode,
+  type S3ServerSideEncryption,
+  type S3StoreOptions,
+} from './s3-store.js';
 export * from './schemas.js';
+export { type AwsCredentials, signSigV4 } from './sigv4.js';
 export * from './since.js';
+export * from './store-settings.js';
 export * from './text.js';
 export * from './version.js';
 export * from './workspace-busy.js';

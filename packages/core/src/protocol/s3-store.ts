@@ -6,6 +6,7 @@
  * a long export does not fail its upload.
  */
 import { randomBytes } from 'node:crypto';
+import { ObjectStoreError } from './errors.js';
 import { md5Base64 } from './hash.js';
 import {
   type ObjectStore,
@@ -18,6 +19,7 @@ import {
 import type { StoreRequest, StoreResponse } from './ports.js';
 import { type AwsCredentials, EMPTY_SHA256, sha256Hex, signSigV4, uriEncode } from './sigv4.js';
 import { s3Error, unusableAnswer } from './store-errors.js';
+import { printable } from './text.js';
 import { hasXmlElement, xmlEscape, xmlText } from './xml-text.js';
 
 export type S3ServerSideEncryption = 'AES256' | 'aws:kms' | 'aws:kms:dsse';
@@ -77,6 +79,92 @@ class S3Store implements ObjectStore {
     const probeKey = `${key}.asana-export-probe-${randomBytes(6).toString('hex')}`;
     const upload = await this.startUpload(probeKey, 'application/octet-stream', signal);
     await upload.abort(signal);
+    // Some stores take retention headers on an upload to a bucket without Object Lock and
+    // refuse them only at the end: ask the bucket itself.
+    if (this.#options.objectLock !== undefined) await this.#checkObjectLock(key, signal);
+  }
+
+  async #checkObjectLock(key: string, signal: AbortSignal): Promise<void> {
+    // The bucket's own URL: an empty key.
+    const response = await this.#send(
+      'GetObjectLockConfiguration',
+      '',
+      'GET',
+      { 'object-lock': '' },
+      {},
+      undefined,
+      signal,
+    );
+    if (response.status === 200 && xmlText(response.body, 'ObjectLockEnabled') === 'Enabled')
+      return;
+    if (response.status === 404 || response.status === 200) {
+      throw new ObjectStoreError({
+        store: 'S3',
+        reason: 'rejected',
+        operation: 'GetObjectLockConfiguration',
+        location: this.#options.bucket,
+        status: response.status,
+        code:
+          xmlText(response.body, 'Code') === undefined
+            ? undefined
+            : printable(xmlText(response.body, 'Code') ?? '', 64),
+        problem: 'the bucket does not have Object Lock enabled',
+        hint: 'Retention needs Object Lock enabled on the bucket (at its creation, or with put-object-lock-configuration on a versioned bucket): enable it, or drop the retention options.',
+      });
+    }
+    throw s3Error(
+      'GetObjectLockConfiguration',
+      this.#options.bucket,
+      response,
+      this.#options.region,
+    );
+  }
+
+  /**
+   * Makes sure the version just stored carries the retention asked for: some stores (Ceph
+   * before Quincy) drop Object Lock headers given to a multipart upload. Applied again with
+   * PutObjectRetention, which only ever lengthens a retention, then read back.
+   */
+  async ensureRetention(
+    key: string,
+    versionId: string | undefined,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const lock = this.#options.objectLock;
+    if (lock === undefined) return;
+    const version: Record<string, string> = versionId === undefined ? {} : { versionId };
+    const head = await this.#send('HeadObject', key, 'HEAD', version, {}, undefined, signal);
+    this.#check('HeadObject', key, head);
+    const until = new Date(lock.retainUntil).toISOString();
+    const kept = (response: StoreResponse) =>
+      response.headers['x-amz-object-lock-mode'] === lock.mode &&
+      Date.parse(response.headers['x-amz-object-lock-retain-until-date'] ?? '') >=
+        lock.retainUntil - 1000;
+    if (kept(head)) return;
+    const body = new TextEncoder().encode(
+      `<Retention xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Mode>${lock.mode}</Mode><RetainUntilDate>${until}</RetainUntilDate></Retention>`,
+    );
+    const put = await this.#send(
+      'PutObjectRetention',
+      key,
+      'PUT',
+      { retention: '', ...version },
+      { 'content-type': XML_CONTENT_TYPE, 'content-md5': md5Base64(body) },
+      body,
+      signal,
+    );
+    this.#check('PutObjectRetention', key, put);
+    const again = await this.#send('HeadObject', key, 'HEAD', version, {}, undefined, signal);
+    this.#check('HeadObject', key, again);
+    if (!kept(again)) {
+      throw unusableAnswer(
+        'S3',
+        'PutObjectRetention',
+        this.location(key),
+        put.status,
+        'the stored version still does not carry the retention asked for',
+      );
+    }
   }
 
   async exists(key: string, signal: AbortSignal): Promise<boolean> {
@@ -125,7 +213,9 @@ class S3Store implements ObjectStore {
     if (!options.replace) headers['if-none-match'] = '*';
     const response = await this.#send('PutObject', key, 'PUT', undefined, headers, bytes, signal);
     this.#check('PutObject', key, response);
-    return { versionId: versionOf(response) };
+    const versionId = versionOf(response);
+    if (options.retain) await this.ensureRetention(key, versionId, signal);
+    return { versionId };
   }
 
   /** Headers every new object gets: encryption and storage class, and retention when asked. */
@@ -212,6 +302,7 @@ class S3Store implements ObjectStore {
       send: this.#send.bind(this),
       check: this.#check.bind(this),
       location: this.location.bind(this),
+      ensureRetention: this.ensureRetention.bind(this),
     };
   }
 }
@@ -255,7 +346,7 @@ class S3PartUpload implements PartUpload {
   }
 
   async complete(partCount: number, signal: AbortSignal): Promise<StoredVersion> {
-    const { send, check, location } = this.#store.operations;
+    const { send, check, location, ensureRetention } = this.#store.operations;
     const parts: string[] = [];
     for (let number = 1; number <= partCount; number += 1) {
       const etag = this.#etags.get(number);
@@ -285,7 +376,9 @@ class S3PartUpload implements PartUpload {
         'it does not say the upload completed',
       );
     }
-    return { versionId: versionOf(response) };
+    const versionId = versionOf(response);
+    await ensureRetention(this.#key, versionId, signal);
+    return { versionId };
   }
 
   async abort(signal: AbortSignal): Promise<void> {

@@ -1,0 +1,168 @@
+/**
+ * The real stores the destination tests write to, behind one small interface to look at what
+ * was stored: radosgw read back with the AWS SDK's S3 client, Azurite with Azure's SDK. Both are
+ * independent of our own clients, so a test sees what any other tool would.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  GetObjectRetentionCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { type AzureBlobServer, startAzurite } from './azurite.js';
+import { type Radosgw, startRadosgw } from './radosgw.js';
+
+export interface TestStore {
+  readonly name: string;
+  readonly kind: 's3' | 'azure';
+  /** A fresh bucket or container; its `--to` URI with `prefix`. */
+  newPlace(options?: { objectLock?: boolean }): Promise<string>;
+  /** The CLI's environment and options to reach the store. */
+  readonly env: Readonly<Record<string, string>>;
+  readonly args: readonly string[];
+  /** The secrets that must never be printed. */
+  readonly secrets: readonly string[];
+  list(place: string): Promise<string[]>;
+  get(place: string, key: string): Promise<Uint8Array>;
+  /** Uploads started and neither completed nor aborted (S3), or staged blobs never committed. */
+  incomplete(place: string): Promise<string[]>;
+  retention?(
+    place: string,
+    key: string,
+  ): Promise<{ mode: string | undefined; until: Date | undefined; encryption: string | undefined }>;
+  /** radosgw's testing KMS key, for SSE-KMS. */
+  readonly kmsKeyId?: string;
+  stop(): Promise<void>;
+}
+
+function placeName(): string {
+  return `t-${randomBytes(6).toString('hex')}`;
+}
+
+/** `s3://bucket/prefix` → `bucket`; `azure://account/container/prefix` → `container`. */
+function bucketOf(place: string): string {
+  const parts = place.replace(/^[a-z0-9]+:\/\//, '').split('/');
+  return (place.startsWith('azure:') ? parts[1] : parts[0]) ?? '';
+}
+
+export async function startS3Store(): Promise<TestStore & { server: Radosgw }> {
+  const server = await startRadosgw();
+  const client = new S3Client({
+    endpoint: server.endpoint,
+    region: server.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: server.accessKeyId, secretAccessKey: server.secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  return {
+    name: 'S3 (Ceph radosgw)',
+    kind: 's3',
+    server,
+    env: {
+      AWS_ACCESS_KEY_ID: server.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: server.secretAccessKey,
+      AWS_REGION: server.region,
+      // No profile files or instance metadata: only what this test gives.
+      AWS_CONFIG_FILE: '/nonexistent',
+      AWS_SHARED_CREDENTIALS_FILE: '/nonexistent',
+      AWS_EC2_METADATA_DISABLED: 'true',
+    },
+    args: ['--s3-endpoint', server.endpoint],
+    secrets: [server.secretAccessKey],
+    kmsKeyId: server.kmsKeyId,
+    async newPlace(options = {}) {
+      const bucket = placeName();
+      await client.send(
+        new CreateBucketCommand({
+          Bucket: bucket,
+          ObjectLockEnabledForBucket: options.objectLock === true,
+        }),
+      );
+      return `s3://${bucket}/backups`;
+    },
+    async list(place) {
+      const listed = await client.send(new ListObjectsV2Command({ Bucket: bucketOf(place) }));
+      return (listed.Contents ?? []).map((object) => object.Key ?? '').sort();
+    },
+    async get(place, key) {
+      const got = await client.send(new GetObjectCommand({ Bucket: bucketOf(place), Key: key }));
+      return await (
+        got.Body as { transformToByteArray(): Promise<Uint8Array> }
+      ).transformToByteArray();
+    },
+    async incomplete(place) {
+      const listed = await client.send(
+        new ListMultipartUploadsCommand({ Bucket: bucketOf(place) }),
+      );
+      return (listed.Uploads ?? []).map((upload) => upload.Key ?? '');
+    },
+    async retention(place, key) {
+      const got = await client.send(
+        new GetObjectRetentionCommand({ Bucket: bucketOf(place), Key: key }),
+      );
+      const head = await client.send(new HeadObjectCommand({ Bucket: bucketOf(place), Key: key }));
+      return {
+        mode: got.Retention?.Mode,
+        until: got.Retention?.RetainUntilDate,
+        encryption: head.ServerSideEncryption,
+      };
+    },
+    async stop() {
+      client.destroy();
+      await server.stop();
+    },
+  };
+}
+
+export async function startAzureStore(): Promise<TestStore & { server: AzureBlobServer }> {
+  const server = await startAzurite();
+  const service = new BlobServiceClient(
+    server.blobEndpoint,
+    new StorageSharedKeyCredential(server.account, server.accountKey),
+  );
+  return {
+    name: 'Azure Blob (Azurite)',
+    kind: 'azure',
+    server,
+    env: { AZURE_STORAGE_KEY: server.accountKey },
+    args: ['--azure-endpoint', server.blobEndpoint],
+    secrets: [server.accountKey],
+    async newPlace() {
+      const container = placeName();
+      await service.getContainerClient(container).create();
+      return `azure://${server.account}/${container}/backups`;
+    },
+    async list(place) {
+      const names: string[] = [];
+      for await (const blob of service.getContainerClient(bucketOf(place)).listBlobsFlat())
+        names.push(blob.name);
+      return names.sort();
+    },
+    async get(place, key) {
+      return await service
+        .getContainerClient(bucketOf(place))
+        .getBlobClient(key)
+        .downloadToBuffer();
+    },
+    async incomplete(place) {
+      // Blobs with only staged blocks are listed as uncommitted: none may carry the export's name.
+      const container = service.getContainerClient(bucketOf(place));
+      const names: string[] = [];
+      const committed = new Set<string>();
+      for await (const blob of container.listBlobsFlat({ includeUncommitedBlobs: true })) {
+        names.push(blob.name);
+      }
+      for await (const blob of container.listBlobsFlat()) committed.add(blob.name);
+      return names.filter((name) => !committed.has(name) && !name.includes('.asana-export-probe-'));
+    },
+    async stop() {
+      await server.stop();
+    },
+  };
+}

@@ -2,7 +2,7 @@
  * Azure Blob Storage as a destination, over `StoreHttp`: a block blob is staged block by block
  * (Put Block, each checked by its Content-MD5) and appears only when its block list is committed
  * (Put Block List), with `If-None-Match: *` so an existing blob is never replaced. Staged blocks
- * that are never committed are not a blob: nothing is visible, and Azure drops them after a week.
+ * that are never committed are not a blob: nothing is visible; an abort deletes them.
  *
  * Three ways in: a SAS token (what the n8n node uses; it never leaves the URL's query, and the URL
  * is never printed), the account key (Shared Key, signed here over node:crypto), or an OAuth
@@ -245,8 +245,24 @@ class AzureBlockUpload implements PartUpload {
     return { versionId: response.headers['x-ms-version-id'] };
   }
 
-  async abort(): Promise<void> {
-    // Uncommitted blocks cannot be deleted without a blob; they are no blob, and expire in 7 days.
+  /**
+   * Deletes the staged blocks: a blob that has only uncommitted blocks is deleted with them.
+   * `If-None-Match: *` keeps the delete off a committed blob of that name, which is not ours.
+   * Without the delete permission the blocks stay; they are no blob, and Azure drops them after
+   * a week.
+   */
+  async abort(signal: AbortSignal): Promise<void> {
+    const response = await this.#store.send(
+      'Delete Blob',
+      this.#key,
+      'DELETE',
+      {},
+      { 'if-none-match': '*' },
+      undefined,
+      signal,
+    );
+    if (response.status === 404 || response.status === 412) return;
+    this.#store.check('Delete Blob', this.#key, response);
   }
 }
 

@@ -81,10 +81,10 @@ class S3Store implements ObjectStore {
     await upload.abort(signal);
     // Some stores take retention headers on an upload to a bucket without Object Lock and
     // refuse them only at the end: ask the bucket itself.
-    if (this.#options.objectLock !== undefined) await this.#checkObjectLock(key, signal);
+    if (this.#options.objectLock !== undefined) await this.#checkObjectLock(signal);
   }
 
-  async #checkObjectLock(key: string, signal: AbortSignal): Promise<void> {
+  async #checkObjectLock(signal: AbortSignal): Promise<void> {
     // The bucket's own URL: an empty key.
     const response = await this.#send(
       'GetObjectLockConfiguration',

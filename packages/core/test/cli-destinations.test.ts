@@ -146,6 +146,53 @@ describe.each(stores)('run --to %s', (name, start) => {
     },
   );
 
+  it('download --to stores an export started earlier, by its gid', async () => {
+    const place = await store.newPlace();
+    parent += 1;
+    const job = await sandbox.startExport({ parent: String(parent) });
+    const result = await runCli(
+      [
+        'download',
+        '--kind',
+        'graph',
+        '--gid',
+        job,
+        '--to',
+        place,
+        ...store.args,
+        '--base-url',
+        sandbox.apiUrl,
+        ...fastPoll,
+      ],
+      { ASANA_TOKEN: sandbox.token, ...store.env },
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const file = (await store.list(place)).find((name) => name.endsWith('.jsonl.gz'));
+    expect(file).toContain(`asana-graph-export-${job}.jsonl.gz`);
+    expect(sha256(await store.get(place, file ?? ''))).toBe((await sandbox.exportFile(job)).sha256);
+  });
+
+  it('prints a resume command that stores to the same place', async () => {
+    const place = await store.newPlace();
+    sandbox.configure({ durationMs: 60_000 });
+    try {
+      const result = await run(place, [
+        '--timeout',
+        '2s',
+        '--storage-class',
+        store.kind === 's3' ? 'STANDARD' : 'Cool',
+      ]);
+      expect(result.code, result.stderr).toBe(5);
+      const resume = /resume: (.*)/.exec(result.stderr)?.[1] ?? '';
+      expect(resume).toMatch(/^asana-export run --resume \d+ --kind graph /);
+      expect(resume).toContain(`--to ${place}`);
+      expect(resume).toContain('--storage-class');
+      expect(resume).not.toContain('--out');
+    } finally {
+      sandbox.configure({ durationMs: 300 });
+    }
+  });
+
   it('leaves nothing under the final key when the export fails its check', async () => {
     const place = await store.newPlace();
     sandbox.configure({ corruption: 'truncated' });

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Sandbox } from '@asana-exports/sandbox';
 import {
@@ -283,6 +285,35 @@ describe.each(stores)('run --to %s', (name, start) => {
       );
       expect(result.stderr).toMatch(/hint: Retention needs Object Lock/);
       expect(asanaRequestsSince(before)).toBe(0);
+    },
+  );
+
+  it.runIf(storeIs('s3'))(
+    'asks the AWS SDK chain for credentials again as they near expiry (credential_process)',
+    async () => {
+      const dir = await tempDir();
+      const calls = join(dir, 'calls');
+      const script = join(dir, 'credentials.sh');
+      const server = (
+        store as TestStore & { server: { accessKeyId: string; secretAccessKey: string } }
+      ).server;
+      // Credentials that expire within the SDK's five-minute refresh window: every request asks again.
+      await writeFile(
+        script,
+        `#!/bin/sh\necho x >> '${calls}'\nprintf '{"Version":1,"AccessKeyId":"%s","SecretAccessKey":"%s","Expiration":"%s"}' '${server.accessKeyId}' '${server.secretAccessKey}' "$(date -u -d '+2 minutes' +%Y-%m-%dT%H:%M:%SZ)"\n`,
+        { mode: 0o700 },
+      );
+      const config = join(dir, 'config');
+      await writeFile(config, `[profile backups]\ncredential_process = ${script}\n`);
+      const place = await store.newPlace();
+      const result = await run(place, [], {
+        AWS_ACCESS_KEY_ID: '',
+        AWS_SECRET_ACCESS_KEY: '',
+        AWS_PROFILE: 'backups',
+        AWS_CONFIG_FILE: config,
+      });
+      expect(result.code, result.stderr).toBe(0);
+      expect((await readFile(calls, 'utf8')).split('\n').filter(Boolean).length).toBeGreaterThan(2);
     },
   );
 

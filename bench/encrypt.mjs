@@ -14,6 +14,7 @@ import { parseArgs } from 'node:util';
 import { startSandbox } from '../packages/sandbox/dist/index.js';
 import { writeResults } from './lib/results.mjs';
 import { createExportOfSize, parseSize } from './lib/sandbox-file.mjs';
+import { summarise as summary } from './lib/stats.mjs';
 import { timed } from './lib/timed.mjs';
 
 const root = join(import.meta.dirname, '..');
@@ -27,17 +28,6 @@ if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs: a whole number
 if (spawnSync('age-keygen', ['--help']).error) {
   throw new Error('age-keygen is missing: run scripts/install-age.sh');
 }
-
-const median = (numbers) => {
-  const sorted = [...numbers].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-};
-const summary = (samples) => ({
-  wallSeconds: median(samples.map((s) => s.wallSeconds)),
-  peakRssMiB: Math.max(...samples.map((s) => s.peakRssMiB)),
-  runs: samples.map((s) => s.wallSeconds),
-});
 
 const results = [];
 const sandbox = await startSandbox({ scenario: { durationMs: 0 } });

@@ -3,12 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { Sandbox } from '@asana-exports/sandbox';
-import {
-  hasRadosgw,
-  startAzureStore,
-  startS3Store,
-  type TestStore,
-} from '@asana-exports/test-stores';
+import { storesUnderTest, type TestStore } from '@asana-exports/test-stores';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Manifest, manifestSchema } from '../src/protocol/manifest.js';
 import { ageKeygen, HAVE_AGE, runAgeTool } from './support/age-tool.js';
@@ -17,12 +12,7 @@ import { type CliResult, runCli, startTestSandbox, tempDir } from './support/san
 // `asana-export run --to` as a user runs it: the sandbox's export streamed into a real S3 server
 // (Ceph's radosgw) and a real Azure Blob emulator (Azurite), each read back with its vendor's SDK.
 // radosgw needs Debian's Ceph (scripts/install-ceph.sh): skipped without it, except under CI.
-const stores: Array<[string, () => Promise<TestStore>]> = [
-  ['Azure Blob (Azurite)', startAzureStore],
-  ...(hasRadosgw() || process.env.CI === 'true'
-    ? [['S3 (Ceph radosgw)', startS3Store] as [string, () => Promise<TestStore>]]
-    : []),
-];
+const stores = storesUnderTest();
 
 let sandbox: Sandbox;
 beforeAll(async () => {

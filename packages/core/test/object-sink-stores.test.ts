@@ -1,11 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import {
-  hasRadosgw,
-  startAzureStore,
-  startS3Store,
-  type TestStore,
-} from '@asana-exports/test-stores';
+import { storesUnderTest, type TestStore } from '@asana-exports/test-stores';
 import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../src/node/clock.js';
@@ -19,12 +14,7 @@ import { createS3Store } from '../src/protocol/s3-store.js';
 
 // The object sink over our own S3 and Azure clients, against the real stores, with parts small
 // enough that a failed export has parts in the store when it fails: the abort must remove them.
-const stores: Array<[string, () => Promise<TestStore>]> = [
-  ['Azure Blob (Azurite)', startAzureStore],
-  ...(hasRadosgw() || process.env.CI === 'true'
-    ? [['S3 (Ceph radosgw)', startS3Store] as [string, () => Promise<TestStore>]]
-    : []),
-];
+const stores = storesUnderTest();
 const MIB = 1024 * 1024;
 const dispatcher = new Agent();
 afterAll(async () => {

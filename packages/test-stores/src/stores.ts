@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { type AzureBlobServer, startAzurite } from './azurite.js';
-import { type Radosgw, startRadosgw } from './radosgw.js';
+import { hasRadosgw, type Radosgw, startRadosgw } from './radosgw.js';
 
 export interface TestStore {
   readonly name: string;
@@ -165,4 +165,18 @@ export async function startAzureStore(): Promise<TestStore & { server: AzureBlob
       await server.stop();
     },
   };
+}
+
+/**
+ * The stores a destination test runs against, for `describe.each`: Azurite always; radosgw where
+ * Debian's Ceph is installed (scripts/install-ceph.sh), and always under CI=true, where a missing
+ * Ceph is a broken setup that must fail rather than skip.
+ */
+export function storesUnderTest(): Array<[string, () => Promise<TestStore>]> {
+  return [
+    ['Azure Blob (Azurite)', startAzureStore],
+    ...(hasRadosgw() || process.env.CI === 'true'
+      ? [['S3 (Ceph radosgw)', startS3Store] as [string, () => Promise<TestStore>]]
+      : []),
+  ];
 }

@@ -3,7 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { createAgeDecryptor } from '../../src/protocol/age.js';
 import { parseAgeIdentities } from '../../src/protocol/age-keys.js';
 import { IntegrityError, ObjectStoreError } from '../../src/protocol/errors.js';
-import { createObjectSink, type StreamVerifier } from '../../src/protocol/object-sink.js';
+import {
+  createObjectSink,
+  type ObjectSinkOptions,
+  type StreamVerifier,
+} from '../../src/protocol/object-sink.js';
 import type { ObjectStore, PartUpload } from '../../src/protocol/object-store.js';
 import type { Clock } from '../../src/protocol/ports.js';
 
@@ -93,6 +97,20 @@ function bytes(length: number): Uint8Array {
   return new Uint8Array(randomBytes(length));
 }
 
+/** The sink under test, with the options a test does not care about filled in. */
+function sinkFor(store: ObjectStore, options: Partial<ObjectSinkOptions> = {}) {
+  return createObjectSink({
+    store,
+    key: 'k',
+    fileName: 'x.jsonl.gz',
+    contentType: 'application/gzip',
+    createVerifier: verifier(),
+    signal: new AbortController().signal,
+    clock,
+    ...options,
+  });
+}
+
 function sha(data: Uint8Array): string {
   return createHash('sha256').update(data).digest('hex');
 }
@@ -120,17 +138,7 @@ async function feed(
 describe('object sink', () => {
   it('uploads parts a few at a time and completes only after the check', async () => {
     const store = memoryStore();
-    const sink = createObjectSink({
-      store,
-      key: 'k/x.jsonl.gz',
-      fileName: 'x.jsonl.gz',
-      contentType: 'application/gzip',
-      createVerifier: verifier(),
-      partBytes: 5 * MIB,
-      concurrency: 2,
-      signal: new AbortController().signal,
-      clock,
-    });
+    const sink = sinkFor(store, { key: 'k/x.jsonl.gz', partBytes: 5 * MIB, concurrency: 2 });
     const data = bytes(23 * MIB + 17);
     await sink.begin(object, 0);
     await feed(sink, data);
@@ -158,15 +166,7 @@ describe('object sink', () => {
 
   it('aborts instead of completing when the check fails at the end', async () => {
     const store = memoryStore();
-    const sink = createObjectSink({
-      store,
-      key: 'k',
-      fileName: 'x.jsonl.gz',
-      contentType: 'application/gzip',
-      createVerifier: verifier(true),
-      signal: new AbortController().signal,
-      clock,
-    });
+    const sink = sinkFor(store, { createVerifier: verifier(true) });
     await sink.begin(object, 0);
     await feed(sink, bytes(6 * MIB));
     await expect(sink.commit()).rejects.toBeInstanceOf(IntegrityError);
@@ -176,17 +176,7 @@ describe('object sink', () => {
 
   it("stops the download with the store's refusal of a part, and aborts", async () => {
     const store = memoryStore({ failPart: 2 });
-    const sink = createObjectSink({
-      store,
-      key: 'k',
-      fileName: 'x.jsonl.gz',
-      contentType: 'application/gzip',
-      createVerifier: verifier(),
-      partBytes: 5 * MIB,
-      concurrency: 1,
-      signal: new AbortController().signal,
-      clock,
-    });
+    const sink = sinkFor(store, { partBytes: 5 * MIB, concurrency: 1 });
     await sink.begin(object, 0);
     const failure = await feed(sink, bytes(40 * MIB))
       .then(() => sink.commit())
@@ -198,15 +188,7 @@ describe('object sink', () => {
 
   it('starts a new upload after a reset, aborting the old one', async () => {
     const store = memoryStore();
-    const sink = createObjectSink({
-      store,
-      key: 'k',
-      fileName: 'x.jsonl.gz',
-      contentType: 'application/gzip',
-      createVerifier: verifier(),
-      signal: new AbortController().signal,
-      clock,
-    });
+    const sink = sinkFor(store);
     await sink.begin(object, 0);
     await feed(sink, bytes(7 * MIB));
     await sink.reset();
@@ -223,15 +205,7 @@ describe('object sink', () => {
 
   it('appends a transfer resumed within the run, and refuses a gap', async () => {
     const store = memoryStore();
-    const sink = createObjectSink({
-      store,
-      key: 'k',
-      fileName: 'x.jsonl.gz',
-      contentType: 'application/gzip',
-      createVerifier: verifier(),
-      signal: new AbortController().signal,
-      clock,
-    });
+    const sink = sinkFor(store);
     const data = bytes(9 * MIB);
     await sink.begin(object, 0);
     await feed(sink, data.subarray(0, 4 * MIB));
@@ -244,16 +218,7 @@ describe('object sink', () => {
 
   it("sizes parts so that an export of known size fits the store's part count", async () => {
     const store = memoryStore();
-    const sink = createObjectSink({
-      store,
-      key: 'k',
-      fileName: 'x.jsonl.gz',
-      contentType: 'application/gzip',
-      createVerifier: verifier(),
-      partBytes: 5 * MIB,
-      signal: new AbortController().signal,
-      clock,
-    });
+    const sink = sinkFor(store, { partBytes: 5 * MIB });
     // 200 GB in 5 MiB parts would be 38,147 parts; S3 takes 10,000.
     await sink.begin({ ...object, totalBytes: 200e9 }, 0);
     await feed(sink, bytes(30 * MIB), 8 * MIB);
@@ -270,15 +235,10 @@ describe('object sink', () => {
     const [identity] = parseAgeIdentities('identity', secret);
     if (!identity) throw new Error('no identity');
     const store = memoryStore();
-    const sink = createObjectSink({
-      store,
+    const sink = sinkFor(store, {
       key: 'k/x.jsonl.gz.age',
-      fileName: 'x.jsonl.gz',
       contentType: 'application/vnd.age',
-      createVerifier: verifier(),
       encryptTo: [identity.recipient],
-      signal: new AbortController().signal,
-      clock,
     });
     const data = bytes(11 * MIB + 5);
     await sink.begin(object, 0);

@@ -185,6 +185,23 @@ describe.each(stores)('run --to %s', (name, start) => {
     }
   });
 
+  it('points latest.json at the newer of two exports of one target', async () => {
+    const place = await store.newPlace();
+    const first = await run(place);
+    expect(first.code, first.stderr).toBe(0);
+    parent -= 1; // The same target again.
+    const second = await run(place);
+    expect(second.code, second.stderr).toBe(0);
+    const keys = await store.list(place);
+    expect(keys.filter((key) => key.endsWith('.jsonl.gz'))).toHaveLength(2);
+    const latest = JSON.parse(
+      new TextDecoder().decode(await store.get(place, `backups/graph/${second.gid}/latest.json`)),
+    );
+    const secondManifest = manifestSchema.parse(JSON.parse(second.stdout));
+    expect(latest.exportGid).toBe(secondManifest.exportGid);
+    expect(latest.object.key).toContain(secondManifest.file.name);
+  });
+
   it('leaves nothing under the final key when the export fails its check', async () => {
     const place = await store.newPlace();
     sandbox.configure({ corruption: 'truncated' });

@@ -10,6 +10,7 @@ import {
   layoutTarget,
   type ObjectKeys,
   objectKeys,
+  supersedes,
 } from '../protocol/object-layout.js';
 import { createObjectSink, type StoredObject } from '../protocol/object-sink.js';
 import type { ObjectStore } from '../protocol/object-store.js';
@@ -55,6 +56,8 @@ export interface RunToStoreResult extends RunResult<StoredObject> {
   readonly keys: ObjectKeys;
   readonly manifestVersionId: string | undefined;
   readonly latest: LatestPointer;
+  /** False when `latest.json` already named an export that completed later, and was kept. */
+  readonly latestUpdated: boolean;
 }
 
 /**
@@ -137,13 +140,16 @@ export async function runExportToStore(options: RunToStoreOptions): Promise<RunT
     storedAt: runtime.clock.now(),
     versionId: result.download.sink.versionId,
   });
-  await store.put(
-    keys.latest,
-    new TextEncoder().encode(`${JSON.stringify(latest, null, 2)}\n`),
-    { contentType: 'application/json', retain: false, replace: true },
-    signal,
-  );
-  return { ...result, keys, manifestVersionId: stored.versionId, latest };
+  const latestUpdated = supersedes(latest, await store.readText(keys.latest, signal));
+  if (latestUpdated) {
+    await store.put(
+      keys.latest,
+      new TextEncoder().encode(`${JSON.stringify(latest, null, 2)}\n`),
+      { contentType: 'application/json', retain: false, replace: true },
+      signal,
+    );
+  }
+  return { ...result, keys, manifestVersionId: stored.versionId, latest, latestUpdated };
 }
 
 function exportGidOf(status: ExportStatus): string {

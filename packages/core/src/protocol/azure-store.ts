@@ -96,6 +96,13 @@ class AzureStore implements ObjectStore {
     throw azureError('Get Blob Properties', this.location(key), response);
   }
 
+  async readText(key: string, signal: AbortSignal): Promise<string | undefined> {
+    const response = await this.send('Get Blob', key, 'GET', {}, {}, undefined, signal);
+    if (response.status === 404) return undefined;
+    this.check('Get Blob', key, response);
+    return response.body;
+  }
+
   async startUpload(key: string, contentType: string): Promise<PartUpload> {
     return new AzureBlockUpload(this, key, contentType);
   }

@@ -126,6 +126,26 @@ export interface LatestPointer {
   readonly records: number;
 }
 
+/**
+ * Whether `latest.json` should now point at `candidate`: unless the one stored names an export
+ * that completed later (a resumed older export finishing after a newer one must not win). What
+ * is stored is outside text: anything unreadable is replaced.
+ */
+export function supersedes(candidate: LatestPointer, storedText: string | undefined): boolean {
+  if (storedText === undefined) return true;
+  let stored: unknown;
+  try {
+    stored = JSON.parse(storedText);
+  } catch {
+    return true;
+  }
+  const completedAt = (stored as { completedAt?: unknown } | null)?.completedAt;
+  if (typeof completedAt !== 'string' || candidate.completedAt === undefined) return true;
+  const theirs = Date.parse(completedAt);
+  const ours = Date.parse(candidate.completedAt);
+  return !(Number.isFinite(theirs) && Number.isFinite(ours) && theirs > ours);
+}
+
 export function latestPointer(args: {
   readonly manifest: Manifest;
   readonly target: string;

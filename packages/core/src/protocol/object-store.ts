@@ -44,6 +44,8 @@ export interface ObjectStore {
   /** Proves this run may write below `key`'s folder, leaving nothing behind. */
   probe(key: string, signal: AbortSignal): Promise<void>;
   exists(key: string, signal: AbortSignal): Promise<boolean>;
+  /** A small object's text (at most 64 KiB is read), or undefined when there is none. */
+  readText(key: string, signal: AbortSignal): Promise<string | undefined>;
   startUpload(key: string, contentType: string, signal: AbortSignal): Promise<PartUpload>;
   put(
     key: string,

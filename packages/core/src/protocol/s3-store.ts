@@ -174,6 +174,13 @@ class S3Store implements ObjectStore {
     throw s3Error('HeadObject', this.location(key), response, this.#options.region);
   }
 
+  async readText(key: string, signal: AbortSignal): Promise<string | undefined> {
+    const response = await this.#send('GetObject', key, 'GET', undefined, {}, undefined, signal);
+    if (response.status === 404) return undefined;
+    this.#check('GetObject', key, response);
+    return response.body;
+  }
+
   async startUpload(key: string, contentType: string, signal: AbortSignal): Promise<PartUpload> {
     const response = await this.#send(
       'CreateMultipartUpload',

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseDestination } from '../../src/protocol/destination.js';
 import { InputError } from '../../src/protocol/errors.js';
-import { checkLayout, DEFAULT_LAYOUT, objectKeys } from '../../src/protocol/object-layout.js';
+import {
+  checkLayout,
+  DEFAULT_LAYOUT,
+  objectKeys,
+  supersedes,
+} from '../../src/protocol/object-layout.js';
 import {
   parseEndpoint,
   parseRetentionDays,
@@ -139,5 +144,22 @@ describe('store settings', () => {
     expect(() => parseEndpoint('--s3-endpoint', 'ftp://minio.local')).toThrow(
       /not an http\(s\) URL/,
     );
+  });
+});
+
+describe('latest.json', () => {
+  const pointer = (completedAt: string | undefined) =>
+    ({ completedAt }) as Parameters<typeof supersedes>[0];
+
+  it.each([
+    ['nothing stored yet', undefined, true],
+    ['an older export', JSON.stringify({ completedAt: '2026-12-01T00:00:00Z' }), true],
+    ['the same export', JSON.stringify({ completedAt: '2026-12-02T00:00:00Z' }), true],
+    ['a later export', JSON.stringify({ completedAt: '2026-12-03T00:00:00Z' }), false],
+    ['text that is not JSON', '<html>', true],
+    ['JSON without a date', '{"completedAt": 7}', true],
+    ['null', 'null', true],
+  ])('replaces %s: %s', (_what, stored, replaced) => {
+    expect(supersedes(pointer('2026-12-02T00:00:00Z'), stored)).toBe(replaced);
   });
 });

@@ -42,6 +42,7 @@ function memoryStore(
     objectUrl: (key) => `https://store.test/bucket/${key}`,
     probe: async () => {},
     exists: async () => false,
+    readText: async () => undefined,
     put: async () => ({ versionId: undefined }),
     async startUpload(key): Promise<PartUpload> {
       const upload = {

@@ -13,6 +13,8 @@ packages/n8n-node/scripts/install-n8n.sh >/dev/null
 scripts/install-services.sh
 # Debian's age and age-keygen, which the core's encryption tests check our age format against.
 scripts/install-age.sh
+# Debian's Ceph (radosgw, mon, OSD): a real S3 server for the S3 destination's tests.
+scripts/install-ceph.sh
 # The release, short of publishing: every tarball packed, installed into an empty folder and run
 # (the CLI on its engines floor, Node 22.19, and on Node 24), with sizes and file lists.
 node scripts/release-dry-run.mjs

@@ -1,0 +1,16 @@
+// Real object stores for the tests, each started on free loopback ports and removed on stop.
+export {
+  AZURITE_ACCOUNT,
+  AZURITE_ACCOUNT_KEY,
+  type AzureBlobServer,
+  type AzuriteOptions,
+  startAzurite,
+} from './azurite.js';
+export {
+  hasRadosgw,
+  type Radosgw,
+  type RadosgwOptions,
+  type S3Server,
+  startRadosgw,
+} from './radosgw.js';
+export { startAzureStore, startS3Store, storesUnderTest, type TestStore } from './stores.js';

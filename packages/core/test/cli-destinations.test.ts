@@ -324,6 +324,19 @@ describe.each(stores)('run --to %s', (name, start) => {
     },
   );
 
+  it.runIf(storeIs('s3'))('aborts and says what to fix when the store refuses a part', async () => {
+    const place = await store.newPlace();
+    await store.refuseWritesOver?.(place, 64 * 1024);
+    const result = await run(place);
+    expect(result.code, result.stderr).toBe(8);
+    expect(result.stderr).toMatch(
+      /S3 answered 403 QuotaExceeded to UploadPart of t-[0-9a-f]+\/backups\/graph\//,
+    );
+    expect(result.stderr).toMatch(/hint: .*quota is used up/);
+    expect(await store.list(place)).toEqual([]);
+    expect(await store.incomplete(place)).toEqual([]);
+  });
+
   it('says when the bucket or container is missing, before the export is created', async () => {
     const before = sandbox.requests.length;
     const place = (await store.newPlace()).replace(/t-[0-9a-f]{12}/, 'missing-place');

@@ -7,7 +7,7 @@ import { systemClock } from '../src/node/clock.js';
 import { GzipVerifier } from '../src/node/gzip-verifier.js';
 import { createUndiciStoreHttp } from '../src/node/store-http.js';
 import { createAzureStore } from '../src/protocol/azure-store.js';
-import { IntegrityError } from '../src/protocol/errors.js';
+import { IntegrityError, ObjectStoreError } from '../src/protocol/errors.js';
 import { createObjectSink } from '../src/protocol/object-sink.js';
 import type { ObjectStore } from '../src/protocol/object-store.js';
 import { createS3Store } from '../src/protocol/s3-store.js';
@@ -105,6 +105,23 @@ describe.each(stores)('object sink into %s', (_name, start) => {
     ).toBe(0);
     expect(await test.incomplete(place)).toEqual([]);
   });
+
+  it.runIf(_name.startsWith('S3'))(
+    'aborts when the store refuses a part in the middle, leaving nothing',
+    async () => {
+      const place = await test.newPlace();
+      await test.refuseWritesOver?.(place, 6 * MIB);
+      const failure = await upload(place, gzipSync(lines(), { level: 0 })).catch(
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(ObjectStoreError);
+      expect((failure as ObjectStoreError).operation).toBe('UploadPart');
+      expect((failure as ObjectStoreError).code).toBe('QuotaExceeded');
+      expect((failure as ObjectStoreError).hint).toMatch(/quota is used up/);
+      expect(await test.list(place)).toEqual([]);
+      expect(await test.incomplete(place)).toEqual([]);
+    },
+  );
 
   it('leaves neither an object nor staged parts when the file fails its check at the end', async () => {
     const place = await test.newPlace();

@@ -11,6 +11,8 @@ export interface CephConfigInput {
   readonly rgwPort: number;
   /** `name=base64 key` pairs for radosgw's testing KMS backend (SSE-KMS without a KMS). */
   readonly kmsKeys: Readonly<Record<string, string>>;
+  /** memstore's size: everything stored lives in the OSD's memory. */
+  readonly memoryBytes: number;
 }
 
 export function cephConfig(input: CephConfigInput): string {
@@ -63,12 +65,15 @@ export function cephConfig(input: CephConfigInput): string {
     ['mon allow pool delete', true],
     ['osd crush chooseleaf type', 0],
     ['osd objectstore', 'memstore'],
-    ['memstore device bytes', 1024 ** 3],
+    ['memstore device bytes', input.memoryBytes],
     // radosgw: plain HTTP on loopback, no multisite sync, few threads.
     ['rgw frontends', `beast endpoint=127.0.0.1:${input.rgwPort} tcp_nodelay=1`],
     ['rgw thread pool size', 32],
     ['rgw run sync thread', false],
     ['rgw dynamic resharding', false],
+    // Quotas (setBucketQuota) checked against fresh bucket stats, not ten-minute-old ones.
+    ['rgw bucket quota ttl', 0],
+    ['rgw user quota bucket sync interval', 0],
     // SSE-KMS against fixed test keys, over plain HTTP (AWS and Ceph require TLS by default).
     ['rgw crypt require ssl', false],
     ['rgw crypt s3 kms backend', 'testing'],

@@ -32,6 +32,11 @@ export interface S3Server {
 export interface Radosgw extends S3Server {
   /** A key of radosgw's testing KMS, for `x-amz-server-side-encryption: aws:kms`. */
   readonly kmsKeyId: string;
+  /**
+   * Caps what a bucket may hold (radosgw-admin's bucket quota): writes past it are refused with
+   * 403 QuotaExceeded, a real store refusing a part in the middle of an upload.
+   */
+  setBucketQuota(bucket: string, maxBytes: number): Promise<void>;
   /** From the first command to a served S3 request with the user created. */
   readonly startupMs: number;
 }
@@ -39,6 +44,8 @@ export interface Radosgw extends S3Server {
 export interface RadosgwOptions {
   /** Bound on the whole start; default 90 s. */
   readonly timeoutMs?: number;
+  /** What the in-memory OSD may hold; default 1 GiB (benchmarks of large exports need more). */
+  readonly memoryBytes?: number;
 }
 
 const PROGRAMS = ['monmaptool', 'ceph-mon', 'ceph-osd', 'ceph', 'radosgw', 'radosgw-admin'];
@@ -66,7 +73,7 @@ export async function startRadosgw(options: RadosgwOptions = {}): Promise<Radosg
     await rm(home, { recursive: true, force: true });
   };
   try {
-    const server = await startCluster(home, deadline, daemons);
+    const server = await startCluster(home, deadline, daemons, options.memoryBytes ?? 1024 ** 3);
     return { ...server, startupMs: Date.now() - started, stop };
   } catch (error) {
     const logs = await logTails(home, daemons);
@@ -79,6 +86,7 @@ async function startCluster(
   home: string,
   deadline: number,
   daemons: LoggedProcess[],
+  memoryBytes: number,
 ): Promise<Omit<Radosgw, 'startupMs' | 'stop'>> {
   for (const folder of ['mon', 'osd', 'rgw', 'run', 'log']) await mkdir(join(home, folder));
   const fsid = randomUUID();
@@ -86,7 +94,7 @@ async function startCluster(
   const rgwPort = await freePort();
   const conf = join(home, 'ceph.conf');
   const kmsKeys = { [KMS_KEY_ID]: randomBytes(32).toString('base64') };
-  await writeFile(conf, cephConfig({ fsid, home, monPort, rgwPort, kmsKeys }));
+  await writeFile(conf, cephConfig({ fsid, home, monPort, rgwPort, kmsKeys, memoryBytes }));
   const run = (step: string, command: readonly string[]) => mustRun(step, command, deadline);
 
   const monmap = join(home, 'monmap');
@@ -139,7 +147,25 @@ async function startCluster(
     `--access-key=${accessKeyId}`,
     `--secret-key=${secretAccessKey}`,
   ]);
-  return { endpoint, region: 'us-east-1', accessKeyId, secretAccessKey, kmsKeyId: KMS_KEY_ID };
+  const setBucketQuota = async (bucket: string, maxBytes: number) => {
+    const admin = ['radosgw-admin', '-c', conf, 'quota'];
+    const scope = ['--quota-scope=bucket', `--bucket=${bucket}`];
+    const bound = Date.now() + COMMAND_TIMEOUT_MS;
+    await mustRun(
+      'radosgw-admin quota set',
+      [...admin, 'set', ...scope, `--max-size=${maxBytes}`],
+      bound,
+    );
+    await mustRun('radosgw-admin quota enable', [...admin, 'enable', ...scope], bound);
+  };
+  return {
+    endpoint,
+    region: 'us-east-1',
+    accessKeyId,
+    secretAccessKey,
+    kmsKeyId: KMS_KEY_ID,
+    setBucketQuota,
+  };
 }
 
 /** Polls `isDone` until the deadline; fails at once, naming it, if any daemon has exited. */

@@ -35,6 +35,8 @@ export interface TestStore {
     place: string,
     key: string,
   ): Promise<{ mode: string | undefined; until: Date | undefined; encryption: string | undefined }>;
+  /** Makes the store refuse writes once `place` holds `maxBytes` (S3 only: a bucket quota). */
+  refuseWritesOver?(place: string, maxBytes: number): Promise<void>;
   /** radosgw's testing KMS key, for SSE-KMS. */
   readonly kmsKeyId?: string;
   stop(): Promise<void>;
@@ -76,6 +78,7 @@ export async function startS3Store(): Promise<TestStore & { server: Radosgw }> {
     args: ['--s3-endpoint', server.endpoint],
     secrets: [server.secretAccessKey],
     kmsKeyId: server.kmsKeyId,
+    refuseWritesOver: (place, maxBytes) => server.setBucketQuota(bucketOf(place), maxBytes),
     async newPlace(options = {}) {
       const bucket = placeName();
       await client.send(

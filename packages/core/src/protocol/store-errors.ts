@@ -54,6 +54,10 @@ export function s3Error(
       code === 'ExpiredToken' || code === 'TokenRefreshRequired'
         ? 'The temporary credentials expired: give the role session more time (role-duration-seconds), or run again.'
         : 'Check the access key and secret (or the role) this run uses, and the region.';
+  } else if (code === 'QuotaExceeded') {
+    reason = 'rejected';
+    hint =
+      "The bucket's or the user's storage quota is used up: free space or raise the quota, then run again.";
   } else if (status === 403) {
     reason = 'denied';
     hint = `Allow ${S3_ACTIONS[operation] ?? 'this action'} on arn:aws:s3:::${location.split('/')[0]}/* to the credentials this run uses (with SSE-KMS, also kms:GenerateDataKey and kms:Decrypt on the key). The README has the least-privilege policy.`;

@@ -27,6 +27,15 @@ const steps = [
       ...(quick ? ['--size', '100MB', '--runs', '1'] : ['--size', '100MB', '--size', '1GB']),
     ],
   ],
+  [
+    'store',
+    [
+      'store.mjs',
+      ...(quick
+        ? ['--size', '100MB', '--runs', '1']
+        : ['--size', '100MB', '--size', '1GB', '--size', '4GB']),
+    ],
+  ],
   ['polling', ['polling.mjs', '--real-seconds', quick ? '3' : '8']],
   ['action', ['action.mjs', '--runs', quick ? '3' : '7']],
 ];

@@ -71,6 +71,10 @@ export function cephConfig(input: CephConfigInput): string {
     ['rgw thread pool size', 32],
     ['rgw run sync thread', false],
     ['rgw dynamic resharding', false],
+    // Deleted objects' data is freed by the garbage collector, two hours later by default: in
+    // memory, a benchmark that deletes between runs would fill the OSD.
+    ['rgw gc obj min wait', 0],
+    ['rgw gc processor period', 1],
     // Quotas (setBucketQuota) checked against fresh bucket stats, not ten-minute-old ones.
     ['rgw bucket quota ttl', 0],
     ['rgw user quota bucket sync interval', 0],

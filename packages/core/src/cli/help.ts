@@ -35,8 +35,8 @@ const WAIT_TEXT = `Waiting and output:
                              the run ends within it plus a second or two to clean up
   --poll-interval DURATION   first delay between status checks (default: 2s)
   --poll-max-interval DURATION  longest delay between checks (default: 5m)
-  --request-timeout DURATION how long to wait for an answer from Asana or the download host
-                             before retrying the request (default: 60s)
+  --request-timeout DURATION how long to wait for an answer from Asana, the download host or
+                             the object storage (--to) before retrying the request (default: 60s)
   --stall-timeout DURATION   a download slower than --min-speed for this long is broken and
                              resumed (default: 60s; also the longest silence allowed)
   --min-speed BYTES          bytes per second a download must keep up (default: 1024)

@@ -22,7 +22,7 @@ import {
 import { splitList, spreadResourceLists } from '../protocol/resource-lists.js';
 import { checkSinceApplies, resolveSince, withModifiedAfter } from '../protocol/since.js';
 import { printable } from '../protocol/text.js';
-import { DESTINATION_OPTIONS, type DestinationArgs, destinationArgs } from './destination-args.js';
+import { DESTINATION_FLAGS, type DestinationArgs, destinationArgs } from './destination-args.js';
 
 export const COMMANDS = ['run', 'create', 'status', 'download', 'verify'] as const;
 export type Command = (typeof COMMANDS)[number];
@@ -59,7 +59,7 @@ const WAITING: Options = {
   'skip-json-check': { type: 'boolean' },
   'encrypt-to': { type: 'string', multiple: true },
   'encrypt-to-file': { type: 'string', multiple: true },
-  ...DESTINATION_OPTIONS,
+  ...DESTINATION_FLAGS,
 };
 
 const OPTIONS_BY_COMMAND: Record<Command, Options> = {

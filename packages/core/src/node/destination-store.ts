@@ -18,23 +18,11 @@ import {
   type AzureTier,
   parseEndpoint,
   parseRegion,
-  type Retention,
-  type S3Encryption,
+  type StoreSettings,
 } from '../protocol/store-settings.js';
 import { createUndiciStoreHttp } from './store-http.js';
 
-/** Destination options, each already checked (`store-settings.ts`). */
-export interface StoreSettings {
-  readonly region?: string | undefined;
-  readonly endpoint?: string | undefined;
-  readonly pathStyle?: boolean | undefined;
-  /** S3 storage class or Azure access tier. */
-  readonly storageClass?: string | undefined;
-  readonly serverSideEncryption?: S3Encryption | undefined;
-  readonly kmsKeyId?: string | undefined;
-  readonly encryptionScope?: string | undefined;
-  readonly retention?: Retention | undefined;
-}
+export type { StoreSettings } from '../protocol/store-settings.js';
 
 /** The input names the front end uses, for messages. */
 export interface StoreInputNames {

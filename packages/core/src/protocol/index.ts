@@ -25,6 +25,12 @@ export {
   formatDestination,
   parseDestination,
 } from './destination.js';
+export {
+  DESTINATION_OPTIONS,
+  type DestinationInputs,
+  type DestinationOption,
+  readDestinationInputs,
+} from './destination-options.js';
 export * from './download.js';
 export * from './download-plan.js';
 export * from './errors.js';

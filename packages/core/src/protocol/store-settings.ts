@@ -112,6 +112,19 @@ export function parseRegion(input: string, text: string): string {
 
 export type S3Encryption = 'AES256' | 'aws:kms' | 'aws:kms:dsse';
 
+/** A destination's options, each already checked. */
+export interface StoreSettings {
+  readonly region?: string | undefined;
+  readonly endpoint?: string | undefined;
+  readonly pathStyle?: boolean | undefined;
+  /** S3 storage class or Azure access tier. */
+  readonly storageClass?: string | undefined;
+  readonly serverSideEncryption?: S3Encryption | undefined;
+  readonly kmsKeyId?: string | undefined;
+  readonly encryptionScope?: string | undefined;
+  readonly retention?: Retention | undefined;
+}
+
 export function parseS3Encryption(input: string, text: string): S3Encryption {
   const value = text.trim();
   const known: Readonly<Record<string, S3Encryption>> = {

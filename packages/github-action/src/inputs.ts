@@ -7,6 +7,8 @@
 import {
   type AgeRecipient,
   checkSinceApplies,
+  type DestinationInputs,
+  type DestinationOption,
   type ExportKind,
   type ExportRef,
   type ExportRequest,
@@ -17,6 +19,7 @@ import {
   parseAgeRecipients,
   parseDuration,
   quoteUserValue,
+  readDestinationInputs,
   resolveSince,
   type StallPolicy,
   splitList,
@@ -78,7 +81,38 @@ export interface ActionInputs {
   readonly encryptTo: readonly AgeRecipient[] | undefined;
   /** `allow-public-unencrypted`: store plaintext even in a public repository's artifacts. */
   readonly allowPublicUnencrypted: boolean;
+  /** `destination` and its options: the user's object storage instead of an artifact. */
+  readonly destination: DestinationInputs | undefined;
 }
+
+/** What the action calls each destination option (the CLI's `--to` is `destination`). */
+const DESTINATION_INPUTS: Readonly<Record<DestinationOption, string>> = {
+  to: 'destination',
+  layout: 'destination-layout',
+  'storage-class': 'storage-class',
+  // `retention-days` is the artifact's: the object's retention has its own names.
+  'retention-mode': 'object-retention-mode',
+  'retention-days': 'object-retention-days',
+  's3-region': 's3-region',
+  's3-endpoint': 's3-endpoint',
+  's3-path-style': 's3-path-style',
+  sse: 'sse',
+  'sse-kms-key-id': 'sse-kms-key-id',
+  'azure-endpoint': 'azure-endpoint',
+  'azure-encryption-scope': 'azure-encryption-scope',
+};
+
+/**
+ * Inputs about artifacts and the state kept in them, which a destination does not use yet:
+ * refused rather than ignored, so that nobody believes a chain is kept when it is not.
+ */
+const ARTIFACT_ONLY_INPUTS = [
+  'artifact-name',
+  'retention-days',
+  'decompress',
+  'keep-last',
+  'full-every',
+] as const;
 
 /**
  * GitHub keeps artifacts up to 90 days in public repositories and up to 400 in private and
@@ -167,8 +201,10 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
       'Remove decompress; decrypt and decompress where the backup is restored (age -d -i key.txt FILE.age | zcat).',
     );
   }
+  const destination = readDestination(get, since);
   const keepsState =
-    since?.type === 'last-run' || keepLast !== undefined || fullEvery !== undefined;
+    destination === undefined &&
+    (since?.type === 'last-run' || keepLast !== undefined || fullEvery !== undefined);
   const resumePending = readBoolean(get, 'resume-pending', true);
 
   return {
@@ -191,7 +227,37 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
     keepsState: keepsState && resume === undefined,
     encryptTo,
     allowPublicUnencrypted: readBoolean(get, 'allow-public-unencrypted', false),
+    destination,
   };
+}
+
+function readDestination(
+  get: InputReader,
+  since: SinceInput | undefined,
+): DestinationInputs | undefined {
+  const destination = readDestinationInputs(
+    (option) => get(DESTINATION_INPUTS[option]),
+    (option) => DESTINATION_INPUTS[option],
+  );
+  if (destination === undefined) return undefined;
+  const artifactOnly = ARTIFACT_ONLY_INPUTS.find(
+    (name) => get(name) !== '' && get(name) !== 'false',
+  );
+  if (artifactOnly !== undefined) {
+    throw new InputError(
+      artifactOnly,
+      'cannot be combined with destination: it is about the workflow artifact, and with a destination no artifact is stored',
+      'Remove it; the bucket or container keeps the exports (set its lifecycle rules for how long).',
+    );
+  }
+  if (since?.type === 'last-run') {
+    throw new InputError(
+      'since',
+      "last-run cannot be combined with destination yet: the watermark is kept in the workflow's artifacts",
+      'Use a fixed since (such as 24h) with a destination, or store artifacts instead.',
+    );
+  }
+  return destination;
 }
 
 /** `full-every: 7` (runs) or `full-every: 7d` (age of the chain's full export). */

@@ -11,14 +11,17 @@ import * as core from '@actions/core';
 import {
   createNodeRuntime,
   createRedactor,
+  type DestinationInputs,
   formatBytes,
   formatDuration,
   InputError,
   type Manifest,
+  openStore,
   printable,
   printableLines,
   type Redactor,
   runExportToFile,
+  runExportToStore,
 } from '@asana-exports/core/node';
 import {
   artifactNamesInRun,
@@ -68,7 +71,10 @@ export async function run(context: RunContext): Promise<void> {
   if (token !== '') core.setSecret(token);
   const githubToken = core.getInput('github-token').trim();
   if (githubToken !== '') core.setSecret(githubToken);
-  const redact = createRedactor([token, githubToken]);
+  // What aws-actions/configure-aws-credentials and the Azure tools put in the environment.
+  const storage = STORAGE_SECRETS.map((name) => context.env[name]?.trim() ?? '').filter(Boolean);
+  for (const secret of storage) core.setSecret(secret);
+  const redact = createRedactor([token, githubToken, ...storage]);
 
   const startedAt = new Date();
   // A line from outside (a state value with a newline in it) must not start a workflow command.
@@ -96,7 +102,20 @@ interface Session {
   readonly progress: RunProgress;
 }
 
+/** Object storage credentials the SDKs read from the environment: masked, never printed. */
+const STORAGE_SECRETS = [
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'AZURE_STORAGE_KEY',
+  'AZURE_STORAGE_SAS_TOKEN',
+  'AZURE_STORAGE_CONNECTION_STRING',
+];
+
 async function exportAndStore(inputs: ActionInputs, session: Session): Promise<void> {
+  if (inputs.destination !== undefined) {
+    await exportToDestination(inputs, inputs.destination, session);
+    return;
+  }
   const { context, redact, log, startedAt } = session;
   const artifacts = createArtifactClient();
   const github = inputs.githubToken
@@ -251,6 +270,93 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
       decompressed: inputs.decompress,
       chain: kept.chain,
       warnings,
+    }),
+  );
+}
+
+/**
+ * `destination`: the export streams into the user's bucket or container, published only once
+ * verified, with its manifest beside it (`runExportToStore`). No artifact, and so no public-
+ * repository guard: who can read the bucket is the bucket's policy, not the repository's.
+ */
+async function exportToDestination(
+  inputs: ActionInputs,
+  destination: DestinationInputs,
+  session: Session,
+): Promise<void> {
+  const { context, redact, log } = session;
+  const runtime = createNodeRuntime({
+    token: inputs.token,
+    requestTimeoutMs: inputs.requestTimeoutMs,
+    ...(inputs.baseUrl === undefined ? {} : { baseUrl: inputs.baseUrl }),
+    onProgress: log.onProgress,
+    onDebug: (event) => core.debug(redact(event.message)),
+  });
+  let result: Awaited<ReturnType<typeof runExportToStore>>;
+  try {
+    // Credentials are found, and the store probed, before anything is asked of Asana.
+    const store = await openStore({
+      destination: destination.destination,
+      settings: destination.settings,
+      names: { destination: 'destination', region: 's3-region', endpoint: 's3-endpoint' },
+      env: context.env,
+      dispatcher: runtime.dispatcher,
+      clock: runtime.clock,
+      random: runtime.random,
+      requestTimeoutMs: runtime.requestTimeoutMs,
+    });
+    result = await runExportToStore({
+      runtime,
+      start: inputs.start,
+      store,
+      prefix: destination.destination.prefix,
+      layout: destination.layout,
+      destinationInputName: 'destination',
+      signal: context.signal,
+      poll: inputs.poll,
+      stall: inputs.stall,
+      onProgress: log.onProgress,
+      onStoreReady: () => {
+        session.progress.asanaContacted = true;
+      },
+      ...(inputs.encryptTo === undefined
+        ? {}
+        : { encryptTo: inputs.encryptTo, encryptToInputName: 'encrypt-to' }),
+    });
+  } finally {
+    await runtime.close();
+  }
+  const { manifest } = result;
+  const object = result.download.sink;
+  const version = object.versionId === undefined ? '' : ` (version ${object.versionId})`;
+  core.info(
+    redact(
+      `Verified ${manifest.records.total} records, ${formatBytes(manifest.file.bytes)}, ` +
+        `sha256 ${manifest.file.sha256}, in ${formatDuration(manifest.durationMs)}; ` +
+        `stored${manifest.encryption ? ' encrypted' : ''} in ${object.location}${version}`,
+    ),
+  );
+  setExportOutputs(manifest, '');
+  core.setOutput('object-url', object.url);
+  core.setOutput('object-key', object.key);
+  core.setOutput('version-id', object.versionId ?? '');
+  core.setOutput('manifest-key', result.keys.manifest);
+  core.setOutput('latest-key', result.latestUpdated ? result.keys.latest : '');
+  await writeSummary(redact, (summary) =>
+    addSuccess(summary, {
+      manifest,
+      artifact: {
+        location: object.location,
+        versionId: object.versionId,
+        manifestKey: result.keys.manifest,
+      },
+      since:
+        inputs.since?.type === 'fixed'
+          ? { after: inputs.since.after, source: inputs.since.text }
+          : undefined,
+      decompressed: false,
+      chain: undefined,
+      warnings: [],
     }),
   );
 }

@@ -42,9 +42,17 @@ export interface ChainFacts {
   readonly pruned: readonly string[];
 }
 
+/** Where a `destination` stored the export: never a credential, never a presigned URL. */
+export interface StoredObjectFacts {
+  readonly location: string;
+  readonly versionId: string | undefined;
+  readonly manifestKey: string;
+}
+
 export interface SuccessFacts {
   readonly manifest: Manifest;
-  readonly artifact: StoredArtifactFacts;
+  /** The workflow artifact, or the object in the user's storage (`destination`). */
+  readonly artifact: StoredArtifactFacts | StoredObjectFacts;
   readonly since: SinceFacts | undefined;
   readonly decompressed: boolean;
   readonly chain: ChainFacts | undefined;
@@ -91,7 +99,9 @@ export function addSuccess(summary: Summary, facts: SuccessFacts): Summary {
     ['SHA-256', code(manifest.file.sha256)],
     ...encryptionRows(manifest),
     ['File', code(manifest.encryption?.file.name ?? manifest.file.name)],
-    ['Artifact', artifactCell(artifact, facts.decompressed)],
+    'location' in artifact
+      ? ['Stored in', objectCell(artifact)]
+      : ['Artifact', artifactCell(artifact, facts.decompressed)],
   );
 
   summary.addHeading(`${TITLE}: ${escapeHtml(manifest.state.raw)}`, 2);
@@ -193,6 +203,11 @@ function artifactCell(artifact: StoredArtifactFacts, decompressed: boolean): str
   const link = artifact.url ? `<a href="${escapeHtml(artifact.url)}">${name}</a>` : name;
   const contents = decompressed ? 'export, uncompressed copy and manifest' : 'export and manifest';
   return `${link} (id ${artifact.id}, ${formatBytes(artifact.size)}: ${contents})`;
+}
+
+function objectCell(object: StoredObjectFacts): string {
+  const version = object.versionId === undefined ? '' : `, version ${code(object.versionId)}`;
+  return `${code(object.location)}${version}; manifest ${code(object.manifestKey)}`;
 }
 
 function factTable(rows: readonly [string, string][]) {

@@ -1,31 +1,18 @@
 import type { AgeRecipient } from '../protocol/age-x25519.js';
-import { InputError } from '../protocol/errors.js';
 import type { ProgressListener } from '../protocol/events.js';
-import { fileFormat } from '../protocol/kinds.js';
 import type { StallPolicy } from '../protocol/limits.js';
-import { targetOf } from '../protocol/manifest.js';
-import {
-  type LatestPointer,
-  latestPointer,
-  layoutTarget,
-  type ObjectKeys,
-  objectKeys,
-  supersedes,
-} from '../protocol/object-layout.js';
-import { createObjectSink, type StoredObject } from '../protocol/object-sink.js';
+import type { ObjectKeys } from '../protocol/object-layout.js';
+import type { StoredObject } from '../protocol/object-sink.js';
 import type { ObjectStore } from '../protocol/object-store.js';
 import type { PollPolicy } from '../protocol/polling.js';
-import type { ExportStatus } from '../protocol/responses.js';
 import type { RetryPolicy } from '../protocol/retry.js';
+import { type RunResult, type RunStart, runExport } from '../protocol/run.js';
 import {
-  defaultFileName,
-  encryptedFileName,
-  manifestFileName,
-  type RunResult,
-  type RunStart,
-  runExport,
-  storedMediaType,
-} from '../protocol/run.js';
+  type OpenedStoreSink,
+  openStoreSink,
+  type Published,
+  publishBeside,
+} from '../protocol/store-export.js';
 import { GzipVerifier } from './gzip-verifier.js';
 import { checkedRecipients } from './run-to-file.js';
 import type { NodeRuntime } from './runtime.js';
@@ -50,30 +37,27 @@ export interface RunToStoreOptions {
   readonly encryptToInputName?: string;
   readonly partBytes?: number | undefined;
   readonly concurrency?: number | undefined;
+  /** Called once the store was probed, just before the first request to Asana. */
+  readonly onStoreReady?: (() => void) | undefined;
 }
 
-export interface RunToStoreResult extends RunResult<StoredObject> {
+export interface RunToStoreResult extends RunResult<StoredObject>, Published {
   readonly keys: ObjectKeys;
-  readonly manifestVersionId: string | undefined;
-  readonly latest: LatestPointer;
-  /** False when `latest.json` already named an export that completed later, and was kept. */
-  readonly latestUpdated: boolean;
 }
 
 /**
  * `runExport` into object storage: the export streams into a multipart upload completed only once
- * it is verified, then its manifest is stored beside it, then the target's `latest.json` points at
- * it. Each is written only after the one before succeeded, so `latest.json` never names an export
- * whose manifest is missing. Before the first request to Asana, the store is probed: a missing
- * bucket, a refused permission or a wrong region is found then, not after hours of waiting.
+ * it is verified, then its manifest and `latest.json` are stored (`store-export.ts`). Before the
+ * first request to Asana the store is probed: a missing bucket, a refused permission or a wrong
+ * region is found then, not after hours of waiting.
  */
 export async function runExportToStore(options: RunToStoreOptions): Promise<RunToStoreResult> {
   const { runtime, store, signal } = options;
   const encryptTo = checkedRecipients(options);
   await store.probe(options.prefix, signal);
-  let keys: ObjectKeys | undefined;
-  let target = '';
-
+  options.onStoreReady?.();
+  let opened: OpenedStoreSink | undefined;
+  const validateJson = options.validateJson ?? true;
   const result = await runExport<StoredObject>({
     client: runtime.client,
     source: runtime.source,
@@ -86,86 +70,26 @@ export async function runExportToStore(options: RunToStoreOptions): Promise<RunT
     ...(options.stall ? { stall: options.stall } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     openSink: async (status) => {
-      const fileName = defaultFileName(status);
-      target = layoutTarget(
-        {
-          target: targetOf(status, 'request' in options.start ? options.start.request : undefined),
-        },
-        status.gid,
-      );
-      keys = objectKeys(
-        options.prefix,
-        options.layout,
-        {
-          kind: status.kind,
-          target,
-          exportGid: exportGidOf(status),
-          finishedAt: finishedAt(status, runtime.clock.now()),
-        },
-        encryptTo === undefined ? fileName : encryptedFileName(fileName),
-        manifestFileName(fileName),
-      );
-      for (const key of [keys.file, keys.manifest]) {
-        if (await store.exists(key, signal))
-          throw objectExists(store, key, options.destinationInputName);
-      }
-      const format = fileFormat(status.kind);
-      const validateJson = options.validateJson ?? true;
-      return createObjectSink({
+      opened = await openStoreSink(status, {
         store,
-        key: keys.file,
-        fileName,
-        contentType: storedMediaType(encryptTo !== undefined),
-        createVerifier: () => new GzipVerifier({ format, validateJson }),
+        prefix: options.prefix,
+        layout: options.layout,
+        inputName: options.destinationInputName,
+        request: 'request' in options.start ? options.start.request : undefined,
         encryptTo,
+        createVerifier: (format) => new GzipVerifier({ format, validateJson }),
         partBytes: options.partBytes,
         concurrency: options.concurrency,
         signal,
         clock: runtime.clock,
       });
+      return opened.sink;
     },
   });
-  if (keys === undefined) throw new RangeError('the export finished without a sink');
-  const manifest = new TextEncoder().encode(`${JSON.stringify(result.manifest, null, 2)}\n`);
-  const stored = await store.put(
-    keys.manifest,
-    manifest,
-    { contentType: 'application/json', retain: true, replace: false },
+  if (opened === undefined) throw new RangeError('the export finished without a sink');
+  const published = await publishBeside(store, opened, result.manifest, result.download.sink, {
+    clock: runtime.clock,
     signal,
-  );
-  const latest = latestPointer({
-    manifest: result.manifest,
-    target,
-    keys,
-    storedAt: runtime.clock.now(),
-    versionId: result.download.sink.versionId,
   });
-  const latestUpdated = supersedes(latest, await store.readText(keys.latest, signal));
-  if (latestUpdated) {
-    await store.put(
-      keys.latest,
-      new TextEncoder().encode(`${JSON.stringify(latest, null, 2)}\n`),
-      { contentType: 'application/json', retain: false, replace: true },
-      signal,
-    );
-  }
-  return { ...result, keys, manifestVersionId: stored.versionId, latest, latestUpdated };
-}
-
-function exportGidOf(status: ExportStatus): string {
-  return status.kind === 'organization' ? status.gid : (status.exportGid ?? status.gid);
-}
-
-/** When Asana finished the export, else now: the folder's timestamp. */
-function finishedAt(status: ExportStatus, now: number): number {
-  const completed = status.completedAt === undefined ? Number.NaN : Date.parse(status.completedAt);
-  return Number.isFinite(completed) ? completed : now;
-}
-
-function objectExists(store: ObjectStore, key: string, input: string): InputError {
-  return new InputError(
-    input,
-    `${store.location(key)} exists already`,
-    'An object of that name is never replaced: move it away, or choose another prefix or layout.',
-  );
+  return { ...result, ...published, keys: opened.keys };
 }

@@ -91,6 +91,13 @@ export {
 export * from './schemas.js';
 export { type AwsCredentials, signSigV4 } from './sigv4.js';
 export * from './since.js';
+export {
+  type OpenedStoreSink,
+  openStoreSink,
+  type Published,
+  publishBeside,
+  type StoreSinkOptions,
+} from './store-export.js';
 export * from './store-settings.js';
 export * from './text.js';
 export * from './version.js';

@@ -25,6 +25,9 @@ const entryPoints = {
   'credentials/AsanaExportsApi.credentials': 'credentials/AsanaExportsApi.credentials.ts',
   'credentials/AsanaExportsOAuth2Api.credentials':
     'credentials/AsanaExportsOAuth2Api.credentials.ts',
+  'credentials/AsanaExportsS3Api.credentials': 'credentials/AsanaExportsS3Api.credentials.ts',
+  'credentials/AsanaExportsAzureBlobApi.credentials':
+    'credentials/AsanaExportsAzureBlobApi.credentials.ts',
 };
 const staticFiles = [
   'icons/asana-exports.svg',

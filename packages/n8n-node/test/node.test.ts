@@ -2,7 +2,9 @@ import { type Sandbox, startSandbox } from '@asana-exports/sandbox';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AsanaExportsApi } from '../credentials/AsanaExportsApi.credentials';
+import { AsanaExportsAzureBlobApi } from '../credentials/AsanaExportsAzureBlobApi.credentials';
 import { AsanaExportsOAuth2Api } from '../credentials/AsanaExportsOAuth2Api.credentials';
+import { AsanaExportsS3Api } from '../credentials/AsanaExportsS3Api.credentials';
 import { AsanaExport } from '../nodes/AsanaExport/AsanaExport.node';
 import { type FakeOptions, fakeContext } from './support/fakeContext.mts';
 
@@ -21,7 +23,22 @@ describe('node description', () => {
     expect(description.credentials?.map((credential) => credential.name)).toEqual([
       new AsanaExportsApi().name,
       new AsanaExportsOAuth2Api().name,
+      new AsanaExportsS3Api().name,
+      new AsanaExportsAzureBlobApi().name,
     ]);
+  });
+
+  it('asks for a storage credential only when Download stores in it', () => {
+    const shown = (name: string) =>
+      description.credentials?.find((credential) => credential.name === name)?.displayOptions?.show;
+    expect(shown(new AsanaExportsS3Api().name)).toEqual({
+      operation: ['download'],
+      storeIn: ['s3'],
+    });
+    expect(shown(new AsanaExportsAzureBlobApi().name)).toEqual({
+      operation: ['download'],
+      storeIn: ['azure'],
+    });
   });
 
   it('shows each Create parameter only for the kind it applies to', () => {

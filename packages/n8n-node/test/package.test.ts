@@ -86,7 +86,7 @@ describe('what the tarball ships', () => {
       ...Object.values(codex.resources).flatMap((entries) => entries.map((entry) => entry.url)),
       ...credentialLinks,
     ];
-    expect(links).toHaveLength(5);
+    expect(links).toHaveLength(7);
     for (const link of links) {
       expect(link).not.toContain('#');
       expect(fileExists(localPathOf(link)), link).toBe(true);

@@ -250,3 +250,49 @@ function readSync(parameters: Record<string, unknown>) {
     getTimezone: () => 'UTC',
   } as unknown as Parameters<typeof readExportRef>[0];
 }
+
+describe('storage credential checks', () => {
+  it('says what is wrong with an S3 credential, and passes a well-formed one', async () => {
+    const { checkS3Credential } = await import('../nodes/AsanaExport/storageCredentialTests');
+    const check = (data: Record<string, unknown>) =>
+      checkS3Credential({ id: '1', name: 's3', type: 'asanaExportsS3Api', data } as never);
+    expect(
+      await check({ region: 'eu-west-1', accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 's' }),
+    ).toMatchObject({ status: 'OK' });
+    expect(
+      await check({ region: 'eu-west-1', accessKeyId: 'AKIA EXAMPLE', secretAccessKey: 's' }),
+    ).toMatchObject({ status: 'Error', message: expect.stringMatching(/Access Key ID/) });
+    expect(
+      await check({
+        endpoint: 'ftp://x',
+        region: 'eu-west-1',
+        accessKeyId: 'AKIAEXAMPLE',
+        secretAccessKey: 's',
+      }),
+    ).toMatchObject({ status: 'Error', message: expect.stringMatching(/Endpoint/) });
+  });
+
+  it('says what is wrong with an Azure credential', async () => {
+    const { checkAzureBlobCredential } = await import(
+      '../nodes/AsanaExport/storageCredentialTests'
+    );
+    const check = (data: Record<string, unknown>) =>
+      checkAzureBlobCredential({
+        id: '1',
+        name: 'az',
+        type: 'asanaExportsAzureBlobApi',
+        data,
+      } as never);
+    expect(await check({ account: 'acct1', sasToken: '?sv=2021&sig=abc' })).toMatchObject({
+      status: 'OK',
+    });
+    expect(await check({ account: 'Acct', sasToken: 'sv=1&sig=a' })).toMatchObject({
+      status: 'Error',
+      message: expect.stringMatching(/Storage Account/),
+    });
+    expect(await check({ account: 'acct1', sasToken: 'not a sas' })).toMatchObject({
+      status: 'Error',
+      message: expect.stringMatching(/SAS Token/),
+    });
+  });
+});

@@ -12,6 +12,7 @@ import { download } from './actions/download';
 import { getStatus } from './actions/getStatus';
 import { exportFields, exportOperations } from './descriptions/exportDescription';
 import { toNodeError } from './errors';
+import { checkAzureBlobCredential, checkS3Credential } from './storageCredentialTests';
 import { createRuntime, type Runtime } from './transport/runtime';
 
 type Operation = (
@@ -52,6 +53,18 @@ export class AsanaExport implements INodeType {
         required: true,
         displayOptions: { show: { authentication: ['oAuth2'] } },
       },
+      {
+        name: 'asanaExportsS3Api',
+        required: true,
+        testedBy: 'checkS3Credential',
+        displayOptions: { show: { operation: ['download'], storeIn: ['s3'] } },
+      },
+      {
+        name: 'asanaExportsAzureBlobApi',
+        required: true,
+        testedBy: 'checkAzureBlobCredential',
+        displayOptions: { show: { operation: ['download'], storeIn: ['azure'] } },
+      },
     ],
     properties: [
       {
@@ -77,6 +90,10 @@ export class AsanaExport implements INodeType {
       ...exportOperations,
       ...exportFields,
     ],
+  };
+
+  methods = {
+    credentialTest: { checkS3Credential, checkAzureBlobCredential },
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

@@ -4,6 +4,10 @@ import {
   defaultFileName,
   downloadExport,
   type ExportRef,
+  InputError,
+  type Manifest,
+  openStoreSink,
+  publishBeside,
   type VerifiedContent,
 } from '@asana-exports/core/protocol';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
@@ -14,8 +18,11 @@ import {
   readFileOptions,
   readMaxRecords,
   readPollPolicy,
+  readRequestTimeout,
 } from '../params';
+import { openDestination, readStoreIn } from '../storeIn';
 import { BinaryDownload } from '../transport/binaryDownload';
+import { GzipVerifier } from '../transport/gzipVerifier';
 import { RecordsSink } from '../transport/recordsSink';
 import type { Runtime } from '../transport/runtime';
 import { createStreamSource } from '../transport/streamSource';
@@ -34,6 +41,10 @@ export async function download(
   if (context.getNodeParameter('splitIntoItems', itemIndex, false) === true) {
     return await downloadRecords(context, runtime, ref, itemIndex);
   }
+  const storeIn = readStoreIn(context, itemIndex);
+  if (storeIn !== 'binary') {
+    return await downloadToStore(context, runtime, ref, itemIndex, storeIn, startedAt);
+  }
   const options = readFileOptions(context, itemIndex);
   const binary = new BinaryDownload(context, runtime.signal);
   const result = await downloadExport({
@@ -51,6 +62,98 @@ export async function download(
     {
       json: describeDownload(result, runtime, startedAt),
       binary: { [options.binaryPropertyName]: result.sink.binary },
+      pairedItem: { item: itemIndex },
+    },
+  ];
+}
+
+/**
+ * Store In: the file streams from Asana's presigned link straight into the user's bucket or
+ * container, never through n8n's binary data (so no size limit of queue mode applies), and is
+ * published there only once verified; the manifest goes beside it, then `latest.json`. The item
+ * carries the manifest and where the export is stored.
+ */
+async function downloadToStore(
+  context: IExecuteFunctions,
+  runtime: Runtime,
+  ref: ExportRef,
+  itemIndex: number,
+  storeIn: 's3' | 'azure',
+  startedAt: number,
+): Promise<INodeExecutionData[]> {
+  const options = readFileOptions(context, itemIndex);
+  if (options.decompress || options.fileName !== '') {
+    throw new InputError(
+      options.decompress ? 'Decompress' : 'File Name',
+      'applies to Binary Data only',
+      'Remove it: the export is stored as Asana serves it, under the layout’s name.',
+    );
+  }
+  const { signal } = runtime;
+  const destination = await openDestination(
+    context,
+    itemIndex,
+    storeIn,
+    runtime,
+    readRequestTimeout(context, itemIndex),
+  );
+  const { store } = destination;
+  // Before anything is asked of Asana: a missing bucket or a refused key is found now.
+  await store.probe(destination.destination.prefix, signal);
+  const status = await runtime.client.status(ref, signal);
+  const opened = await openStoreSink(status, {
+    store,
+    prefix: destination.destination.prefix,
+    layout: destination.layout,
+    inputName: storeIn === 's3' ? 'Bucket' : 'Container',
+    request: undefined,
+    encryptTo: options.encryptTo,
+    createVerifier: (format) => {
+      const verifier = new GzipVerifier(format);
+      return {
+        write: (chunk) => verifier.write(chunk),
+        end: () => verifier.end(),
+        destroy: () => verifier.abort(),
+      };
+    },
+    signal,
+    clock: runtime.clock,
+  });
+  const result = await downloadExport({
+    client: runtime.client,
+    ref,
+    source: createStreamSource(context),
+    sink: opened.sink,
+    clock: runtime.clock,
+    random: runtime.random,
+    signal,
+    policy: readDownloadPolicy(context, itemIndex, readPollPolicy(context, itemIndex)),
+  });
+  const manifest = describeDownload(result, runtime, startedAt);
+  const published = await publishBeside(
+    store,
+    opened,
+    manifest as unknown as Manifest,
+    result.sink,
+    {
+      clock: runtime.clock,
+      signal,
+    },
+  );
+  const stored = result.sink;
+  return [
+    {
+      json: {
+        ...manifest,
+        storedIn: {
+          location: stored.location,
+          key: stored.key,
+          url: stored.url,
+          versionId: stored.versionId ?? null,
+          manifestKey: opened.keys.manifest,
+          latestKey: published.latestUpdated ? opened.keys.latest : null,
+        },
+      },
       pairedItem: { item: itemIndex },
     },
   ];

@@ -1,0 +1,161 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { type Manifest, manifestSchema } from '@asana-exports/core/protocol';
+import { type Sandbox, startSandbox } from '@asana-exports/sandbox';
+import { storesUnderTest, type TestStore } from '@asana-exports/test-stores';
+import {
+  ContainerSASPermissions,
+  generateBlobSASQueryParameters,
+  StorageSharedKeyCredential,
+} from '@azure/storage-blob';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type N8nInstance, NODE_TYPE, onlyItem, requireN8n, startN8n } from './support/n8n.mts';
+import { manualWorkflow as workflow } from './support/workflows.mts';
+
+/**
+ * Store In inside a real n8n: the built dist/ as a custom extension streams the sandbox's export
+ * into a real S3 server (Ceph's radosgw) and Azure Blob emulator (Azurite), signing its own
+ * requests (SigV4, a container SAS) over n8n's HTTP helper, without n8n's binary data. What was
+ * stored is read back with the vendors' SDKs.
+ */
+const n8nBin = requireN8n();
+const ASANA = { id: 'e2eStoreAsana0001', name: 'Asana sandbox' };
+const STORAGE = { id: 'e2eStoreStorage01', name: 'Storage' };
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+describe.each(storesUnderTest())('Store In %s in a real n8n', (_name, start) => {
+  if (n8nBin === undefined) return;
+  let sandbox: Sandbox;
+  let n8n: N8nInstance;
+  let store: TestStore;
+  let place: string;
+  let bucket: string;
+  let parent = 1830000000000000;
+
+  beforeAll(async () => {
+    store = await start();
+    place = await store.newPlace();
+    bucket = store.kind === 's3' ? (place.split('/')[2] ?? '') : (place.split('/')[3] ?? '');
+    sandbox = await startSandbox({ scenario: { durationMs: 300, contentBytes: 3 * 1024 * 1024 } });
+    n8n = await startN8n(n8nBin);
+    await n8n.importCredentials([
+      {
+        ...ASANA,
+        type: 'asanaExportsApi',
+        data: { accessToken: sandbox.token, baseUrl: sandbox.apiUrl },
+      },
+      store.kind === 's3' ? s3Credential(store) : azureCredential(store, bucket),
+    ]);
+  }, 240_000);
+
+  afterAll(async () => {
+    await n8n?.close();
+    await sandbox?.close();
+    await store?.stop();
+  });
+
+  function downloadNode(gid: string) {
+    return {
+      id: randomUUID(),
+      name: 'Download',
+      type: NODE_TYPE,
+      typeVersion: 1,
+      position: [0, 0],
+      parameters: {
+        resource: 'export',
+        operation: 'download',
+        kind: 'graph',
+        gid,
+        storeIn: store.kind,
+        ...(store.kind === 's3' ? { bucket } : { container: bucket }),
+        prefix: 'backups',
+      },
+      credentials: {
+        asanaExportsApi: ASANA,
+        [store.kind === 's3' ? 'asanaExportsS3Api' : 'asanaExportsAzureBlobApi']: STORAGE,
+      },
+    };
+  }
+
+  async function execute(id: string) {
+    const gid = await sandbox.startExport({ parent: String(++parent) });
+    await n8n.importWorkflows([workflow(id, [downloadNode(gid)])]);
+    const execution = await n8n.execute(id);
+    const visible = `${execution.stdout}\n${execution.stderr}`;
+    for (const secret of [sandbox.token, ...store.secrets]) expect(visible).not.toContain(secret);
+    expect(visible).not.toMatch(/sig=|X-Amz-Signature/);
+    return { execution, gid };
+  }
+
+  it('streams the verified export into the store, with its manifest, and outputs where', async () => {
+    const { execution, gid } = await execute(`e2eStore${store.kind}0001`.slice(0, 16));
+    const item = onlyItem(execution, 'Download');
+    expect(item.binary).toBeUndefined();
+    const manifest: Manifest = manifestSchema.parse(item.json);
+    const storedIn = item.json.storedIn as { key: string; manifestKey: string; location: string };
+    expect(storedIn.key).toMatch(
+      new RegExp(`^backups/graph/${gid}/\\d{8}T\\d{6}Z/asana-graph-export-${gid}\\.jsonl\\.gz$`),
+    );
+    const served = await sandbox.exportFile(gid);
+    expect(sha256(await store.get(place, storedIn.key))).toBe(served.sha256);
+    expect(manifest.file.sha256).toBe(served.sha256);
+    const storedManifest = JSON.parse(
+      new TextDecoder().decode(await store.get(place, storedIn.manifestKey)),
+    );
+    expect(storedManifest.file.sha256).toBe(served.sha256);
+    expect(await store.incomplete(place)).toEqual([]);
+  });
+
+  it('leaves nothing under the final key when the export is not intact', async () => {
+    sandbox.configure({ corruption: 'truncated' });
+    try {
+      const before = await store.list(place);
+      const { execution } = await execute(`e2eStore${store.kind}0002`.slice(0, 16));
+      expect(execution.stdout + execution.stderr).toMatch(/not intact/);
+      expect(await store.list(place)).toEqual(before);
+      expect(await store.incomplete(place)).toEqual([]);
+    } finally {
+      sandbox.configure({ corruption: 'none' });
+    }
+  });
+});
+
+function s3Credential(store: TestStore) {
+  const server = (
+    store as TestStore & {
+      server: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
+    }
+  ).server;
+  return {
+    ...STORAGE,
+    type: 'asanaExportsS3Api',
+    data: {
+      endpoint: server.endpoint,
+      region: server.region,
+      accessKeyId: server.accessKeyId,
+      secretAccessKey: server.secretAccessKey,
+      sessionToken: '',
+      forcePathStyle: true,
+    },
+  };
+}
+
+function azureCredential(store: TestStore, container: string) {
+  const server = (
+    store as TestStore & { server: { blobEndpoint: string; account: string; accountKey: string } }
+  ).server;
+  const sas = generateBlobSASQueryParameters(
+    {
+      containerName: container,
+      permissions: ContainerSASPermissions.parse('rcwd'),
+      expiresOn: new Date(Date.now() + 3_600_000),
+    },
+    new StorageSharedKeyCredential(server.account, server.accountKey),
+  ).toString();
+  // The signature is the secret part of the SAS: it must not reach the output either.
+  (store.secrets as string[]).push(decodeURIComponent(sas.replace(/.*sig=([^&]*).*/, '$1')));
+  return {
+    ...STORAGE,
+    type: 'asanaExportsAzureBlobApi',
+    data: { account: server.account, sasToken: sas, blobEndpoint: server.blobEndpoint },
+  };
+}

@@ -1,4 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { type Manifest, manifestSchema } from '@asana-exports/core/protocol';
 import { type Sandbox, startSandbox } from '@asana-exports/sandbox';
 import { storesUnderTest, type TestStore } from '@asana-exports/test-stores';
@@ -104,6 +106,42 @@ describe.each(storesUnderTest())('Store In %s in a real n8n', (_name, start) => 
     expect(storedManifest.file.sha256).toBe(served.sha256);
     expect(await store.incomplete(place)).toEqual([]);
   });
+
+  it.runIf(_name.startsWith('S3'))(
+    'runs the README example: Create with wait, then Download into S3, encrypted and retained',
+    async () => {
+      const locked = await store.newPlace({ objectLock: true });
+      const example = JSON.parse(
+        await readFile(
+          join(import.meta.dirname, '..', 'examples', 'scheduled-export-to-s3.json'),
+          'utf8',
+        ),
+      ) as { nodes: Array<Record<string, unknown>> };
+      for (const node of example.nodes) {
+        if (node.type !== 'n8n-nodes-asana-exports.asanaExport') continue;
+        node.type = NODE_TYPE;
+        const parameters = node.parameters as Record<string, unknown>;
+        if (parameters.operation === 'create') {
+          parameters.parent = String(++parent);
+          node.credentials = { asanaExportsApi: ASANA };
+        } else {
+          parameters.bucket = locked.split('/')[2];
+          node.credentials = { asanaExportsApi: ASANA, asanaExportsS3Api: STORAGE };
+        }
+      }
+      await n8n.importWorkflows([{ ...example, id: 'e2eStoreExample1' }]);
+      const item = onlyItem(await n8n.execute('e2eStoreExample1'), 'Store in S3');
+      const manifest: Manifest = manifestSchema.parse(item.json);
+      const key = (item.json.storedIn as { key: string }).key;
+      expect(key).toMatch(
+        /^asana\/graph\/\d+\/\d{8}T\d{6}Z\/asana-graph-export-\d+\.jsonl\.gz\.age$/,
+      );
+      const cipher = await store.get(locked, key);
+      expect(new TextDecoder().decode(cipher.subarray(0, 21))).toBe('age-encryption.org/v1');
+      expect(sha256(cipher)).toBe(manifest.encryption?.file.sha256);
+      expect((await store.retention?.(locked, key))?.mode).toBe('COMPLIANCE');
+    },
+  );
 
   it('leaves nothing under the final key when the export is not intact', async () => {
     sandbox.configure({ corruption: 'truncated' });

@@ -1,6 +1,4 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { type Manifest, manifestSchema } from '@asana-exports/core/protocol';
 import { type Sandbox, startSandbox } from '@asana-exports/sandbox';
 import { storesUnderTest, type TestStore } from '@asana-exports/test-stores';
@@ -10,7 +8,15 @@ import {
   StorageSharedKeyCredential,
 } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type N8nInstance, NODE_TYPE, onlyItem, requireN8n, startN8n } from './support/n8n.mts';
+import { pathJoin as join, readText } from './support/files.mts';
+import {
+  type N8nInstance,
+  NODE_TYPE,
+  onlyItem,
+  packageRoot,
+  requireN8n,
+  startN8n,
+} from './support/n8n.mts';
 import { manualWorkflow as workflow } from './support/workflows.mts';
 
 /**
@@ -112,10 +118,7 @@ describe.each(storesUnderTest())('Store In %s in a real n8n', (_name, start) => 
     async () => {
       const locked = await store.newPlace({ objectLock: true });
       const example = JSON.parse(
-        await readFile(
-          join(import.meta.dirname, '..', 'examples', 'scheduled-export-to-s3.json'),
-          'utf8',
-        ),
+        await readText(join(packageRoot, 'examples', 'scheduled-export-to-s3.json')),
       ) as { nodes: Array<Record<string, unknown>> };
       for (const node of example.nodes) {
         if (node.type !== 'n8n-nodes-asana-exports.asanaExport') continue;

@@ -84,6 +84,26 @@ describe.each(storesUnderTest())('Store In %s in a real n8n', (_name, start) => 
     };
   }
 
+  /** Create, waiting for the export and storing it in the same step. */
+  function createNode(parentGid: string) {
+    const node = downloadNode('');
+    const parameters: Record<string, unknown> = { ...node.parameters };
+    delete parameters.gid;
+    return {
+      ...node,
+      name: 'Create',
+      parameters: {
+        ...parameters,
+        operation: 'create',
+        parent: parentGid,
+        waitForCompletion: true,
+        download: true,
+        prefix: 'created',
+        storageOptions: { layout: '{target}/{date}/{export}' },
+      },
+    };
+  }
+
   async function execute(id: string) {
     const gid = await sandbox.startExport({ parent: String(++parent) });
     await n8n.importWorkflows([workflow(id, [downloadNode(gid)])]);
@@ -110,6 +130,32 @@ describe.each(storesUnderTest())('Store In %s in a real n8n', (_name, start) => 
       new TextDecoder().decode(await store.get(place, storedIn.manifestKey)),
     );
     expect(storedManifest.file.sha256).toBe(served.sha256);
+    expect(await store.incomplete(place)).toEqual([]);
+  });
+
+  it('Create with wait stores the export it made, under its layout, and names latest.json', async () => {
+    const target = String(++parent);
+    const id = `e2eStore${store.kind}0003`.slice(0, 16);
+    await n8n.importWorkflows([workflow(id, [createNode(target)])]);
+    const execution = await n8n.execute(id);
+    const visible = `${execution.stdout}\n${execution.stderr}`;
+    for (const secret of [sandbox.token, ...store.secrets]) expect(visible).not.toContain(secret);
+    const item = onlyItem(execution, 'Create');
+    expect(item.binary).toBeUndefined();
+    const manifest: Manifest = manifestSchema.parse(item.json);
+    const storedIn = item.json.storedIn as { key: string; latestKey: string };
+    const gid = manifest.jobGid ?? '';
+    expect(storedIn.key).toMatch(
+      new RegExp(
+        `^created/${target}/\\d{4}-\\d{2}-\\d{2}/\\d+/asana-graph-export-${gid}\\.jsonl\\.gz$`,
+      ),
+    );
+    // latest.json sits per kind and target whatever the layout, where a restore looks first.
+    expect(storedIn.latestKey).toBe(`created/graph/${target}/latest.json`);
+    const served = await sandbox.exportFile(gid);
+    expect(sha256(await store.get(place, storedIn.key))).toBe(served.sha256);
+    const latest = JSON.parse(new TextDecoder().decode(await store.get(place, storedIn.latestKey)));
+    expect(JSON.stringify(latest)).toContain(storedIn.key);
     expect(await store.incomplete(place)).toEqual([]);
   });
 

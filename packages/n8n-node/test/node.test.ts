@@ -28,17 +28,34 @@ describe('node description', () => {
     ]);
   });
 
-  it('asks for a storage credential only when Download stores in it', () => {
+  it('asks for a storage credential only when Create or Download stores in it', () => {
     const shown = (name: string) =>
       description.credentials?.find((credential) => credential.name === name)?.displayOptions?.show;
     expect(shown(new AsanaExportsS3Api().name)).toEqual({
-      operation: ['download'],
+      operation: ['create', 'download'],
       storeIn: ['s3'],
     });
     expect(shown(new AsanaExportsAzureBlobApi().name)).toEqual({
-      operation: ['download'],
+      operation: ['create', 'download'],
       storeIn: ['azure'],
     });
+  });
+
+  it('offers Store In on Download and on Create with download, with the same fields', () => {
+    const conditions = (name: string) =>
+      description.properties
+        .filter((property) => property.name === name)
+        .map((property) => property.displayOptions?.show);
+    for (const name of ['storeIn', 'bucket', 'container', 'prefix', 'storageOptions']) {
+      const shown = conditions(name);
+      expect(shown.map((show) => show?.operation)).toEqual([['download'], ['create']]);
+      expect(shown[0]).toMatchObject({ splitIntoItems: [false] });
+      expect(shown[1]).toMatchObject({ waitForCompletion: [true], download: [true] });
+    }
+    // Binary Data's own field only when the file is output as binary data.
+    for (const show of conditions('binaryPropertyName')) {
+      expect(show).toMatchObject({ storeIn: ['binary'] });
+    }
   });
 
   it('shows each Create parameter only for the kind it applies to', () => {

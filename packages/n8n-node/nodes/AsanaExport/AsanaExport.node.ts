@@ -57,13 +57,13 @@ export class AsanaExport implements INodeType {
         name: 'asanaExportsS3Api',
         required: true,
         testedBy: 'checkS3Credential',
-        displayOptions: { show: { operation: ['download'], storeIn: ['s3'] } },
+        displayOptions: { show: { operation: ['create', 'download'], storeIn: ['s3'] } },
       },
       {
         name: 'asanaExportsAzureBlobApi',
         required: true,
         testedBy: 'checkAzureBlobCredential',
-        displayOptions: { show: { operation: ['download'], storeIn: ['azure'] } },
+        displayOptions: { show: { operation: ['create', 'download'], storeIn: ['azure'] } },
       },
     ],
     properties: [

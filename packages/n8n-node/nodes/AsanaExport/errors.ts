@@ -33,10 +33,17 @@ export function toNodeError(
     });
   }
   if (error instanceof AsanaExportError) {
-    return new NodeOperationError(node, error.message, {
+    const converted = new NodeOperationError(node, error.message, {
       description: join(error.hint, categoryHint(error.category), resumeText),
       itemIndex,
     });
+    // n8n swaps a message naming ECONNREFUSED and the like for a generic one ("The service
+    // refused the connection"): keep ours, which says what failed (Asana, the store).
+    if (converted.message !== error.message) {
+      const sentence = /[.!?]$/.test(error.message) ? error.message : `${error.message}.`;
+      converted.description = join(sentence, converted.description ?? undefined);
+    }
+    return converted;
   }
   if (error instanceof TooManyRecordsError) {
     return new NodeOperationError(node, error.message, {

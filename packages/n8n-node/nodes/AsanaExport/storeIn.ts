@@ -1,4 +1,5 @@
 import {
+  checkPrefix,
   createAzureStore,
   createS3Store,
   type DestinationInputs,
@@ -59,7 +60,17 @@ export async function openDestination(
     const value = options[name];
     return value === undefined || value === null ? undefined : String(value);
   };
-  const prefix = field('prefix').replace(/^\/+/, '');
+  // Checked on their own first, so a message names the field to fix (in the core's `to` the
+  // prefix follows the bucket, and a slash in the bucket would silently start the prefix).
+  const prefix = checkPrefix('Prefix', field('prefix').replace(/^\/+/, ''));
+  const place = field(storeIn === 's3' ? 'bucket' : 'container');
+  if (place.includes('/')) {
+    throw new InputError(
+      storeIn === 's3' ? 'Bucket' : 'Container',
+      `"${place.slice(0, 80)}" holds a slash`,
+      'Give only the name here, and the folder under Prefix.',
+    );
+  }
   const common = {
     http: createStoreHttp(context, timeoutMs),
     clock: runtime.clock,
@@ -70,7 +81,7 @@ export async function openDestination(
     const endpointText = String(credentials.endpoint ?? '').trim();
     const inputs = read(
       {
-        to: `s3://${field('bucket')}/${prefix}`,
+        to: `s3://${place}/${prefix}`,
         layout: option('layout'),
         'storage-class': option('storageClass'),
         'retention-mode': option('retentionMode'),
@@ -130,7 +141,7 @@ export async function openDestination(
   const endpointText = String(credentials.blobEndpoint ?? '').trim();
   const inputs = read(
     {
-      to: `azure://${account}/${field('container')}/${prefix}`,
+      to: `azure://${account}/${place}/${prefix}`,
       layout: option('layout'),
       'storage-class': option('storageClass'),
       'retention-mode': option('retentionMode'),

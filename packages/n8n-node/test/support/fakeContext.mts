@@ -22,6 +22,8 @@ import type {
 export interface FakeOptions {
   readonly parameters: Record<string, unknown> | ((itemIndex: number) => Record<string, unknown>);
   readonly credentials?: { accessToken: string; baseUrl: string };
+  /** Other credentials by type, such as a storage credential of Store In. */
+  readonly otherCredentials?: Readonly<Record<string, IDataObject>>;
   readonly items?: number;
   readonly timeZone?: string;
   readonly continueOnFail?: boolean;
@@ -151,7 +153,8 @@ export async function fakeContext(options: FakeOptions): Promise<FakeContext> {
       throw new Error(`Could not get parameter "${name}"`);
     },
     getTimezone: () => options.timeZone ?? 'UTC',
-    getCredentials: async () => options.credentials as unknown as IDataObject,
+    getCredentials: async (type: string) =>
+      options.otherCredentials?.[type] ?? (options.credentials as unknown as IDataObject),
     getExecutionCancelSignal: () => options.signal,
     getExecutionId: () => 'fake-execution',
     getWorkflow: () => ({ id: 'fake-workflow', name: 'Fake workflow', active: false }),

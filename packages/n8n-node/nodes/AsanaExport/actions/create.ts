@@ -2,12 +2,16 @@ import { RunDeadline, runExport } from '@asana-exports/core/protocol';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { binaryFileFor, describeStatus } from '../output';
 import { readDownloadPolicy, readExportRequest, readFileOptions, readPollPolicy } from '../params';
+import { readStoreIn } from '../storeIn';
 import { BinaryDownload } from '../transport/binaryDownload';
 import type { Runtime } from '../transport/runtime';
+import { createStreamSource } from '../transport/streamSource';
+import { prepareStore } from './toStore';
 
 /**
  * Starts an export; optionally waits for it (polling with the core's backoff up to the timeout)
- * and downloads it in the same step, as one item with the file as binary data.
+ * and downloads it in the same step, as one item with the file as binary data, or with Store In
+ * into a bucket or container, the item then saying where it is stored.
  */
 export async function create(
   context: IExecuteFunctions,
@@ -40,8 +44,26 @@ export async function create(
     }
   }
 
-  const options = readFileOptions(context, itemIndex);
   const { stall } = readDownloadPolicy(context, itemIndex, poll);
+  const storeIn = readStoreIn(context, itemIndex);
+  if (storeIn !== 'binary') {
+    // Probed before the export is asked for (see `prepareStore`).
+    const prepared = await prepareStore(context, runtime, itemIndex, storeIn, request);
+    const result = await runExport({
+      client,
+      source: createStreamSource(context),
+      clock: runtime.clock,
+      random: runtime.random,
+      signal,
+      start: { request },
+      poll,
+      stall,
+      openSink: (status) => prepared.openSink(status),
+    });
+    const storedIn = await prepared.publish(result.manifest, result.download.sink);
+    return [{ json: { ...(result.manifest as unknown as IDataObject), storedIn }, pairedItem }];
+  }
+  const options = readFileOptions(context, itemIndex);
   const binary = new BinaryDownload(context, signal);
   const result = await runExport({
     client,

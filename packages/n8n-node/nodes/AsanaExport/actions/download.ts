@@ -4,10 +4,7 @@ import {
   defaultFileName,
   downloadExport,
   type ExportRef,
-  InputError,
   type Manifest,
-  openStoreSink,
-  publishBeside,
   type VerifiedContent,
 } from '@asana-exports/core/protocol';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
@@ -18,14 +15,13 @@ import {
   readFileOptions,
   readMaxRecords,
   readPollPolicy,
-  readRequestTimeout,
 } from '../params';
-import { openDestination, readStoreIn } from '../storeIn';
+import { readStoreIn } from '../storeIn';
 import { BinaryDownload } from '../transport/binaryDownload';
-import { GzipVerifier } from '../transport/gzipVerifier';
 import { RecordsSink } from '../transport/recordsSink';
 import type { Runtime } from '../transport/runtime';
 import { createStreamSource } from '../transport/streamSource';
+import { prepareStore } from './toStore';
 
 /**
  * Downloads a finished export by its gid: a fresh link is fetched right before, and the file
@@ -81,82 +77,23 @@ async function downloadToStore(
   storeIn: 's3' | 'azure',
   startedAt: number,
 ): Promise<INodeExecutionData[]> {
-  const options = readFileOptions(context, itemIndex);
-  if (options.decompress || options.fileName !== '') {
-    throw new InputError(
-      options.decompress ? 'Decompress' : 'File Name',
-      'applies to Binary Data only',
-      'Remove it: the export is stored as Asana serves it, under the layout’s name.',
-    );
-  }
   const { signal } = runtime;
-  const destination = await openDestination(
-    context,
-    itemIndex,
-    storeIn,
-    runtime,
-    readRequestTimeout(context, itemIndex),
-  );
-  const { store } = destination;
-  // Before anything is asked of Asana: a missing bucket or a refused key is found now.
-  await store.probe(destination.destination.prefix, signal);
+  // Before anything is asked of Asana (see `prepareStore`).
+  const prepared = await prepareStore(context, runtime, itemIndex, storeIn, undefined);
   const status = await runtime.client.status(ref, signal);
-  const opened = await openStoreSink(status, {
-    store,
-    prefix: destination.destination.prefix,
-    layout: destination.layout,
-    inputName: storeIn === 's3' ? 'Bucket' : 'Container',
-    request: undefined,
-    encryptTo: options.encryptTo,
-    createVerifier: (format) => {
-      const verifier = new GzipVerifier(format);
-      return {
-        write: (chunk) => verifier.write(chunk),
-        end: () => verifier.end(),
-        destroy: () => verifier.abort(),
-      };
-    },
-    signal,
-    clock: runtime.clock,
-  });
   const result = await downloadExport({
     client: runtime.client,
     ref,
     source: createStreamSource(context),
-    sink: opened.sink,
+    sink: await prepared.openSink(status),
     clock: runtime.clock,
     random: runtime.random,
     signal,
     policy: readDownloadPolicy(context, itemIndex, readPollPolicy(context, itemIndex)),
   });
   const manifest = describeDownload(result, runtime, startedAt);
-  const published = await publishBeside(
-    store,
-    opened,
-    manifest as unknown as Manifest,
-    result.sink,
-    {
-      clock: runtime.clock,
-      signal,
-    },
-  );
-  const stored = result.sink;
-  return [
-    {
-      json: {
-        ...manifest,
-        storedIn: {
-          location: stored.location,
-          key: stored.key,
-          url: stored.url,
-          versionId: stored.versionId ?? null,
-          manifestKey: opened.keys.manifest,
-          latestKey: published.latestUpdated ? opened.keys.latest : null,
-        },
-      },
-      pairedItem: { item: itemIndex },
-    },
-  ];
+  const storedIn = await prepared.publish(manifest as unknown as Manifest, result.sink);
+  return [{ json: { ...manifest, storedIn }, pairedItem: { item: itemIndex } }];
 }
 
 async function downloadRecords(

@@ -68,6 +68,145 @@ const downloading = {
   show: { resource: ['export'], operation: ['download'], splitIntoItems: [false] },
 };
 
+const creatingWithDownload = forCreate({ waitForCompletion: [true], download: [true] });
+
+/**
+ * Store In and its fields, for Download and for Create with download: the same fields under
+ * each operation's own conditions.
+ */
+function storeFields(show: Record<string, Array<string | boolean>>): INodeProperties[] {
+  return [
+    {
+      displayName: 'Store In',
+      name: 'storeIn',
+      type: 'options',
+      default: 'binary',
+      options: [
+        {
+          name: 'Binary Data',
+          value: 'binary',
+          description: 'Output the file as binary data, for the next node',
+        },
+        {
+          name: 'S3-Compatible',
+          value: 's3',
+          description:
+            'Stream it into Amazon S3, Cloudflare R2, MinIO, Ceph or Google Cloud Storage, never through n8n’s binary data',
+        },
+        {
+          name: 'Azure Blob',
+          value: 'azure',
+          description:
+            'Stream it into an Azure Blob Storage container, never through n8n’s binary data',
+        },
+      ],
+      description:
+        'Where the verified file goes. In a bucket or container it appears only once verified, with its manifest beside it; there is no size limit.',
+      displayOptions: { show },
+    },
+    {
+      displayName: 'Bucket',
+      name: 'bucket',
+      type: 'string',
+      required: true,
+      default: '',
+      placeholder: 'acme-backups',
+      displayOptions: { show: { ...show, storeIn: ['s3'] } },
+    },
+    {
+      displayName: 'Container',
+      name: 'container',
+      type: 'string',
+      required: true,
+      default: '',
+      placeholder: 'backups',
+      displayOptions: { show: { ...show, storeIn: ['azure'] } },
+    },
+    {
+      displayName: 'Prefix',
+      name: 'prefix',
+      type: 'string',
+      default: '',
+      placeholder: 'asana/',
+      description:
+        'Folder for the exports. Each goes to PREFIX/KIND/TARGET/TIMESTAMP/, and PREFIX/KIND/TARGET/latest.JSON names the newest.',
+      displayOptions: { show: { ...show, storeIn: ['s3', 'azure'] } },
+    },
+    {
+      displayName: 'Storage Options',
+      name: 'storageOptions',
+      type: 'collection',
+      placeholder: 'Add option',
+      default: {},
+      displayOptions: { show: { ...show, storeIn: ['s3', 'azure'] } },
+      options: [
+        {
+          displayName: 'Encryption Scope',
+          name: 'encryptionScope',
+          type: 'string',
+          default: '',
+          description: 'Azure only: an encryption scope of the storage account',
+        },
+        {
+          displayName: 'KMS Key ID',
+          name: 'kmsKeyId',
+          type: 'string',
+          default: '',
+          description: 'S3 only, with SSE-KMS: the key’s ID, alias/NAME or ARN',
+        },
+        {
+          displayName: 'Layout',
+          name: 'layout',
+          type: 'string',
+          default: '{kind}/{target}/{timestamp}',
+          description:
+            'The folder below the prefix, with {kind}, {target}, {timestamp}, {date} and {export}',
+        },
+        {
+          displayName: 'Retention Days',
+          name: 'retentionDays',
+          type: 'number',
+          typeOptions: { minValue: 1 },
+          default: 30,
+          description: 'With Retention Mode: how many days the stored export stays write-once',
+        },
+        {
+          displayName: 'Retention Mode',
+          name: 'retentionMode',
+          type: 'options',
+          default: 'governance',
+          options: [
+            { name: 'Governance', value: 'governance' },
+            { name: 'Compliance', value: 'compliance' },
+          ],
+          description:
+            'Keep the export and its manifest write-once for Retention Days (S3 Object Lock, Azure immutability). Compliance: nobody can remove them before.',
+        },
+        {
+          displayName: 'Server-Side Encryption',
+          name: 'serverSideEncryption',
+          type: 'options',
+          default: 'aws:kms',
+          options: [
+            { name: 'SSE-KMS (aws:Kms)', value: 'aws:kms' },
+            { name: 'SSE-S3 (AES256)', value: 'AES256' },
+          ],
+          description: 'S3 only',
+        },
+        {
+          displayName: 'Storage Class',
+          name: 'storageClass',
+          type: 'string',
+          default: '',
+          placeholder: 'STANDARD_IA',
+          description:
+            'S3 storage class (STANDARD_IA, GLACIER_IR…) or Azure access tier (Hot, Cool, Cold, Archive)',
+        },
+      ],
+    },
+  ];
+}
+
 /** How the downloaded file is stored: the same options after Create (with Wait) and for Download. */
 const storedFileOptions: INodeProperties[] = [
   {
@@ -259,7 +398,8 @@ export const exportFields: INodeProperties[] = [
     name: 'download',
     type: 'boolean',
     default: true,
-    description: 'Whether to download the finished export in the same step, as binary data',
+    description:
+      'Whether to download the finished export in the same step, as binary data or into a bucket or container',
     displayOptions: forCreate({ waitForCompletion: [true] }),
   },
   {
@@ -282,141 +422,15 @@ export const exportFields: INodeProperties[] = [
       show: { resource: ['export'], operation: ['download'], splitIntoItems: [true] },
     },
   },
-  {
-    displayName: 'Store In',
-    name: 'storeIn',
-    type: 'options',
-    default: 'binary',
-    options: [
-      {
-        name: 'Binary Data',
-        value: 'binary',
-        description: 'Output the file as binary data, for the next node',
-      },
-      {
-        name: 'S3-Compatible',
-        value: 's3',
-        description:
-          'Stream it into Amazon S3, Cloudflare R2, MinIO, Ceph or Google Cloud Storage, never through n8n’s binary data',
-      },
-      {
-        name: 'Azure Blob',
-        value: 'azure',
-        description:
-          'Stream it into an Azure Blob Storage container, never through n8n’s binary data',
-      },
-    ],
-    description:
-      'Where the verified file goes. In a bucket or container it appears only once verified, with its manifest beside it; there is no size limit.',
-    displayOptions: downloading,
-  },
-  {
-    displayName: 'Bucket',
-    name: 'bucket',
-    type: 'string',
-    required: true,
-    default: '',
-    placeholder: 'acme-backups',
-    displayOptions: { show: { ...downloading.show, storeIn: ['s3'] } },
-  },
-  {
-    displayName: 'Container',
-    name: 'container',
-    type: 'string',
-    required: true,
-    default: '',
-    placeholder: 'backups',
-    displayOptions: { show: { ...downloading.show, storeIn: ['azure'] } },
-  },
-  {
-    displayName: 'Prefix',
-    name: 'prefix',
-    type: 'string',
-    default: '',
-    placeholder: 'asana/',
-    description:
-      'Folder for the exports. Each goes to PREFIX/KIND/TARGET/TIMESTAMP/, and PREFIX/KIND/TARGET/latest.JSON names the newest.',
-    displayOptions: { show: { ...downloading.show, storeIn: ['s3', 'azure'] } },
-  },
-  {
-    displayName: 'Storage Options',
-    name: 'storageOptions',
-    type: 'collection',
-    placeholder: 'Add option',
-    default: {},
-    displayOptions: { show: { ...downloading.show, storeIn: ['s3', 'azure'] } },
-    options: [
-      {
-        displayName: 'Encryption Scope',
-        name: 'encryptionScope',
-        type: 'string',
-        default: '',
-        description: 'Azure only: an encryption scope of the storage account',
-      },
-      {
-        displayName: 'KMS Key ID',
-        name: 'kmsKeyId',
-        type: 'string',
-        default: '',
-        description: 'S3 only, with SSE-KMS: the key’s ID, alias/NAME or ARN',
-      },
-      {
-        displayName: 'Layout',
-        name: 'layout',
-        type: 'string',
-        default: '{kind}/{target}/{timestamp}',
-        description:
-          'The folder below the prefix, with {kind}, {target}, {timestamp}, {date} and {export}',
-      },
-      {
-        displayName: 'Retention Days',
-        name: 'retentionDays',
-        type: 'number',
-        typeOptions: { minValue: 1 },
-        default: 30,
-        description: 'With Retention Mode: how many days the stored export stays write-once',
-      },
-      {
-        displayName: 'Retention Mode',
-        name: 'retentionMode',
-        type: 'options',
-        default: 'governance',
-        options: [
-          { name: 'Governance', value: 'governance' },
-          { name: 'Compliance', value: 'compliance' },
-        ],
-        description:
-          'Keep the export and its manifest write-once for Retention Days (S3 Object Lock, Azure immutability). Compliance: nobody can remove them before.',
-      },
-      {
-        displayName: 'Server-Side Encryption',
-        name: 'serverSideEncryption',
-        type: 'options',
-        default: 'aws:kms',
-        options: [
-          { name: 'SSE-KMS (aws:Kms)', value: 'aws:kms' },
-          { name: 'SSE-S3 (AES256)', value: 'AES256' },
-        ],
-        description: 'S3 only',
-      },
-      {
-        displayName: 'Storage Class',
-        name: 'storageClass',
-        type: 'string',
-        default: '',
-        placeholder: 'STANDARD_IA',
-        description:
-          'S3 storage class (STANDARD_IA, GLACIER_IR…) or Azure access tier (Hot, Cool, Cold, Archive)',
-      },
-    ],
-  },
+  ...storeFields(downloading.show),
+  ...storeFields(creatingWithDownload.show),
   {
     ...binaryPropertyField,
     displayOptions: { show: { ...downloading.show, storeIn: ['binary'] } },
   },
   {
     ...binaryPropertyField,
-    displayOptions: forCreate({ waitForCompletion: [true], download: [true] }),
+    displayOptions: { show: { ...creatingWithDownload.show, storeIn: ['binary'] } },
   },
   {
     displayName: 'Options',

@@ -87,7 +87,10 @@ function expectOnlyCiphertext(seen: Map<string, Set<string>>, name: string) {
   expect([...seen.keys()]).not.toContain(`.${name}.partial`);
   expect([...seen.keys()]).not.toContain(name);
   for (const [file, starts] of seen) {
-    if (file.endsWith('.manifest.json')) continue;
+    // The manifest is plain JSON by design, also under its temporary name while it is written
+    // (`.<name>.manifest.json.<random>.partial`, json-file.ts): a watcher catches that one now
+    // and then.
+    if (/\.manifest\.json(\.[0-9a-f]{12}\.partial)?$/.test(file)) continue;
     for (const start of starts) expect(['', 'age-encryption.org/v1']).toContain(start);
   }
 }

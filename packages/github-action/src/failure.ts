@@ -10,6 +10,7 @@ import {
   ExportFailedError,
   type ExportKind,
   ExportTimeoutError,
+  formatDestination,
   InputError,
   type ObservedExport,
   printableLines,
@@ -104,6 +105,10 @@ export async function reportFailure(error: unknown, session: FailureContext): Pr
       hint,
       asana,
       file: progress.file,
+      destination:
+        progress.inputs?.destination === undefined
+          ? undefined
+          : formatDestination(progress.inputs.destination.destination),
     }),
   );
   core.setFailed(printableLines(redact(hint ? `${message}\n${hint}` : message)));

@@ -73,6 +73,8 @@ export interface FailureFacts {
   readonly asana: { message?: string; help?: string; phrase?: string } | undefined;
   /** The verified file, when only storing it failed. */
   readonly file: string | undefined;
+  /** With `destination`, where it would have gone (`s3://bucket/prefix`): nothing was published. */
+  readonly destination: string | undefined;
 }
 
 const TITLE = 'Asana export';
@@ -100,7 +102,7 @@ export function addSuccess(summary: Summary, facts: SuccessFacts): Summary {
     ...encryptionRows(manifest),
     ['File', code(manifest.encryption?.file.name ?? manifest.file.name)],
     'location' in artifact
-      ? ['Stored in', objectCell(artifact)]
+      ? ['Destination', objectCell(artifact)]
       : ['Artifact', artifactCell(artifact, facts.decompressed)],
   );
 
@@ -142,12 +144,17 @@ export function addFailure(summary: Summary, facts: FailureFacts): Summary {
   }
   if (facts.rawState) rows.push(['Last state', escapeHtml(facts.rawState)]);
   rows.push(['Duration', formatDuration(facts.elapsedMs)]);
-  rows.push([
-    'Artifact',
-    facts.file
-      ? `none: the verified file is on the runner at ${code(facts.file)}`
-      : 'none: nothing was stored',
-  ]);
+  rows.push(
+    facts.destination === undefined
+      ? [
+          'Artifact',
+          facts.file
+            ? `none: the verified file is on the runner at ${code(facts.file)}`
+            : 'none: nothing was stored',
+        ]
+      : // The upload is completed only once verified, and aborted otherwise.
+        ['Destination', `${code(facts.destination)}: nothing was published`],
+  );
 
   summary.addHeading(`${TITLE} failed`, 2);
   summary.addTable(factTable(rows));

@@ -5,28 +5,30 @@
  * request to Asana; no credential reaches the log, the outputs or the summary.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { storesUnderTest, type TestStore } from '@asana-exports/test-stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  createRequests,
-  errorLine,
-  expectNoSecrets,
-  FAST,
-  startWorld,
-  type World,
-} from './support/fixtures.js';
+import { ageKeygen, HAVE_AGE, runAgeTool } from '../../core/test/support/age-tool.js';
+import { errorLine, expectNoSecrets, FAST, startWorld, type World } from './support/fixtures.js';
 
 let world: World;
+let keys: string;
 beforeAll(async () => {
   world = await startWorld({ contentBytes: 2 * 1024 * 1024 });
+  keys = mkdtempSync(join(tmpdir(), 'asana-action-keys-'));
 });
 afterAll(async () => {
   await world?.close();
+  if (keys) rmSync(keys, { recursive: true, force: true });
 });
+
+const PUBLIC_REPOSITORY = { repository: { private: false, visibility: 'public' } };
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-describe.each(storesUnderTest())('destination: %s', (_name, start) => {
+describe.each(storesUnderTest())('destination: %s', (name, start) => {
   let store: TestStore;
   beforeAll(async () => {
     store = await start();
@@ -38,12 +40,16 @@ describe.each(storesUnderTest())('destination: %s', (_name, start) => {
   /** The store's endpoint as the action's input (`s3-endpoint` / `azure-endpoint`). */
   const endpointInput = () => ({ [(store.args[0] ?? '').replace(/^--/, '')]: store.args[1] ?? '' });
 
-  async function act(place: string, inputs: Record<string, string> = {}) {
+  async function act(
+    place: string,
+    inputs: Record<string, string> = {},
+    options: { eventPayload?: unknown } = {},
+  ) {
     const run = world.newRun();
     const result = await world.act(
       run,
       { kind: 'graph', parent: world.newGid(), destination: place, ...endpointInput(), ...inputs },
-      { env: { ...store.env } },
+      { ...options, env: { ...store.env } },
     );
     expectNoSecrets(result, [world.sandbox.token, ...store.secrets]);
     // No artifact: the bucket is where the export lives.
@@ -53,7 +59,8 @@ describe.each(storesUnderTest())('destination: %s', (_name, start) => {
 
   it('stores the verified export, sets the outputs and says where in the summary', async () => {
     const place = await store.newPlace();
-    const result = await act(place);
+    // Unencrypted, in a public repository: the guard is about public artifacts, and none is made.
+    const result = await act(place, {}, { eventPayload: PUBLIC_REPOSITORY });
     expect(result.code, result.stdout).toBe(0);
     const key = result.outputs['object-key'] ?? '';
     expect(key).toMatch(/^backups\/graph\/\d+\/\d{8}T\d{6}Z\/asana-graph-export-\d+\.jsonl\.gz$/);
@@ -67,9 +74,70 @@ describe.each(storesUnderTest())('destination: %s', (_name, start) => {
       [key, result.outputs['manifest-key'], result.outputs['latest-key']].sort(),
     );
     expect(result.outputs['artifact-id']).toBeUndefined();
-    expect(result.summary).toContain('<th>Stored in</th>');
+    expect(result.outputs).toMatchObject({ encrypted: 'false', file: '', 'version-id': '' });
+    expect(result.outputs['latest-key']).toMatch(/^backups\/graph\/\d+\/latest\.json$/);
+    const manifestKey = key.replace(/\.jsonl\.gz$/, '.manifest.json');
+    expect(result.outputs['manifest-key']).toBe(manifestKey);
+    const manifest = JSON.parse(result.outputs.manifest ?? '{}');
+    expect(JSON.parse(new TextDecoder().decode(await store.get(place, manifestKey)))).toEqual(
+      manifest,
+    );
+    expect(result.summary).toContain('<th>Destination</th>');
     expect(result.summary).toContain(key);
   });
+
+  it.runIf(HAVE_AGE || process.env.CI === 'true')(
+    'stores only ciphertext with encrypt-to, and `age -d` opens it to the served file',
+    async () => {
+      const key = ageKeygen(keys, `${store.kind}.txt`);
+      const place = await store.newPlace();
+      const result = await act(place, { 'encrypt-to': key.publicKey });
+      expect(result.code, result.stdout).toBe(0);
+      const objectKey = result.outputs['object-key'] ?? '';
+      expect(objectKey).toMatch(/\.jsonl\.gz\.age$/);
+      expect(result.outputs.encrypted).toBe('true');
+      const listed = await store.list(place);
+      expect(listed.filter((name) => name.endsWith('.jsonl.gz'))).toEqual([]);
+      const cipher = await store.get(place, objectKey);
+      expect(new TextDecoder().decode(cipher.subarray(0, 21))).toBe('age-encryption.org/v1');
+      // `bytes` and `sha256` describe what is stored: the ciphertext.
+      expect(result.outputs.sha256).toBe(sha256(cipher));
+      expect(result.outputs.bytes).toBe(String(cipher.length));
+      const opened = runAgeTool('age', ['-d', '-i', key.path], cipher);
+      expect(opened.status, opened.stderr).toBe(0);
+      const served = await world.sandbox.exportFile(result.outputs['job-gid'] ?? '');
+      expect(sha256(opened.stdout)).toBe(served.sha256);
+      expect(result.summary).toContain('<th>Encrypted</th>');
+    },
+  );
+
+  // Azurite has no version-level immutability; radosgw has Object Lock.
+  it.runIf(name.startsWith('S3'))(
+    'keeps the export and its manifest write-once with object-retention-* (S3 Object Lock)',
+    async () => {
+      const place = await store.newPlace({ objectLock: true });
+      const result = await act(place, {
+        'object-retention-mode': 'governance',
+        'object-retention-days': '2',
+        sse: 'aws:kms',
+        'sse-kms-key-id': store.kmsKeyId ?? '',
+      });
+      expect(result.code, result.stdout).toBe(0);
+      const versionId = result.outputs['version-id'] ?? '';
+      // An Object Lock bucket keeps versions: the output names the one this run stored.
+      expect(versionId).not.toBe('');
+      expect(result.summary).toContain(`version <code>${versionId}</code>`);
+      const now = Date.now();
+      for (const key of [result.outputs['object-key'], result.outputs['manifest-key']]) {
+        const retention = await store.retention?.(place, key ?? '');
+        expect(retention?.mode, key).toBe('GOVERNANCE');
+        expect(retention?.encryption, key).toBe('aws:kms');
+        const days = ((retention?.until?.getTime() ?? 0) - now) / 86_400_000;
+        expect(days).toBeGreaterThan(1.9);
+        expect(days).toBeLessThan(2.1);
+      }
+    },
+  );
 
   it('leaves nothing under the final key when the export is not intact', async () => {
     const place = await store.newPlace();
@@ -86,13 +154,14 @@ describe.each(storesUnderTest())('destination: %s', (_name, start) => {
   });
 
   it('fails before any request to Asana when the bucket or container is missing', async () => {
-    const before = createRequests(world.sandbox).length;
+    const before = world.sandbox.requests.length;
     const place = (await store.newPlace()).replace(/t-[0-9a-f]{12}/, 'missing-place');
     const result = await act(place);
     expect(result.code).toBe(1);
     expect(errorLine(result)).toMatch(store.kind === 's3' ? /NoSuchBucket/ : /ContainerNotFound/);
     expect(result.stdout).toContain('Nothing was sent to Asana');
-    expect(createRequests(world.sandbox).length).toBe(before);
+    expect(world.sandbox.requests.length).toBe(before);
+    expect(result.summary).toContain('nothing was published');
   });
 });
 
@@ -117,7 +186,7 @@ describe('destination inputs', () => {
       /Invalid azure-endpoint: does not apply to S3/,
     ],
   ])('refuses %j before anything is sent', async (inputs, message) => {
-    const before = createRequests(world.sandbox).length;
+    const before = world.sandbox.requests.length;
     const result = await world.act(world.newRun(), {
       kind: 'graph',
       parent: world.newGid(),
@@ -125,6 +194,6 @@ describe('destination inputs', () => {
     });
     expect(result.code).toBe(1);
     expect(errorLine(result)).toMatch(message);
-    expect(createRequests(world.sandbox).length).toBe(before);
+    expect(world.sandbox.requests.length).toBe(before);
   });
 });

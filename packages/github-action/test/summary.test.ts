@@ -102,6 +102,68 @@ describe('the success summary', () => {
   });
 });
 
+describe('the summary of a run with a destination', () => {
+  it('says where the export went and its version, and has no artifact row', () => {
+    addSuccess(summary, {
+      manifest: MANIFEST,
+      artifact: {
+        location: 's3://acme-backups/asana/resource/1200000000000002/20261123T020000Z/x.jsonl.gz',
+        versionId: 'v<1>',
+        manifestKey: 'asana/resource/1200000000000002/20261123T020000Z/x.jsonl.gz.manifest.json',
+      },
+      since: undefined,
+      decompressed: false,
+      chain: undefined,
+      warnings: [],
+    });
+    const html = summary.stringify();
+    expect(html).toContain(
+      '<th>Destination</th><td><code>s3://acme-backups/asana/resource/1200000000000002/20261123T020000Z/x.jsonl.gz</code>, version <code>v&lt;1&gt;</code>; manifest <code>asana/resource/1200000000000002/20261123T020000Z/x.jsonl.gz.manifest.json</code></td>',
+    );
+    expect(html).not.toContain('<th>Artifact</th>');
+  });
+
+  it('leaves the version out when the bucket keeps none', () => {
+    addSuccess(summary, {
+      manifest: MANIFEST,
+      artifact: {
+        location: 'azure://acct/backups/x.jsonl.gz',
+        versionId: undefined,
+        manifestKey: 'm',
+      },
+      since: undefined,
+      decompressed: false,
+      chain: undefined,
+      warnings: [],
+    });
+    const html = summary.stringify();
+    expect(html).toContain(
+      '<th>Destination</th><td><code>azure://acct/backups/x.jsonl.gz</code>; manifest',
+    );
+    expect(html).not.toContain('version');
+  });
+
+  it('says on failure that nothing was published there', () => {
+    addFailure(summary, {
+      kind: 'graph',
+      target: 'parent 1200000000000003',
+      gid: '1200000000000014',
+      rawState: 'succeeded',
+      elapsedMs: 3_000,
+      message: 'The download is not intact',
+      hint: undefined,
+      asana: undefined,
+      file: undefined,
+      destination: 's3://acme-backups/asana/',
+    });
+    const html = summary.stringify();
+    expect(html).toContain(
+      '<th>Destination</th><td><code>s3://acme-backups/asana/</code>: nothing was published</td>',
+    );
+    expect(html).not.toContain('<th>Artifact</th>');
+  });
+});
+
 describe('the failure summary', () => {
   it("quotes Asana's message, escaped, and says what to do", () => {
     addFailure(summary, {
@@ -114,6 +176,7 @@ describe('the failure summary', () => {
       hint: 'Wait for the running one to finish.',
       asana: { message: 'An export is already in progress <for> this workspace.' },
       file: undefined,
+      destination: undefined,
     });
     const html = summary.stringify();
     expect(html).toContain('<h2>Asana export failed</h2>');
@@ -139,6 +202,7 @@ describe('the failure summary', () => {
       hint: 'Resume it with job-gid.',
       asana: undefined,
       file: undefined,
+      destination: undefined,
     });
     const html = summary.stringify();
     expect(html).toContain('<th>Job gid</th><td><code>1200000000000014</code></td>');

@@ -173,6 +173,9 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
     }
   }
 
+  // Before the artifact inputs' own rules, so that one given with a destination is named as
+  // the conflict rather than asked to be completed (a github-token for keep-last...).
+  const destination = readDestination(get, since);
   const githubToken = get('github-token');
   const keepLast = optionalInteger(get, 'keep-last', 1, KEEP_LAST_MAX);
   if (githubToken === '' && (since?.type === 'last-run' || keepLast !== undefined)) {
@@ -201,7 +204,6 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
       'Remove decompress; decrypt and decompress where the backup is restored (age -d -i key.txt FILE.age | zcat).',
     );
   }
-  const destination = readDestination(get, since);
   const keepsState =
     destination === undefined &&
     (since?.type === 'last-run' || keepLast !== undefined || fullEvery !== undefined);

@@ -282,6 +282,148 @@ describe('readInputs', () => {
   });
 });
 
+describe('readInputs: destination', () => {
+  const S3 = { ...RESOURCE, destination: 's3://acme-backups/asana' };
+  const AZURE = { ...RESOURCE, destination: 'azure://acmebackups/exports/asana' };
+
+  it('has none unless destination is given', () => {
+    expect(read(RESOURCE).destination).toBeUndefined();
+  });
+
+  it('reads an S3 destination and its options into the store settings', () => {
+    const inputs = read({
+      ...S3,
+      'destination-layout': '{kind}/{date}/{export}',
+      'storage-class': 'STANDARD_IA',
+      'object-retention-mode': 'Compliance',
+      'object-retention-days': '365',
+      's3-region': 'eu-west-1',
+      's3-endpoint': 'https://storage.googleapis.com',
+      's3-path-style': 'true',
+      sse: 'aws:kms',
+      'sse-kms-key-id': 'alias/backups',
+    });
+    expect(inputs.destination).toEqual({
+      destination: { store: 's3', bucket: 'acme-backups', prefix: 'asana/' },
+      layout: '{kind}/{date}/{export}',
+      settings: {
+        region: 'eu-west-1',
+        endpoint: 'https://storage.googleapis.com',
+        pathStyle: true,
+        storageClass: 'STANDARD_IA',
+        serverSideEncryption: 'aws:kms',
+        kmsKeyId: 'alias/backups',
+        encryptionScope: undefined,
+        retention: { mode: 'compliance', days: 365 },
+      },
+    });
+  });
+
+  it('reads an Azure destination, with the default layout', () => {
+    const inputs = read({
+      ...AZURE,
+      'storage-class': 'Cool',
+      'azure-endpoint': 'http://127.0.0.1:10000/acmebackups',
+      'azure-encryption-scope': 'backups',
+    });
+    expect(inputs.destination).toMatchObject({
+      destination: { store: 'azure', account: 'acmebackups', container: 'exports' },
+      layout: '{kind}/{target}/{timestamp}',
+      settings: {
+        storageClass: 'Cool',
+        endpoint: 'http://127.0.0.1:10000/acmebackups',
+        encryptionScope: 'backups',
+      },
+    });
+  });
+
+  it("keeps no state, and takes the runner's defaults of the artifact inputs", () => {
+    // The runner passes action.yml's defaults: decompress false, resume-pending true.
+    const inputs = read({ ...S3, decompress: 'false', 'resume-pending': 'true', since: '24h' });
+    expect(inputs.keepsState).toBe(false);
+    expect(inputs.decompress).toBe(false);
+    expect(inputs.since).toMatchObject({ type: 'fixed' });
+  });
+
+  it('keeps encrypt-to and resumption by gid', () => {
+    const key = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+    const inputs = read({
+      'asana-token': TOKEN,
+      kind: 'graph',
+      'job-gid': '1200000000000008',
+      destination: 's3://acme-backups',
+      'encrypt-to': key,
+    });
+    expect(inputs.encryptTo).toEqual([{ publicKey: key }]);
+    expect(inputs.start).toEqual({ resume: { kind: 'graph', gid: '1200000000000008' } });
+    expect(inputs.destination?.destination).toEqual({
+      store: 's3',
+      bucket: 'acme-backups',
+      prefix: '',
+    });
+  });
+
+  it.each([
+    [{ ...RESOURCE, destination: 'gs://acme/x' }, 'destination', /scheme "gs:\/\/"/],
+    [{ ...RESOURCE, destination: 'acme-backups' }, 'destination', /not an s3:\/\/ or azure:\/\//],
+    [{ ...RESOURCE, destination: 's3://Acme_Backups' }, 'destination', /./],
+    [{ ...RESOURCE, destination: 'azure://acme/' }, 'destination', /./],
+    [{ ...RESOURCE, 'storage-class': 'STANDARD_IA' }, 'storage-class', /needs destination/],
+    [{ ...RESOURCE, 's3-endpoint': 'https://x.test' }, 's3-endpoint', /needs destination/],
+    [{ ...S3, 'artifact-name': 'nightly' }, 'artifact-name', /cannot be combined with destination/],
+    [{ ...S3, 'retention-days': '30' }, 'retention-days', /cannot be combined with destination/],
+    [{ ...S3, decompress: 'true' }, 'decompress', /cannot be combined with destination/],
+    [{ ...S3, 'keep-last': '3' }, 'keep-last', /cannot be combined with destination/],
+    [
+      { ...S3, since: 'last-run', 'github-token': 'ghs_x' },
+      'since',
+      /last-run cannot be combined with destination/,
+    ],
+    [
+      { ...S3, since: 'last-run', 'github-token': 'ghs_x', 'full-every': '7' },
+      'full-every',
+      /cannot be combined with destination/,
+    ],
+    [{ ...S3, 'object-retention-mode': 'governance' }, 'object-retention-days', /required/],
+    [{ ...S3, 'object-retention-days': '30' }, 'object-retention-mode', /required/],
+    [
+      { ...S3, 'object-retention-mode': 'forever', 'object-retention-days': '30' },
+      'object-retention-mode',
+      /./,
+    ],
+    [
+      { ...S3, 'object-retention-mode': 'governance', 'object-retention-days': '0' },
+      'object-retention-days',
+      /./,
+    ],
+    [{ ...S3, 'storage-class': 'standard ia' }, 'storage-class', /./],
+    [{ ...AZURE, 'storage-class': 'STANDARD_IA' }, 'storage-class', /./],
+    [{ ...S3, 's3-path-style': 'yes' }, 's3-path-style', /true or false/],
+    [{ ...S3, 's3-endpoint': 'ftp://x.test' }, 's3-endpoint', /./],
+    [{ ...S3, 's3-region': 'eu west' }, 's3-region', /./],
+    [{ ...S3, sse: 'rot13' }, 'sse', /not a server-side encryption/],
+    [{ ...S3, sse: 'AES256', 'sse-kms-key-id': 'alias/x' }, 'sse-kms-key-id', /aws:kms only/],
+    [
+      { ...S3, 'azure-encryption-scope': 'backups' },
+      'azure-encryption-scope',
+      /does not apply to S3/,
+    ],
+    [{ ...AZURE, sse: 'aws:kms' }, 'sse', /does not apply to Azure Blob/],
+    [{ ...S3, 'destination-layout': '{kind}/{nope}' }, 'destination-layout', /./],
+  ])('rejects %j naming %s', (inputs, name, problem) => {
+    const error = inputError(inputs as Record<string, string>);
+    expect(error.input).toBe(name);
+    expect(error.message).toMatch(new RegExp(`^Invalid ${name}`));
+    expect(error.message).toMatch(problem);
+  });
+
+  it('names destination in what it refuses beside it, and says what to do instead', () => {
+    const error = inputError({ ...S3, 'keep-last': '3' });
+    expect(error.message).toContain('destination');
+    expect(error.hint).toMatch(/lifecycle/);
+  });
+});
+
 describe('parseFilters', () => {
   it('keeps dates as text (YAML 1.2 core schema) and integers as strings', () => {
     expect(parseFilters('created_at.before: 2024-01-31\nassignee.any: 42')).toEqual({

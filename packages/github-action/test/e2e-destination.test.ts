@@ -43,15 +43,20 @@ describe.each(storesUnderTest())('destination: %s', (name, start) => {
   async function act(
     place: string,
     inputs: Record<string, string> = {},
-    options: { eventPayload?: unknown } = {},
+    options: { eventPayload?: unknown; env?: Record<string, string> } = {},
   ) {
     const run = world.newRun();
+    const env = { ...store.env, ...options.env };
     const result = await world.act(
       run,
       { kind: 'graph', parent: world.newGid(), destination: place, ...endpointInput(), ...inputs },
-      { ...options, env: { ...store.env } },
+      { ...options, env },
     );
-    expectNoSecrets(result, [world.sandbox.token, ...store.secrets]);
+    expectNoSecrets(result, [
+      world.sandbox.token,
+      ...store.secrets,
+      ...Object.values(options.env ?? {}),
+    ]);
     // No artifact: the bucket is where the export lives.
     expect(world.service.finished(run)).toEqual([]);
     return result;
@@ -162,6 +167,21 @@ describe.each(storesUnderTest())('destination: %s', (name, start) => {
     expect(result.stdout).toContain('Nothing was sent to Asana');
     expect(world.sandbox.requests.length).toBe(before);
     expect(result.summary).toContain('nothing was published');
+  });
+  it('fails before any request to Asana when the store refuses the credentials', async () => {
+    const before = world.sandbox.requests.length;
+    const place = await store.newPlace();
+    // A wrong secret is still a secret: masked like the right one.
+    const wrong =
+      store.kind === 's3'
+        ? { AWS_SECRET_ACCESS_KEY: 'not-the-secret-0000000000000000000000' }
+        : { AZURE_STORAGE_KEY: Buffer.alloc(64, 7).toString('base64') };
+    const result = await act(place, {}, { env: wrong });
+    expect(result.code).toBe(1);
+    expect(errorLine(result)).toMatch(store.kind === 's3' ? /SignatureDoesNotMatch/ : /403/);
+    expect(result.stdout).toContain('Nothing was sent to Asana');
+    expect(world.sandbox.requests.length).toBe(before);
+    expect(await store.list(place)).toEqual([]);
   });
 });
 

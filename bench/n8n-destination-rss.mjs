@@ -1,12 +1,15 @@
-// The n8n node's Store In on a queue-mode worker (PostgreSQL, Redis; n8n's own binary data mode
-// for queue mode, the database): one large sandbox export downloaded by the worker into a local
-// S3 server (Ceph's radosgw on loopback), and the worker's peak RSS (VmHWM of its process) before
-// and after, past a warm-up with a small export. The figure for issue 13: memory stays flat whatever the export's size, because the
-// file never passes through n8n's binary data. With --binary, the same export is then also
-// downloaded as Binary Data on the same worker, for comparison (the database mode holds the file
-// in memory and refuses it past 512 MiB); it runs second because VmHWM only ever grows.
+// The n8n node's Store In on a queue-mode worker (PostgreSQL, Redis; n8n's own binary data mode for
+// queue mode, the database): one large sandbox export downloaded by the worker into a local S3
+// server (Ceph's radosgw on loopback), and the worker's peak RSS (VmHWM of its process) before and
+// after, past a warm-up with a small export. The figure for issue 13: memory stays flat whatever
+// the export's size, because the file never passes through n8n's binary data. With --binary, the
+// same export is then also downloaded as Binary Data on the same worker, for comparison (the
+// database mode holds the file in memory and refuses it past 512 MiB); it runs second because VmHWM
+// only ever grows.
 //
 //   node bench/n8n-destination-rss.mjs [--size 1GB] [--binary]
+//
+// Node 24 (the project's, .tools/): it imports the n8n e2e support, TypeScript, as it is.
 //
 // Needs n8n (packages/n8n-node/scripts/install-n8n.sh), PostgreSQL and Redis
 // (scripts/install-services.sh), Ceph (scripts/install-ceph.sh), and the built packages.

@@ -1,7 +1,7 @@
 import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 /**
- * A SAS token for one Azure Blob Storage container, for Download's Store In: the narrowest
+ * A SAS token for one Azure Blob Storage container, for Store In (Create, Download): the narrowest
  * credential Azure has (one container, chosen permissions, an expiry), and the only one the node
  * takes, so no account key is ever stored in n8n.
  */

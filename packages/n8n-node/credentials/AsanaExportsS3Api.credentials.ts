@@ -2,8 +2,8 @@ import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
 /**
  * An access key for Amazon S3 or an S3-compatible store (Cloudflare R2, MinIO, Ceph, Google Cloud
- * Storage with HMAC keys), for Download's Store In. The node signs its requests itself (SigV4):
- * the key never leaves n8n, and only the store's own endpoint is ever sent a signature.
+ * Storage with HMAC keys), for Store In (Create, Download). The node signs its requests itself
+ * (SigV4): the key never leaves n8n, and only the store's own endpoint is ever sent a signature.
  */
 export class AsanaExportsS3Api implements ICredentialType {
   name = 'asanaExportsS3Api';

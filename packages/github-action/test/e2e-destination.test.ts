@@ -216,4 +216,23 @@ describe('destination inputs', () => {
     expect(errorLine(result)).toMatch(message);
     expect(world.sandbox.requests.length).toBe(before);
   });
+
+  it('masks the storage credentials the environment holds, before anything else', async () => {
+    const env = {
+      AWS_SECRET_ACCESS_KEY: 'aws-secret-0123456789abcdefghij',
+      AWS_SESSION_TOKEN: 'aws-session-0123456789abcdefghij',
+      AZURE_STORAGE_KEY: Buffer.alloc(64, 3).toString('base64'),
+      AZURE_STORAGE_SAS_TOKEN: 'sv=2024-08-04&sp=rcw&sig=abcdefghij0123456789',
+      AZURE_STORAGE_CONNECTION_STRING: 'DefaultEndpointsProtocol=https;AccountKey=c29tZWtleQ==',
+    };
+    const result = await world.act(
+      world.newRun(),
+      { kind: 'graph', parent: world.newGid(), destination: 'gs://bucket' },
+      { env },
+    );
+    expect(result.code).toBe(1);
+    const masks = result.stdout.split('\n').filter((line) => line.startsWith('::add-mask::'));
+    for (const value of Object.values(env)) expect(masks).toContain(`::add-mask::${value}`);
+    expectNoSecrets(result, Object.values(env));
+  });
 });

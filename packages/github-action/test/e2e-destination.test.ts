@@ -172,7 +172,7 @@ describe.each(storesUnderTest())('destination: %s', (name, start) => {
     const before = world.sandbox.requests.length;
     const place = await store.newPlace();
     // A wrong secret is still a secret: masked like the right one.
-    const wrong =
+    const wrong: Record<string, string> =
       store.kind === 's3'
         ? { AWS_SECRET_ACCESS_KEY: 'not-the-secret-0000000000000000000000' }
         : { AZURE_STORAGE_KEY: Buffer.alloc(64, 7).toString('base64') };

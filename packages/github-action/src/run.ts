@@ -145,13 +145,7 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
   const { start, since, history } = planned;
   for (const warning of planned.warnings) core.warning(printableLines(redact(warning)));
   const outDir = await mkdtemp(join(context.env.RUNNER_TEMP || tmpdir(), 'asana-export-'));
-  const runtime = createNodeRuntime({
-    token: inputs.token,
-    requestTimeoutMs: inputs.requestTimeoutMs,
-    ...(inputs.baseUrl === undefined ? {} : { baseUrl: inputs.baseUrl }),
-    onProgress: log.onProgress,
-    onDebug: (event) => core.debug(redact(event.message)),
-  });
+  const runtime = runtimeFor(inputs, session);
   let result: Awaited<ReturnType<typeof runExportToFile>>;
   session.progress.asanaContacted = true;
   try {
@@ -285,13 +279,7 @@ async function exportToDestination(
   session: Session,
 ): Promise<void> {
   const { context, redact, log } = session;
-  const runtime = createNodeRuntime({
-    token: inputs.token,
-    requestTimeoutMs: inputs.requestTimeoutMs,
-    ...(inputs.baseUrl === undefined ? {} : { baseUrl: inputs.baseUrl }),
-    onProgress: log.onProgress,
-    onDebug: (event) => core.debug(redact(event.message)),
-  });
+  const runtime = runtimeFor(inputs, session);
   let result: Awaited<ReturnType<typeof runExportToStore>>;
   try {
     // Credentials are found, and the store probed, before anything is asked of Asana.
@@ -359,6 +347,18 @@ async function exportToDestination(
       warnings: [],
     }),
   );
+}
+
+/** The core's runtime for this step: its token, timeouts and base URL, logging through core. */
+function runtimeFor(inputs: ActionInputs, session: Session) {
+  const { log, redact } = session;
+  return createNodeRuntime({
+    token: inputs.token,
+    requestTimeoutMs: inputs.requestTimeoutMs,
+    ...(inputs.baseUrl === undefined ? {} : { baseUrl: inputs.baseUrl }),
+    onProgress: log.onProgress,
+    onDebug: (event) => core.debug(redact(event.message)),
+  });
 }
 
 /** The public-repository guard, before anything is asked of Asana (visibility.ts). */

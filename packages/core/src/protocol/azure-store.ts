@@ -13,6 +13,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { decodeBase64, encodeBase64 } from './age-base64.js';
 import { md5Base64 } from './hash.js';
 import {
+  checkedVersionId,
   type ObjectStore,
   type PartUpload,
   type PutOptions,
@@ -122,7 +123,7 @@ class AzureStore implements ObjectStore {
     if (!options.replace) headers['if-none-match'] = '*';
     const response = await this.send('Put Blob', key, 'PUT', {}, headers, bytes, signal);
     this.check('Put Blob', key, response);
-    return { versionId: response.headers['x-ms-version-id'] };
+    return { versionId: checkedVersionId(response.headers['x-ms-version-id']) };
   }
 
   /** Headers a committed blob gets: tier, encryption scope, and immutability when asked. */
@@ -249,7 +250,7 @@ class AzureBlockUpload implements PartUpload {
       signal,
     );
     this.#store.check('Put Block List', this.#key, response);
-    return { versionId: response.headers['x-ms-version-id'] };
+    return { versionId: checkedVersionId(response.headers['x-ms-version-id']) };
   }
 
   /**

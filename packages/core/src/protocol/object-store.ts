@@ -111,3 +111,12 @@ export async function sendToStore(
     await sleepOrCancel(clock.sleep, decision.delayMs, signal, what);
   }
 }
+
+/**
+ * A version id as a store sent it (`x-amz-version-id`, `x-ms-version-id`), printable and bounded,
+ * or undefined: an id we could not print safely is left out rather than reported wrong.
+ */
+export function checkedVersionId(version: string | undefined): string | undefined {
+  if (version === undefined || version === 'null') return undefined;
+  return /^[\x21-\x7e]{1,1024}$/.test(version) ? version : undefined;
+}

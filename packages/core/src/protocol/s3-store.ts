@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { ObjectStoreError } from './errors.js';
 import { md5Base64 } from './hash.js';
 import {
+  checkedVersionId,
   type ObjectStore,
   type PartUpload,
   type PutOptions,
@@ -406,8 +407,5 @@ class S3PartUpload implements PartUpload {
 }
 
 function versionOf(response: StoreResponse): string | undefined {
-  const version = response.headers['x-amz-version-id'];
-  if (version === undefined || version === 'null') return undefined;
-  // An id we could not print safely is left out rather than reported wrong.
-  return /^[\x21-\x7e]{1,1024}$/.test(version) ? version : undefined;
+  return checkedVersionId(response.headers['x-amz-version-id']);
 }

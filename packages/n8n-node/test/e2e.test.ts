@@ -110,6 +110,22 @@ describe.skipIf(n8nBin === undefined)('Asana Export in a real n8n', () => {
     await expectSameFile(join(n8n.files, kind), gid);
   });
 
+  it('creates a graph export by default from version 1.1, an organization export in version 1', async () => {
+    // n8n saves no parameter equal to its default: neither node names its kind.
+    const current = {
+      ...asanaNode('Current', { operation: 'create', parent: '1100000000000010' }),
+      typeVersion: 1.1,
+    };
+    const first = asanaNode('First', { operation: 'create', organization: '1100000000000011' });
+    await n8n.importWorkflows([workflow('e2eDefaultKind01', [current, first])]);
+    const execution = await n8n.execute('e2eDefaultKind01');
+    expect(onlyItem(execution, 'Current').json).toMatchObject({
+      kind: 'graph',
+      target: { parent: '1100000000000010' },
+    });
+    expect(onlyItem(execution, 'First').json).toMatchObject({ kind: 'organization' });
+  });
+
   it('gets the status of an export, then downloads it by gid (also decompressed)', async () => {
     const job = await sandbox.startExport({ parent: '1100000000000004' });
     await waitUntilDone(sandbox, job);

@@ -72,6 +72,31 @@ describe('node description', () => {
     expect(shownFor('download')).toMatchObject({ waitForCompletion: [true] });
   });
 
+  it('names the kinds in plain words; graph is the default from version 1.1, organization before', () => {
+    const kinds = description.properties.filter((property) => property.name === 'kind');
+    expect(kinds.map((kind) => kind.displayOptions?.show?.['@version'])).toEqual([
+      [1],
+      [{ _cnd: { gte: 1.1 } }],
+    ]);
+    expect(kinds.map((kind) => kind.default)).toEqual(['organization', 'graph']);
+    expect(description.defaultVersion).toBe(1.1);
+    const options = (kinds[1]?.options ?? []) as Array<{
+      name: string;
+      value: string;
+      description: string;
+    }>;
+    expect(options.map((option) => [option.name, option.value])).toEqual([
+      ['Organization', 'organization'],
+      ['Project, Portfolio, Team or Goal (Graph)', 'graph'],
+      ['Resources (Tasks, Teams, Messages)', 'resource'],
+    ]);
+    // Who may run each kind, and what its file holds.
+    for (const option of options) expect(option.description).toMatch(/may run it/);
+    expect(options.map((option) => option.description).join(' ')).toMatch(/JSON Lines/);
+    const collection = description.properties.find((property) => property.name === 'resources');
+    expect(collection?.displayName).toBe('Resource Types');
+  });
+
   it('offers the filters Asana documents, with date pickers for dates', () => {
     const resources = description.properties.find((property) => property.name === 'resources');
     const entries = (resources?.options ?? []) as Array<{

@@ -32,7 +32,9 @@ export class AsanaExport implements INodeType {
       dark: 'file:../../icons/asana-exports.dark.svg',
     },
     group: ['input'],
-    version: 1,
+    // 1.1: plain-word kinds with graph as the default, and pick-lists (see descriptions/kinds.ts).
+    version: [1, 1.1],
+    defaultVersion: 1.1,
     subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
     description:
       "Create, wait for and download Asana's organization, resource and graph exports as binary data",

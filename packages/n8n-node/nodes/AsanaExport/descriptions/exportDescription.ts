@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { DEFAULT_BINARY_PROPERTY, DEFAULT_MAX_RECORDS, MAX_MAX_RECORDS } from '../constants';
 import { filterOptions } from './filters';
+import { kindFields } from './kinds';
 
 const forOperations = (...operation: string[]) => ({ show: { resource: ['export'], operation } });
 const forCreate = (show: Record<string, Array<string | boolean>>) => ({
@@ -270,31 +271,7 @@ export const exportOperations: INodeProperties[] = [
 ];
 
 export const exportFields: INodeProperties[] = [
-  {
-    displayName: 'Export Kind',
-    name: 'kind',
-    type: 'options',
-    displayOptions: forOperations('create', 'download', 'getStatus'),
-    options: [
-      {
-        name: 'Graph',
-        value: 'graph',
-        description: 'A goal, project, portfolio or team with everything under it (JSON Lines)',
-      },
-      {
-        name: 'Organization',
-        value: 'organization',
-        description: 'The whole organization (service account of an Enterprise organization)',
-      },
-      {
-        name: 'Resource',
-        value: 'resource',
-        description:
-          'Tasks, teams or messages of a workspace, with fields and filters (JSON Lines)',
-      },
-    ],
-    default: 'organization',
-  },
+  ...kindFields,
   {
     displayName: 'Organization GID',
     name: 'organization',
@@ -316,22 +293,22 @@ export const exportFields: INodeProperties[] = [
     displayOptions: forCreate({ kind: ['resource'] }),
   },
   {
-    displayName: 'Resources',
+    displayName: 'Resource Types',
     name: 'resources',
     type: 'fixedCollection',
     typeOptions: { multipleValues: true },
-    placeholder: 'Add Resource',
+    placeholder: 'Add Resource Type',
     default: {},
     description:
-      'What to export. Entries are combined with OR: two entries of one type may return a record twice.',
+      'What to export: tasks, teams or messages, each with its fields and filters. Entries are combined with OR: two entries of one type may return a record twice.',
     displayOptions: forCreate({ kind: ['resource'] }),
     options: [
       {
-        displayName: 'Resource',
+        displayName: 'Resource Type',
         name: 'resource',
         values: [
           {
-            displayName: 'Resource Type',
+            displayName: 'Type',
             name: 'resourceType',
             type: 'options',
             options: [

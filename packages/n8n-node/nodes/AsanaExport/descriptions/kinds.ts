@@ -1,0 +1,53 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/**
+ * Node version 1.1 renamed the kinds in plain words and made graph the default: it is the one
+ * export any user of an Enterprise organization may run. Version 1 keeps organization as its
+ * default, because n8n saves no parameter that equals its default: a version 1 node saved
+ * without `kind` must go on creating organization exports. Values stay those of version 1.
+ */
+export const VERSION_1 = { '@version': [1] };
+export const FROM_VERSION_1_1 = { '@version': [{ _cnd: { gte: 1.1 } }] };
+
+const show = { resource: ['export'], operation: ['create', 'download', 'getStatus'] };
+
+const kindOptions: INodeProperties['options'] = [
+  {
+    name: 'Organization',
+    value: 'organization',
+    description:
+      'The whole organization as one gzip JSON file. Only a service account of an Enterprise or Enterprise+ organization may run it; it can take hours.',
+  },
+  {
+    name: 'Project, Portfolio, Team or Goal (Graph)',
+    value: 'graph',
+    description:
+      'One project, portfolio, team or goal with everything under it (tasks, subtasks, sections, subprojects…) as gzip JSON Lines, one record per line. Any user of an Enterprise or Enterprise+ organization may run it, and gets what that user can see.',
+  },
+  {
+    name: 'Resources (Tasks, Teams, Messages)',
+    value: 'resource',
+    description:
+      'The tasks, teams or messages of a whole workspace, with the fields and filters you choose, as gzip JSON Lines. Only a service account of an Enterprise+ organization (or one with the Compliance Management add-on) may run it, one at a time per workspace.',
+  },
+];
+
+export const kindFields: INodeProperties[] = [
+  {
+    displayName: 'Export Kind',
+    name: 'kind',
+    type: 'options',
+    displayOptions: { show: { ...show, ...VERSION_1 } },
+    options: kindOptions,
+    default: 'organization',
+  },
+  {
+    displayName: 'Export Kind',
+    name: 'kind',
+    type: 'options',
+    displayOptions: { show: { ...show, ...FROM_VERSION_1_1 } },
+    options: kindOptions,
+    default: 'graph',
+    description: 'What to export, and so who may run it',
+  },
+];

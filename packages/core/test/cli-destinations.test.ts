@@ -202,6 +202,58 @@ describe.each(stores)('run --to %s', (name, start) => {
     expect(latest.object.key).toContain(secondManifest.file.name);
   });
 
+  it('check --to reads latest.json: fresh within --max-age, stale past it, missing elsewhere', async () => {
+    const place = await store.newPlace();
+    const stored = await run(place);
+    expect(stored.code, stored.stderr).toBe(0);
+    const manifest = manifestSchema.parse(JSON.parse(stored.stdout));
+    const check = (target: string, maxAge: string) =>
+      runCli(
+        [
+          'check',
+          '--to',
+          place,
+          ...store.args,
+          '--kind',
+          'graph',
+          '--target',
+          target,
+          '--max-age',
+          maxAge,
+        ],
+        store.env,
+      );
+    const fresh = await check(stored.gid, '1h');
+    expect(fresh.code, fresh.stderr).toBe(0);
+    expect(fresh.stderr).toMatch(
+      new RegExp(
+        `^fresh: the last verified graph export ${manifest.exportGid} \\(backups/graph/${stored.gid}/.*asana-graph-export-\\d+\\.jsonl\\.gz, completed .*\\) is \\d+m?s old, within --max-age 1h$`,
+        'm',
+      ),
+    );
+    expect(JSON.parse(fresh.stdout)).toMatchObject({
+      fresh: true,
+      maxAgeSeconds: 3600,
+      last: { records: manifest.records.total },
+    });
+
+    const stale = await check(stored.gid, '0s');
+    expect(stale.code).toBe(10);
+    expect(stale.stderr).toMatch(
+      /^stale: the last verified graph export .* old, older than --max-age 0s$/m,
+    );
+
+    const missing = await check('1999999999999999', '1h');
+    expect(missing.code).toBe(10);
+    expect(missing.stderr).toMatch(
+      /^stale: no verified export found in .*graph\/1999999999999999\/latest\.json$/m,
+    );
+    for (const result of [fresh, stale, missing]) {
+      for (const secret of store.secrets)
+        expect(result.stderr + result.stdout).not.toContain(secret);
+    }
+  });
+
   it('leaves nothing under the final key when the export fails its check', async () => {
     const place = await store.newPlace();
     sandbox.configure({ corruption: 'truncated' });

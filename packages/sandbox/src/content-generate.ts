@@ -11,6 +11,7 @@ import { createGunzip, createGzip, gzip } from 'node:zlib';
 import { LineTally } from './line-tally.js';
 import { Prng } from './prng.js';
 import { brokenLine, createRecordSource } from './records.js';
+import { Reviser, type RevisionChanges } from './revisions.js';
 import type { ContentLayout, Corruption, ExportKind, ResourceType } from './types.js';
 
 export interface ContentSpec {
@@ -25,6 +26,8 @@ export interface ContentSpec {
   longLineBytes: number;
   /** The object's version, from 1: later versions change the gids, never the lengths. */
   version: number;
+  /** The workspace's state, from 0 (see `revisions.ts`). */
+  revision: number;
 }
 
 export interface ContentCounts {
@@ -35,6 +38,8 @@ export interface ContentCounts {
 export interface WrittenContent extends ContentCounts {
   /** Where each gzip member starts in the file. */
   memberOffsets: number[];
+  /** For a revision after 0: what a diff against revision 0 must report. */
+  changes?: RevisionChanges;
 }
 
 /** Uncompressed bytes per chunk, and so per gzip member with `layout: 'members'`. */
@@ -50,8 +55,15 @@ export async function writeExportFile(
   const tally = new LineTally();
   const memberOffsets: number[] = spec.layout === 'members' ? [] : [0];
   const compress = spec.layout === 'members' ? gzipMembers(memberOffsets) : createGzip();
-  await pipeline(contentChunks(spec, tally), compress, createWriteStream(path), { signal });
-  const counts = { records: tally.records, byResourceType: tally.byResourceType };
+  const revised: { changes?: RevisionChanges } = {};
+  await pipeline(contentChunks(spec, tally, revised), compress, createWriteStream(path), {
+    signal,
+  });
+  const counts = {
+    records: tally.records,
+    byResourceType: tally.byResourceType,
+    ...(revised.changes === undefined ? {} : { changes: revised.changes }),
+  };
   switch (spec.corruption) {
     case 'bad-crc':
       await corruptCrc(path);
@@ -90,11 +102,19 @@ function gzipMembers(offsets: number[]) {
  * twin only by the damage; the version changes only the gids, so every version has the same
  * line lengths and the same chunk lengths.
  */
-async function* contentChunks(spec: ContentSpec, tally: LineTally): AsyncGenerator<Buffer> {
+async function* contentChunks(
+  spec: ContentSpec,
+  tally: LineTally,
+  revised: { changes?: RevisionChanges },
+): AsyncGenerator<Buffer> {
   const key = `${spec.kind}|${spec.resourceTypes.join(',')}`;
   const rng = Prng.fromKey(`${key}|${spec.seed}`);
   const ids = Prng.fromKey(`${key}|${spec.seed + spec.version - 1}|ids`);
   const source = createRecordSource(spec.kind, spec.resourceTypes, rng, ids);
+  const reviser =
+    spec.revision > 0
+      ? new Reviser(spec.kind, spec.resourceTypes, `${key}|${spec.seed}`, spec.revision)
+      : undefined;
   const oddLine = oddLineOf(spec);
   let oddLineWritten = false;
   let linesAfterOddLine = 0;
@@ -143,16 +163,19 @@ async function* contentChunks(spec: ContentSpec, tally: LineTally): AsyncGenerat
       }
     } else {
       const record = source.next();
-      const line = `${record.line}\n`;
-      push(line);
-      written += Buffer.byteLength(line);
-      tally.records += 1;
-      tally.countType(record.resourceType);
+      // The budget counts revision 0's lines, so every revision holds the same base records.
+      written += Buffer.byteLength(record.line) + 1;
+      for (const shown of reviser === undefined ? [record] : reviser.revise(record)) {
+        push(`${shown.line}\n`);
+        tally.records += 1;
+        tally.countType(shown.resourceType);
+      }
       if (oddLineWritten) linesAfterOddLine += 1;
     }
     if (chunkLength >= CHUNK_BYTES) yield take();
   }
   if (chunk.length > 0) yield take();
+  if (reviser !== undefined) revised.changes = reviser.changes(spec.revision);
 }
 
 type OddLine = 'not-json' | 'long-line' | 'long-broken-line';

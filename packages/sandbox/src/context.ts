@@ -102,7 +102,7 @@ export class SandboxContext {
   async fileInfo(gid: string): Promise<ExportFileInfo | undefined> {
     const record = this.store.find(gid);
     if (record === undefined) return undefined;
-    const { path, bytes, sha256, records, byResourceType, version, memberOffsets } =
+    const { path, bytes, sha256, records, byResourceType, version, memberOffsets, changes } =
       await this.objectFor(record);
     return {
       path,
@@ -113,6 +113,7 @@ export class SandboxContext {
       fileName: record.fileName,
       version,
       memberOffsets,
+      ...(changes === undefined ? {} : { changes }),
     };
   }
 
@@ -127,7 +128,7 @@ export function objectPath(record: ExportRecord): string {
 }
 
 function contentSpec(record: ExportRecord, version: number): ContentSpec {
-  const { contentBytes, seed, corruption, layout } = record.scenario;
+  const { contentBytes, seed, corruption, layout, revision } = record.scenario;
   const hasLongLine = corruption === 'long-line' || corruption === 'long-broken-line';
   return {
     kind: record.kind,
@@ -138,5 +139,6 @@ function contentSpec(record: ExportRecord, version: number): ContentSpec {
     layout,
     longLineBytes: hasLongLine ? record.scenario.longLineBytes : 0,
     version,
+    revision,
   };
 }

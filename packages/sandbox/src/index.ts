@@ -22,6 +22,8 @@ import type {
   Scenario,
 } from './types.js';
 
+export type { RevisionChanges, TypeChanges } from './revisions.js';
+export { RENAMED_CUSTOM_FIELD } from './revisions.js';
 export { DEFAULT_SCENARIO, SandboxInputError } from './scenario.js';
 export type {
   ContentLayout,

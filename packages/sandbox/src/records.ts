@@ -14,6 +14,8 @@ import { COLORS, containerName, personName, prose, title } from './words.js';
 export interface GeneratedRecord {
   resourceType: string;
   line: string;
+  /** The record `line` is the JSON of, for a revision to change (see `revisions.ts`). */
+  record: JsonRecord;
 }
 
 export interface RecordSource {
@@ -91,12 +93,23 @@ function fromWeights(world: World, weights: Readonly<Record<string, number>>): R
   return { next: () => emit(world.make(world.rng.weighted(weights))) };
 }
 
-function emit(record: { resource_type: string }): GeneratedRecord {
-  return { resourceType: record.resource_type, line: JSON.stringify(record) };
+function emit(record: JsonRecord): GeneratedRecord {
+  return { resourceType: record.resource_type, line: JSON.stringify(record), record };
 }
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
-type JsonRecord = { resource_type: string; [key: string]: Json };
+export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+export type JsonRecord = { resource_type: string; [key: string]: Json };
+
+/**
+ * The workspace's custom fields, and the values tasks may hold. The first is renamed by every
+ * revision after the first (see `revisions.ts`), as an admin renaming a field would.
+ */
+export const CUSTOM_FIELDS = [
+  { name: 'Priority', values: ['High', 'Medium', 'Low'] },
+  { name: 'Stage', values: ['Planned', 'Doing', 'Review', 'Done'] },
+  { name: 'Estimate', values: ['1', '2', '3', '5', '8', '13'] },
+  { name: 'Risk', values: ['Low', 'High'] },
+] as const;
 
 /** The pools every record points into, and one maker per resource type. */
 class World {
@@ -109,6 +122,7 @@ class World {
   readonly #projects: Ref[];
   readonly #portfolios: Ref[];
   readonly #tasks: Ref[] = [];
+  readonly #customFieldGids: string[];
 
   constructor(rng: Prng, ids: Prng) {
     this.rng = rng;
@@ -118,6 +132,7 @@ class World {
     this.#teams = this.#pool(16, 'team', () => containerName(rng));
     this.#projects = this.#pool(80, 'project', () => containerName(rng));
     this.#portfolios = this.#pool(12, 'portfolio', () => containerName(rng));
+    this.#customFieldGids = CUSTOM_FIELDS.map(() => ids.gid());
   }
 
   make(type: string): JsonRecord {
@@ -193,6 +208,7 @@ class World {
         { project, section: { gid: this.#ids.gid(), resource_type: 'section', name: title(rng) } },
       ],
       tags: this.#some(this.#projects, 0, 1).map((tag) => ({ ...tag, resource_type: 'tag' })),
+      custom_fields: this.#customFieldValues(),
       permalink_url: `https://app.asana.com/1/${this.#workspace.gid}/task/${gid}`,
     };
   }
@@ -374,6 +390,22 @@ class World {
       resource_type: resourceType,
       name: name(),
     }));
+  }
+
+  /** Each custom field at most once, in the workspace's order, as Asana lists them. */
+  #customFieldValues(): Json[] {
+    const entries: Json[] = [];
+    CUSTOM_FIELDS.forEach((field, index) => {
+      if (!this.rng.chance(0.5)) return;
+      entries.push({
+        gid: this.#customFieldGids[index] as string,
+        resource_type: 'custom_field',
+        name: field.name,
+        resource_subtype: 'enum',
+        display_value: this.rng.pick(field.values),
+      });
+    });
+    return entries;
   }
 
   #user(): Ref {

@@ -11,6 +11,7 @@ export const DEFAULT_SCENARIO: Readonly<Scenario> = Object.freeze({
   ifRange: 'honour',
   layout: 'single',
   longLineBytes: 64 * 1024 * 1024,
+  revision: 0,
 });
 
 const CORRUPTIONS: readonly Corruption[] = [
@@ -47,6 +48,9 @@ export function parseScenarioPatch(input: unknown): Partial<Scenario> {
         break;
       case 'seed':
         patch.seed = nonNegativeInteger(key, value);
+        break;
+      case 'revision':
+        patch.revision = nonNegativeInteger(key, value);
         break;
       case 'linkTtlSeconds':
         patch.linkTtlSeconds = nonNegativeInteger(key, value);

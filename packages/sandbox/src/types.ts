@@ -1,3 +1,5 @@
+import type { RevisionChanges } from './revisions.js';
+
 /**
  * The sandbox's public vocabulary. Kept apart from the implementation so that tests, the CLI and
  * other packages can import the shapes without pulling in servers.
@@ -62,6 +64,12 @@ export interface Scenario {
    * corruptions (at least 1). Default 64 MiB.
    */
   longLineBytes: number;
+  /**
+   * The state of the workspace the export is made of: 0, or a later revision of the same records
+   * with some removed, edited and added and a custom field renamed (see `revisions.ts`), so two
+   * exports of one target differ in known ways. Default 0.
+   */
+  revision: number;
 }
 
 /**
@@ -198,6 +206,11 @@ export interface ExportFileInfo {
   version: number;
   /** Byte offsets where each gzip member starts; `[0]` for a single-member file. */
   memberOffsets: readonly number[];
+  /**
+   * For an export made at a revision after 0 (`Scenario.revision`): what a diff of it against
+   * the same export made at revision 0 must report.
+   */
+  changes?: RevisionChanges;
 }
 
 export interface Sandbox {

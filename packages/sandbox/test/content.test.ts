@@ -51,7 +51,7 @@ const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex
 
 describe('export content', () => {
   it.each([
-    ['organization', undefined, ['workspace', 'task', 'story', 'user']],
+    ['organization', undefined, ['workspace', 'task', 'story']],
     ['resource', ['task', 'message'], ['task', 'message']],
     ['resource', ['team'], ['team']],
     ['graph', undefined, ['task', 'section', 'time_tracking_entry']],

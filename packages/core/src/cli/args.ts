@@ -3,6 +3,7 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { parseAgeRecipients } from '../protocol/age-keys.js';
 import type { AgeRecipient } from '../protocol/age-x25519.js';
 import { validateBaseUrl } from '../protocol/base-url.js';
+import { type ChangeLimit, parseChangeLimits } from '../protocol/diff-thresholds.js';
 import { InputError } from '../protocol/errors.js';
 import { EXPORT_KINDS, type ExportKind } from '../protocol/kinds.js';
 import {
@@ -24,7 +25,7 @@ import { checkSinceApplies, resolveSince, withModifiedAfter } from '../protocol/
 import { printable } from '../protocol/text.js';
 import { DESTINATION_FLAGS, type DestinationArgs, destinationArgs } from './destination-args.js';
 
-export const COMMANDS = ['run', 'create', 'status', 'download', 'verify'] as const;
+export const COMMANDS = ['run', 'create', 'status', 'download', 'verify', 'diff', 'check'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -74,6 +75,24 @@ const OPTIONS_BY_COMMAND: Record<Command, Options> = {
     'skip-json-check': { type: 'boolean' },
     identity: { type: 'string', short: 'i', multiple: true },
   },
+  diff: {
+    ...COMMON,
+    'old-manifest': { type: 'string' },
+    'new-manifest': { type: 'string' },
+    identity: { type: 'string', short: 'i', multiple: true },
+    format: { type: 'string' },
+    report: { type: 'string' },
+    'fail-on': { type: 'string', multiple: true },
+    'temp-dir': { type: 'string' },
+  },
+  check: {
+    ...COMMON,
+    ...NETWORK,
+    'max-age': { type: 'string' },
+    kind: { type: 'string' },
+    target: { type: 'string' },
+    ...DESTINATION_FLAGS,
+  },
 };
 
 export interface CommonArgs {
@@ -107,7 +126,33 @@ export type ParsedCommand =
       readonly manifest: string | undefined;
       readonly validateJson: boolean;
       readonly identities: readonly string[];
-    });
+    })
+  | (CommonArgs & { readonly command: 'diff' } & DiffArgs)
+  | (CommonArgs & { readonly command: 'check' } & CheckArgs);
+
+export interface CheckArgs {
+  /** A folder of downloaded exports, or a destination (`--to`) with a kind and a target. */
+  readonly place:
+    | { readonly folder: string; readonly kind: ExportKind | undefined }
+    | { readonly destination: DestinationArgs; readonly kind: ExportKind; readonly target: string };
+  readonly maxAgeMs: number;
+  /** `--max-age` as typed, for the reason line. */
+  readonly maxAgeText: string;
+}
+
+export interface DiffArgs {
+  readonly old: string;
+  readonly new: string;
+  readonly oldManifest: string | undefined;
+  readonly newManifest: string | undefined;
+  readonly identities: readonly string[];
+  /** What goes to stdout. */
+  readonly format: 'json' | 'markdown';
+  /** A file to write the JSON report to as well (never over an existing one). */
+  readonly reportFile: string | undefined;
+  readonly limits: readonly ChangeLimit[];
+  readonly tempDir: string | undefined;
+}
 
 export interface WaitArgs {
   /** `--out` exactly as typed, for the resume command printed on failure. */
@@ -157,6 +202,10 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
   switch (first) {
     case 'verify':
       return { ...common, command: 'verify', ...verifyArgs(values, positionals) };
+    case 'diff':
+      return { ...common, command: 'diff', ...diffArgs(values, positionals) };
+    case 'check':
+      return { ...common, command: 'check', ...checkArgs(values, positionals) };
     case 'create':
       return {
         ...common,
@@ -211,8 +260,8 @@ function parseOptions(
       args: [...args],
       options: OPTIONS_BY_COMMAND[command],
       strict: true,
-      // Only `verify` takes an operand: the file.
-      allowPositionals: command === 'verify',
+      // Only `verify` (the file), `diff` (two files) and `check` (a folder) take operands.
+      allowPositionals: command === 'verify' || command === 'diff' || command === 'check',
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -242,6 +291,87 @@ function verifyArgs(values: Values, positionals: readonly string[]) {
     manifest: stringValue(values, 'manifest'),
     validateJson: values['skip-json-check'] !== true,
     identities: stringValues(values, 'identity'),
+  };
+}
+
+function diffArgs(values: Values, positionals: readonly string[]): DiffArgs {
+  if (positionals.length !== 2) {
+    throw new InputError(
+      positionals.length < 2 ? (positionals.length === 0 ? 'OLD' : 'NEW') : 'arguments',
+      positionals.length < 2 ? 'is required' : `expected two files, got ${positionals.length}`,
+      'Run `asana-export diff OLD.jsonl.gz NEW.jsonl.gz`: the older export first.',
+    );
+  }
+  const format = stringValue(values, 'format') ?? 'json';
+  if (format !== 'json' && format !== 'markdown') {
+    throw new InputError(
+      '--format',
+      `${quoteUserValue(format)} is not a format`,
+      'Use json or markdown.',
+    );
+  }
+  return {
+    old: positionals[0] as string,
+    new: positionals[1] as string,
+    oldManifest: stringValue(values, 'old-manifest'),
+    newManifest: stringValue(values, 'new-manifest'),
+    identities: stringValues(values, 'identity'),
+    format,
+    reportFile: stringValue(values, 'report'),
+    limits: parseChangeLimits('--fail-on', stringValues(values, 'fail-on')),
+    tempDir: stringValue(values, 'temp-dir'),
+  };
+}
+
+function checkArgs(values: Values, positionals: readonly string[]): CheckArgs {
+  const maxAge = stringValue(values, 'max-age');
+  if (maxAge === undefined) {
+    throw new InputError(
+      '--max-age',
+      'is required',
+      'Say how old the last export may be, e.g. --max-age 26h for a nightly backup (a day and some slack).',
+    );
+  }
+  const maxAgeMs = parseDuration('--max-age', maxAge);
+  const destination = destinationArgs(values);
+  const kindValue = values.kind === undefined ? undefined : requireKind(values.kind);
+  if (positionals.length > 1) {
+    throw new InputError(
+      'FOLDER',
+      `expected one folder, got ${positionals.length}`,
+      'Check one place per run.',
+    );
+  }
+  if (destination === undefined) {
+    if (values.target !== undefined) {
+      throw new InputError(
+        '--target',
+        'only goes with --to',
+        'A folder is checked by its manifests; drop --target.',
+      );
+    }
+    const [folder = '.'] = positionals;
+    return { place: { folder, kind: kindValue }, maxAgeMs, maxAgeText: `--max-age ${maxAge}` };
+  }
+  if (positionals.length > 0) {
+    throw new InputError(
+      'FOLDER',
+      'cannot be combined with --to',
+      'Check a folder or a destination, not both.',
+    );
+  }
+  const target = stringValue(values, 'target');
+  if (kindValue === undefined || target === undefined) {
+    throw new InputError(
+      kindValue === undefined ? '--kind' : '--target',
+      'is required with --to',
+      'A destination holds a latest.json per kind and target: pass --kind and --target (the organization, workspace or parent gid).',
+    );
+  }
+  return {
+    place: { destination, kind: kindValue, target: validateExportGid('--target', target) },
+    maxAgeMs,
+    maxAgeText: `--max-age ${maxAge}`,
   };
 }
 

@@ -14,6 +14,8 @@ import type { RunStart } from '../protocol/run.js';
 import { printableLines } from '../protocol/text.js';
 import { TOOL_VERSION } from '../protocol/version.js';
 import { type ParsedCommand, parseCommandLine } from './args.js';
+import { runCheck } from './check.js';
+import { runDiff } from './diff.js';
 import { EXIT_CODES, exitCodeFor } from './exit-codes.js';
 import { helpText } from './help.js';
 import { createProgressReporter } from './progress.js';
@@ -64,6 +66,23 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   const verbose = parsed.verbose;
   let observed: ObservedExport | undefined;
   try {
+    if (parsed.command === 'check') {
+      // Needs no Asana token: it reads manifests, or latest.json with the storage credentials.
+      const report = await runCheck(parsed, io.env, io.signal);
+      if (!parsed.quiet) {
+        for (const skipped of report.skipped) say(`skipped: ${skipped}`);
+        say(`${report.fresh ? 'fresh' : 'stale'}: ${report.reason}`);
+      }
+      io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+      return report.fresh ? EXIT_CODES.ok : EXIT_CODES.stale;
+    }
+    if (parsed.command === 'diff') {
+      // Needs no token either.
+      const outcome = await runDiff(parsed, io.signal);
+      if (!parsed.quiet) for (const note of outcome.notes) say(note);
+      io.stdout.write(outcome.output);
+      return outcome.crossed.length > 0 ? EXIT_CODES.changesOverLimit : EXIT_CODES.ok;
+    }
     if (parsed.command === 'verify') {
       // Needs no token: it only reads files.
       const report = await verifyExportFile(parsed);
@@ -193,6 +212,8 @@ async function resumeLine(
     parsed.command === 'help' ||
     parsed.command === 'version' ||
     parsed.command === 'verify' ||
+    parsed.command === 'diff' ||
+    parsed.command === 'check' ||
     observed === undefined
   ) {
     return undefined;

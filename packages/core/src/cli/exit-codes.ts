@@ -14,6 +14,10 @@ export const EXIT_CODES = {
   decrypt: 7,
   /** The object storage given with `--to` refused or failed to store the export. */
   store: 8,
+  /** `diff`: the report was made, and crosses a `--fail-on` limit (too many removed, changed...). */
+  changesOverLimit: 9,
+  /** `check`: no verified export, or the last one is older than `--max-age`. */
+  stale: 10,
   /** 128 + SIGINT, as shells report an interrupted command. */
   cancelled: 130,
 } as const;

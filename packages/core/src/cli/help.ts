@@ -8,7 +8,10 @@ const EXIT_CODES_TEXT = `Exit codes:
   4    the export failed at Asana, or the download failed verification
   5    timed out: --timeout ended the run (the export goes on at Asana; resume it by gid)
   6    a local file could not be written: the disk is full, read-only or not permitted
-  7    verify: none of the identities given (--identity) can decrypt the encrypted export
+  7    verify, diff: none of the identities given (--identity) can decrypt the encrypted export
+  8    the object storage given with --to refused or failed to store the export
+  9    diff: the report was made and crosses a --fail-on limit
+  10   check: no verified export was found, or the last one is older than --max-age
   130  cancelled (Ctrl-C / SIGTERM)
 
 Whenever a run ends while the export goes on at Asana, the error ends with the command that
@@ -105,6 +108,59 @@ the summary says so.
 Exit codes: 0 intact, 2 bad input, 4 corrupt or different from its manifest, 7 none of the
 identities given can decrypt it.`;
 
+const DIFF_TEXT = `Usage: asana-export diff OLD NEW [options]
+
+Compares two stored exports of the same kind and target record by record, by resource_type
+and gid: added, removed, changed (which fields, and which custom fields by name) and unchanged,
+with a few examples. Prints the report as JSON (default) or Markdown on stdout; needs no token.
+Each file is checked as verify checks it, and against its manifest when one is beside it (or
+named): a damaged file, or two exports of different kinds or targets, is an error, never a
+report. Memory stays flat: both are spread over temporary files on disk (about their
+uncompressed size), which are removed at the end.
+
+What a diff means for each kind: a graph export holds a project, portfolio, team or goal with
+everything under it, so tasks, sections, projects and their links are compared type by type; a
+resource export holds what its parameters asked for (compare two made with the same ones);
+an organization export, one record per line, is compared by type and gid the same way. A
+record with no gid (a link such as project_to_portfolio) is matched by its whole content: it is
+either in both or added or removed. A record found twice in one export (a resource export's
+filters may match it twice) is compared in its latest modified_at version.
+
+  --old-manifest PATH   OLD's manifest (default: the one beside it, if any)
+  --new-manifest PATH   NEW's manifest (default: the one beside it, if any)
+  -i, --identity KEY    an age identity file to decrypt encrypted exports with; repeatable
+  --format json|markdown  what goes to stdout (default: json)
+  --report FILE         also write the JSON report to FILE (which must not exist)
+  --fail-on LIMIT       exit 9 when the report crosses LIMIT; repeatable or comma-separated:
+                        removed>5%, changed>=20%, added>1000, task.removed>100 (a percentage
+                        is of the older export's records, of that type when one is named)
+  --temp-dir DIR        where the temporary files go (default: the system's)
+  -q, --quiet           no summary on stderr
+
+Exit codes: 0 report made, 2 bad input (different kinds or targets too), 4 a file is damaged
+or differs from its manifest, 6 the temporary files could not be written, 7 no identity fits,
+9 a --fail-on limit is crossed (the report is still printed).`;
+
+const CHECK_TEXT = `Usage: asana-export check [FOLDER] --max-age DURATION [--kind KIND]
+       asana-export check --to s3://BUCKET/PREFIX --kind KIND --target GID --max-age DURATION
+
+Exits 10, with the reason in one line, unless the newest verified export is younger than
+--max-age: a watchdog for a scheduled backup, run on a schedule of its own. The age is that of
+the data, from when Asana completed the export. Prints what it found as JSON on stdout.
+
+A folder (default: .) is checked by the manifests in it, each with its export beside it at the
+recorded size (a manifest whose file is gone does not count). A destination is checked by the
+latest.json of the target, under PREFIX/KIND/TARGET/, with the storage credentials of run --to.
+
+  --max-age DURATION   how old the last export may be, e.g. 26h for a nightly one (required)
+  --kind KIND          only exports of this kind (required with --to)
+  --target GID         with --to: the organization, workspace or parent gid exported
+  --to URI             s3://BUCKET/PREFIX or azure://ACCOUNT/CONTAINER/PREFIX, and the
+                       store's options as for run (--s3-region, --s3-endpoint, ...)
+  -q, --quiet          no reason line on stderr
+
+Exit codes: 0 fresh, 2 bad input, 8 the store refused, 10 stale or missing.`;
+
 const TEXTS: Record<Command | 'overview', string> = {
   overview: `asana-export: create, wait for, download and verify Asana exports.
 
@@ -117,6 +173,8 @@ Commands:
   download   wait for a started export if needed, then download and verify it
   verify     re-check a downloaded file (decrypting it with --identity), and that it still
              matches its manifest
+  diff       what changed between two exports: added, removed, changed records and fields
+  check      exit 10 unless the newest verified export is younger than --max-age
 
 Run \`asana-export <command> --help\` for a command's options.
 
@@ -160,6 +218,8 @@ The download link is never printed: download fetches a fresh one.
 
 ${COMMON_TEXT}`,
   verify: VERIFY_TEXT,
+  diff: DIFF_TEXT,
+  check: CHECK_TEXT,
   download: `Usage: asana-export download --kind KIND --gid GID [options]
 
 Waits for the export if it is still running, then downloads and verifies it and writes its

@@ -1,16 +1,20 @@
-import { open, readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import {
+  formatOf,
+  isAgeFile,
+  readIdentities,
+  readManifest,
+  withRecipientsHint,
+} from '../node/export-file.js';
 import { digestFile, verifyEncryptedGzipFile, verifyGzipFile } from '../node/verify-file.js';
-import { parseAgeIdentities } from '../protocol/age-keys.js';
-import type { AgeIdentity } from '../protocol/age-x25519.js';
-import { AgeDecryptError, InputError } from '../protocol/errors.js';
-import { type Manifest, parseManifest } from '../protocol/manifest.js';
+import { InputError } from '../protocol/errors.js';
+import type { Manifest } from '../protocol/manifest.js';
 import {
   checkAgainstManifest,
   checkCiphertextAgainstManifest,
 } from '../protocol/manifest-check.js';
 import { manifestFileName } from '../protocol/run.js';
-import { printable } from '../protocol/text.js';
 
 export interface VerifyArgs {
   readonly file: string;
@@ -39,8 +43,6 @@ export interface VerifyReport {
   /** The manifest the file was checked against, when there was one. */
   readonly manifest: string | undefined;
 }
-
-const AGE_MAGIC = 'age-encryption.org/';
 
 /**
  * `asana-export verify FILE`: re-checks a downloaded export (gzip stream, every record, SHA-256)
@@ -134,72 +136,4 @@ async function checkCiphertextOnly(
   const ciphertext = await digestFile(file);
   checkCiphertextAgainstManifest(manifest, ciphertext);
   return { file, encrypted: true, contentChecked: false, ciphertext, manifest: manifestUsed };
-}
-
-async function isAgeFile(path: string): Promise<boolean> {
-  const handle = await open(path, 'r');
-  try {
-    const head = new Uint8Array(AGE_MAGIC.length);
-    const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    return bytesRead === head.length && String.fromCharCode(...head) === AGE_MAGIC;
-  } finally {
-    await handle.close();
-  }
-}
-
-async function readIdentities(paths: readonly string[]): Promise<AgeIdentity[]> {
-  const identities: AgeIdentity[] = [];
-  for (const path of paths) {
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (error) {
-      throw new InputError(
-        '--identity',
-        `cannot read ${printable(path, 300)} (${(error as { code?: string }).code ?? 'error'})`,
-        'Pass the identity file age-keygen wrote (age-keygen -o key.txt).',
-      );
-    }
-    identities.push(...parseAgeIdentities('--identity', text));
-  }
-  return identities;
-}
-
-/** When no identity fits, says whose keys were given and whom the manifest says it is for. */
-function withRecipientsHint(
-  error: unknown,
-  identities: readonly AgeIdentity[],
-  manifest: Manifest | undefined,
-): unknown {
-  if (!(error instanceof AgeDecryptError) || error.reason !== 'no-identity') return error;
-  const given = identities.map((identity) => identity.recipient.publicKey).join(', ');
-  const wanted = manifest?.encryption?.recipients.join(', ');
-  return new AgeDecryptError(
-    'no-identity',
-    error.problem,
-    `--identity holds the keys of ${given}${wanted ? `; the manifest says the export was encrypted to ${wanted}` : ''}. Pass the identity file of one of its recipients.`,
-  );
-}
-
-/** A manifest named with --manifest must exist; the implied one beside the file may not. */
-async function readManifest(path: string, required: boolean): Promise<Manifest | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if (!required && (error as { code?: unknown }).code === 'ENOENT') return undefined;
-    throw new InputError(
-      '--manifest',
-      `cannot read ${path}`,
-      'Pass the manifest written beside the export.',
-    );
-  }
-  return parseManifest(text, '--manifest');
-}
-
-function formatOf(file: string): 'json' | 'jsonl' | undefined {
-  const plain = file.replace(/\.age$/, '');
-  if (plain.endsWith('.jsonl.gz')) return 'jsonl';
-  if (plain.endsWith('.json.gz')) return 'json';
-  return undefined;
 }

@@ -204,11 +204,24 @@ export class IntegrityError extends AsanaExportError {
   /** What is wrong, without the sentence around it: lets a worker thread's finding cross over. */
   readonly problem: string;
 
-  constructor(problem: string, options?: { cause?: unknown }) {
-    super(`The downloaded export is not intact: ${problem}`, {
-      hint: 'No file was kept under the final name. Run the download again; it fetches a fresh copy.',
-      cause: options?.cause,
-    });
+  /**
+   * `storedFile` names an export already stored (read by `diff`, say), which is left as it was:
+   * then the message names it and the hint says how to restore it, rather than to download again.
+   */
+  constructor(problem: string, options?: { cause?: unknown; storedFile?: string }) {
+    const stored = options?.storedFile;
+    super(
+      stored === undefined
+        ? `The downloaded export is not intact: ${problem}`
+        : `The stored export ${stored} is not intact: ${problem}`,
+      {
+        hint:
+          stored === undefined
+            ? 'No file was kept under the final name. Run the download again; it fetches a fresh copy.'
+            : 'It was left as it is. Restore it from another copy, or download the export again while Asana keeps it (30 days after it completed).',
+        cause: options?.cause,
+      },
+    );
     this.problem = problem;
   }
 }

@@ -16,6 +16,16 @@ export interface ObservedDigest {
  * copied between machines or stores can be proven unchanged. Throws listing every difference.
  */
 export function checkAgainstManifest(manifest: Manifest, observed: ObservedFile): void {
+  const differences = contentDifferences(manifest, observed);
+  if (differences.length > 0) {
+    throw new IntegrityError(
+      `${manifest.file.name} differs from its manifest: ${differences.join('; ')}`,
+    );
+  }
+}
+
+/** How the content as read now differs from what the manifest recorded; empty when it does not. */
+export function contentDifferences(manifest: Manifest, observed: ObservedFile): string[] {
   const differences: string[] = [];
   if (observed.bytes !== manifest.file.bytes) {
     differences.push(`size is ${observed.bytes} bytes, the manifest says ${manifest.file.bytes}`);
@@ -39,11 +49,7 @@ export function checkAgainstManifest(manifest: Manifest, observed: ObservedFile)
       }
     }
   }
-  if (differences.length > 0) {
-    throw new IntegrityError(
-      `${manifest.file.name} differs from its manifest: ${differences.join('; ')}`,
-    );
-  }
+  return differences;
 }
 
 /**
@@ -55,6 +61,19 @@ export function checkCiphertextAgainstManifest(manifest: Manifest, observed: Obs
   if (expected === undefined) {
     throw new RangeError('checkCiphertextAgainstManifest needs a manifest with encryption');
   }
+  const differences = ciphertextDifferences(expected, observed);
+  if (differences.length > 0) {
+    throw new IntegrityError(
+      `${expected.name} differs from its manifest: ${differences.join('; ')}`,
+    );
+  }
+}
+
+/** How the stored ciphertext differs from the manifest's `encryption.file`. */
+export function ciphertextDifferences(
+  expected: ObservedDigest,
+  observed: ObservedDigest,
+): string[] {
   const differences: string[] = [];
   if (observed.bytes !== expected.bytes) {
     differences.push(`size is ${observed.bytes} bytes, the manifest says ${expected.bytes}`);
@@ -62,9 +81,5 @@ export function checkCiphertextAgainstManifest(manifest: Manifest, observed: Obs
   if (observed.sha256 !== expected.sha256) {
     differences.push(`SHA-256 is ${observed.sha256}, the manifest says ${expected.sha256}`);
   }
-  if (differences.length > 0) {
-    throw new IntegrityError(
-      `${expected.name} differs from its manifest: ${differences.join('; ')}`,
-    );
-  }
+  return differences;
 }

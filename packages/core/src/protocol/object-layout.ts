@@ -94,8 +94,17 @@ export function objectKeys(
     folder,
     file: `${folder}${fileName}`,
     manifest: `${folder}${manifestName}`,
-    latest: `${prefix}${values.kind}/${values.target}/latest.json`,
+    latest: latestKey(prefix, values.kind, values.target),
   };
+}
+
+/**
+ * Where `latest.json` of one target lives, whatever the layout: the freshness check finds it from
+ * the prefix, the kind and the target alone. `target` must be a validated gid.
+ */
+export function latestKey(prefix: string, kind: ExportKind, target: string): string {
+  if (!isExportGid(target)) throw new RangeError('latestKey needs a validated gid');
+  return `${prefix}${kind}/${target}/latest.json`;
 }
 
 /** Which gid an export's folder is named after: what it was made of, else its own. */

@@ -1,0 +1,223 @@
+/**
+ * `diff OLD NEW`: two stored exports of the same kind and target compared record by record, by
+ * `resource_type` and `gid`, in bounded memory: both are streamed once into partitions on disk
+ * (their digests and record counts checked against their manifests on the way), then compared a
+ * partition at a time. The temporary files are removed whatever happens.
+ */
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
+import type { AgeIdentity } from '../protocol/age-x25519.js';
+import { type DiffReport, type DiffSide, DiffTally } from '../protocol/diff-report.js';
+import { AgeDecryptError, InputError, IntegrityError } from '../protocol/errors.js';
+import type { Manifest } from '../protocol/manifest.js';
+import { ciphertextDifferences, contentDifferences } from '../protocol/manifest-check.js';
+import { manifestFileName } from '../protocol/run.js';
+import { printable } from '../protocol/text.js';
+import { comparePartitions } from './diff-compare.js';
+import { PartitionWriter } from './diff-partitions.js';
+import { readIntoPartitions, type SideFigures } from './diff-read.js';
+import { formatOf, isAgeFile, readManifest, withRecipientsHint } from './export-file.js';
+import { onDisk } from './local-error.js';
+
+export interface DiffFileInput {
+  readonly path: string;
+  /** The manifest named by the user; else the one beside the file is used if it exists. */
+  readonly manifest: string | undefined;
+}
+
+export interface DiffFilesOptions {
+  /** For age-encrypted exports. */
+  readonly identities: readonly AgeIdentity[];
+  /** Where the partitions go (about the size of both exports uncompressed); default the OS's. */
+  readonly tempDir: string | undefined;
+  readonly signal: AbortSignal;
+}
+
+/** A change report, with what a reader should know about how it was made. */
+export interface DiffResult {
+  readonly report: DiffReport;
+  readonly warnings: readonly string[];
+}
+
+interface OpenedSide {
+  readonly label: 'OLD' | 'NEW';
+  readonly path: string;
+  readonly shown: string;
+  readonly manifest: Manifest | undefined;
+  readonly encrypted: boolean;
+  readonly format: 'json' | 'jsonl' | undefined;
+}
+
+export async function diffExportFiles(
+  oldInput: DiffFileInput,
+  newInput: DiffFileInput,
+  options: DiffFilesOptions,
+): Promise<DiffResult> {
+  const older = await openSide('OLD', '--old-manifest', oldInput, options);
+  const newer = await openSide('NEW', '--new-manifest', newInput, options);
+  const warnings = checkComparable(older, newer);
+
+  const base = options.tempDir ?? tmpdir();
+  const dir = await onDisk('create', base, () => mkdtemp(join(base, 'asana-export-diff-')));
+  try {
+    const oldWriter = new PartitionWriter(dir, 'old', 0);
+    const newWriter = new PartitionWriter(dir, 'new', 0);
+    const [oldFigures, newFigures] = await Promise.all([
+      readSide(older, oldWriter, options),
+      readSide(newer, newWriter, options),
+    ]);
+    await Promise.all([oldWriter.end(), newWriter.end()]);
+    checkManifest(older, oldFigures);
+    checkManifest(newer, newFigures);
+
+    const tally = new DiffTally();
+    const duplicates = await comparePartitions(dir, tally, options.signal);
+    const report = tally.report({
+      kind: older.manifest?.kind ?? newer.manifest?.kind,
+      target: older.manifest?.target ?? newer.manifest?.target,
+      old: sideOf(older, oldFigures, duplicates.old),
+      new: sideOf(newer, newFigures, duplicates.new),
+    });
+    return { report, warnings };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function openSide(
+  label: 'OLD' | 'NEW',
+  manifestInput: string,
+  input: DiffFileInput,
+  options: DiffFilesOptions,
+): Promise<OpenedSide> {
+  const shown = printable(input.path, 300);
+  const fileStat = await stat(input.path).catch(() => undefined);
+  if (!fileStat?.isFile()) {
+    throw new InputError(label, `${shown} is not a file`, 'Pass the path of a stored export.');
+  }
+  const manifestPath =
+    input.manifest ?? join(dirname(input.path), manifestFileName(basename(input.path)));
+  const manifest = await readManifest(manifestPath, input.manifest !== undefined, manifestInput);
+  const encrypted = await isAgeFile(input.path);
+  if (encrypted && options.identities.length === 0) {
+    throw new InputError(
+      '--identity',
+      `${shown} (${label}) is age-encrypted`,
+      'Pass --identity KEY, the identity file of one of its recipients, to decrypt it as it is read.',
+    );
+  }
+  const format = formatOf(input.path) ?? manifest?.file.format;
+  return { label, path: input.path, shown, manifest, encrypted, format };
+}
+
+/** Refuses two exports that cannot be compared; returns what is worth a warning. */
+function checkComparable(older: OpenedSide, newer: OpenedSide): string[] {
+  const a = older.manifest;
+  const b = newer.manifest;
+  if (a && b && a.kind !== b.kind) {
+    throw new InputError(
+      'NEW',
+      `${newer.shown} is a ${b.kind} export and ${older.shown} a ${a.kind} export`,
+      'Compare two exports of the same kind and target.',
+    );
+  }
+  if (a && b && targetText(a) !== targetText(b)) {
+    throw new InputError(
+      'NEW',
+      `${newer.shown} is an export of ${targetText(b)} and ${older.shown} of ${targetText(a)}`,
+      'Compare two exports of the same target: every record would show as removed and added.',
+    );
+  }
+  if (older.format && newer.format && older.format !== newer.format) {
+    throw new InputError(
+      'NEW',
+      `${newer.shown} is ${newer.format} and ${older.shown} is ${older.format}`,
+      'Compare two exports of the same kind.',
+    );
+  }
+  const warnings: string[] = [];
+  if (!a || !b) {
+    const missing = [!a ? older.shown : undefined, !b ? newer.shown : undefined].filter(Boolean);
+    warnings.push(
+      `no manifest beside ${missing.join(' and ')}: their kind and target could not be checked, nor their content against what was downloaded`,
+    );
+  }
+  if (a && b && JSON.stringify(a.parameters ?? []) !== JSON.stringify(b.parameters ?? [])) {
+    warnings.push(
+      'the two exports were requested with different parameters (types, fields or filters): records outside what both asked for show as added or removed',
+    );
+  }
+  const aDone = a?.completedAt ?? a?.downloadedAt;
+  const bDone = b?.completedAt ?? b?.downloadedAt;
+  if (aDone && bDone && aDone > bDone) {
+    warnings.push(
+      `OLD completed after NEW (${printable(aDone, 40)} > ${printable(bDone, 40)}): are the two the wrong way round?`,
+    );
+  }
+  return warnings;
+}
+
+function targetText(manifest: Manifest): string {
+  const { organization, workspace, parent } = manifest.target;
+  if (organization) return `organization ${printable(organization, 64)}`;
+  if (workspace) return `workspace ${printable(workspace, 64)}`;
+  if (parent) return `parent ${printable(parent, 64)}`;
+  return 'an unrecorded target';
+}
+
+async function readSide(
+  side: OpenedSide,
+  writer: PartitionWriter,
+  options: DiffFilesOptions,
+): Promise<SideFigures> {
+  try {
+    return await readIntoPartitions(
+      {
+        path: side.path,
+        shown: side.shown,
+        identities: side.encrypted ? options.identities : undefined,
+      },
+      writer,
+      options.signal,
+    );
+  } catch (error) {
+    if (error instanceof AgeDecryptError) {
+      throw withRecipientsHint(error, options.identities, side.manifest);
+    }
+    throw error;
+  }
+}
+
+/** Before any report: each file is the export its manifest describes. */
+function checkManifest(side: OpenedSide, figures: SideFigures): void {
+  const manifest = side.manifest;
+  if (manifest === undefined) return;
+  const differences = contentDifferences(manifest, {
+    ...figures.content,
+    records: figures.records,
+  });
+  if (manifest.encryption && figures.ciphertext) {
+    differences.push(...ciphertextDifferences(manifest.encryption.file, figures.ciphertext));
+  }
+  if (differences.length > 0) {
+    throw new IntegrityError(
+      `it does not match its manifest (${printable(manifest.file.name, 300)}): ${differences.join('; ')}`,
+      { storedFile: side.shown },
+    );
+  }
+}
+
+function sideOf(side: OpenedSide, figures: SideFigures, duplicates: number): DiffSide {
+  return {
+    file: side.shown,
+    exportGid: optionalPrintable(side.manifest?.exportGid),
+    completedAt: optionalPrintable(side.manifest?.completedAt),
+    records: figures.records.records,
+    duplicates,
+  };
+}
+
+function optionalPrintable(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : printable(text, 64);
+}

@@ -1,0 +1,224 @@
+/**
+ * Reads one side of a diff: the stored export (decrypted as it is read when it is age ciphertext),
+ * gunzipped, split into records, each checked (UTF-8, a JSON object, bounded nesting) and written
+ * to the partitions with its key. The bytes are hashed as they pass, so that with a manifest the
+ * file is proven to be the export it describes before any report is made of it.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { throwIfAborted } from '../protocol/abort.js';
+import { createAgeDecryptor } from '../protocol/age.js';
+import type { AgeIdentity } from '../protocol/age-x25519.js';
+import { NO_GID } from '../protocol/diff-report.js';
+import { IntegrityError } from '../protocol/errors.js';
+import { jsonNestingExceeds, MAX_JSON_DEPTH } from '../protocol/json-scan.js';
+import type { ObservedDigest } from '../protocol/manifest-check.js';
+import { NO_RESOURCE_TYPE, type RecordCounts } from '../protocol/records.js';
+import { printable } from '../protocol/text.js';
+import type { PartitionWriter } from './diff-partitions.js';
+import { asLocalError } from './local-error.js';
+
+/**
+ * The longest record a diff compares: 16 MiB. Real records are a few KiB; a longer line is either
+ * an attack or a note pasted a thousand times, and holding two versions of it must stay bounded.
+ */
+export const MAX_DIFF_RECORD_BYTES = 16 * 1024 * 1024;
+
+/** A gid the report can print and a partition line can carry: Asana's are digits. */
+const GID = /^[0-9A-Za-z_-]{1,64}$/;
+/** `modified_at` as Asana writes it (ISO 8601); anything else does not break ties. */
+const TIMESTAMP = /^[0-9T:.+Z-]{1,40}$/;
+const DEPTH_CHECK_BYTES = 2 * MAX_JSON_DEPTH + 2;
+const NEWLINE = 10;
+
+export interface ReadSide {
+  readonly path: string;
+  /** The file as it is shown in messages (printable). */
+  readonly shown: string;
+  readonly identities: readonly AgeIdentity[] | undefined;
+}
+
+export interface SideFigures {
+  /** The gzip content (the plaintext of an encrypted file). */
+  readonly content: ObservedDigest;
+  /** The stored ciphertext, for an encrypted file. */
+  readonly ciphertext: ObservedDigest | undefined;
+  readonly records: RecordCounts;
+}
+
+export async function readIntoPartitions(
+  side: ReadSide,
+  writer: PartitionWriter,
+  signal: AbortSignal,
+): Promise<SideFigures> {
+  const damaged = (problem: string, cause?: unknown) =>
+    new IntegrityError(problem, { storedFile: side.shown, cause });
+  const content = new Digest();
+  const ciphertext = side.identities === undefined ? undefined : new Digest();
+  const decryptor = side.identities === undefined ? undefined : createAgeDecryptor(side.identities);
+  const lines = new LineReader(writer, damaged);
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
+
+  const feed = async () => {
+    try {
+      for await (const chunk of createReadStream(side.path, { highWaterMark: 1024 * 1024 })) {
+        throwIfAborted(signal, 'The diff');
+        const bytes = chunk as Uint8Array;
+        const plain = decryptor === undefined ? [bytes] : decryptor.update(bytes);
+        ciphertext?.update(bytes);
+        for (const piece of plain) {
+          content.update(piece);
+          if (!gunzip.write(piece)) await drained(gunzip);
+        }
+      }
+      for (const piece of decryptor?.final() ?? []) {
+        content.update(piece);
+        if (!gunzip.write(piece)) await drained(gunzip);
+      }
+      gunzip.end();
+    } catch (error) {
+      gunzip.destroy();
+      throw asLocalError(error, 'read', side.path);
+    }
+  };
+  const consume = async () => {
+    try {
+      for await (const chunk of gunzip) {
+        throwIfAborted(signal, 'The diff');
+        await lines.push(chunk as Uint8Array);
+      }
+    } catch (error) {
+      if (error instanceof Error && 'code' in error && String(error.code).startsWith('Z_')) {
+        throw damaged(gzipProblem(String(error.code)), error);
+      }
+      throw error;
+    }
+    await lines.end();
+  };
+  await Promise.all([feed(), consume()]);
+  return { content: content.result(), ciphertext: ciphertext?.result(), records: lines.counts() };
+}
+
+function gzipProblem(code: string): string {
+  return code === 'Z_BUF_ERROR'
+    ? 'its gzip stream ends early (the file is cut short)'
+    : `its gzip stream is corrupt (${code})`;
+}
+
+function drained(stream: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      stream.off('error', reject);
+      resolve();
+    };
+    stream.once('drain', done);
+    stream.once('error', reject);
+  });
+}
+
+/** Splits decompressed bytes into lines and hands each record to the partitions. */
+class LineReader {
+  readonly #writer: PartitionWriter;
+  readonly #damaged: (problem: string) => Error;
+  readonly #decoder = new TextDecoder('utf-8', { fatal: true });
+  #pieces: Uint8Array[] = [];
+  #held = 0;
+  #lineNumber = 0;
+  #records = 0;
+  readonly #byType = new Map<string, number>();
+
+  constructor(writer: PartitionWriter, damaged: (problem: string) => Error) {
+    this.#writer = writer;
+    this.#damaged = damaged;
+  }
+
+  async push(chunk: Uint8Array): Promise<void> {
+    let start = 0;
+    for (let end = chunk.indexOf(NEWLINE); end !== -1; end = chunk.indexOf(NEWLINE, start)) {
+      this.#hold(chunk.subarray(start, end));
+      await this.#line();
+      start = end + 1;
+    }
+    if (start < chunk.length) this.#hold(chunk.slice(start));
+  }
+
+  async end(): Promise<void> {
+    if (this.#held > 0) await this.#line();
+  }
+
+  counts(): RecordCounts {
+    return { records: this.#records, byResourceType: Object.fromEntries(this.#byType) };
+  }
+
+  #hold(piece: Uint8Array): void {
+    this.#held += piece.byteLength;
+    if (this.#held > MAX_DIFF_RECORD_BYTES) {
+      throw this.#damaged(
+        `line ${this.#lineNumber + 1} is longer than ${MAX_DIFF_RECORD_BYTES} bytes, more than a diff compares`,
+      );
+    }
+    if (piece.byteLength > 0) this.#pieces.push(piece);
+  }
+
+  async #line(): Promise<void> {
+    this.#lineNumber += 1;
+    const bytes =
+      this.#pieces.length === 1 ? (this.#pieces[0] as Uint8Array) : Buffer.concat(this.#pieces);
+    this.#pieces = [];
+    this.#held = 0;
+    let text: string;
+    try {
+      text = this.#decoder.decode(bytes);
+    } catch {
+      throw this.#damaged(`line ${this.#lineNumber} is not valid UTF-8`);
+    }
+    if (text.trim() === '') return;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      throw this.#damaged(`line ${this.#lineNumber} is not JSON`);
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw this.#damaged(
+        `line ${this.#lineNumber} is not a JSON object; a diff compares exports of one record per line`,
+      );
+    }
+    if (bytes.byteLength >= DEPTH_CHECK_BYTES && jsonNestingExceeds(bytes, MAX_JSON_DEPTH)) {
+      throw this.#damaged(`line ${this.#lineNumber} nests deeper than ${MAX_JSON_DEPTH} levels`);
+    }
+    const record = value as Record<string, unknown>;
+    const type =
+      typeof record.resource_type === 'string'
+        ? printable(record.resource_type, 256)
+        : NO_RESOURCE_TYPE;
+    this.#records += 1;
+    this.#byType.set(type, (this.#byType.get(type) ?? 0) + 1);
+    // A record without a usable gid (links such as project_to_portfolio have none) is matched by
+    // its whole content: it is either in both exports or added or removed, never "changed".
+    const gid =
+      typeof record.gid === 'string' && GID.test(record.gid)
+        ? record.gid
+        : `${NO_GID}:${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    const modified =
+      typeof record.modified_at === 'string' && TIMESTAMP.test(record.modified_at)
+        ? record.modified_at
+        : '';
+    await this.#writer.add(`${type}\t${gid}`, modified, text);
+  }
+}
+
+class Digest {
+  readonly #hash = createHash('sha256');
+  #bytes = 0;
+
+  update(chunk: Uint8Array): void {
+    this.#hash.update(chunk);
+    this.#bytes += chunk.byteLength;
+  }
+
+  result(): ObservedDigest {
+    return { bytes: this.#bytes, sha256: this.#hash.digest('hex') };
+  }
+}

@@ -14,3 +14,9 @@ export {
   startRadosgw,
 } from './radosgw.js';
 export { startAzureStore, startS3Store, storesUnderTest, type TestStore } from './stores.js';
+export {
+  makeTestCertificate,
+  startTlsFront,
+  type TestCertificate,
+  type TlsFront,
+} from './tls.js';

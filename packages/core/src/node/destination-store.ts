@@ -20,7 +20,8 @@ import {
   parseRegion,
   type StoreSettings,
 } from '../protocol/store-settings.js';
-import { createUndiciStoreHttp } from './store-http.js';
+import { readAwsCaBundle } from './aws-ca-bundle.js';
+import { createUndiciStoreHttp, storeDispatcherTrusting } from './store-http.js';
 
 export type { StoreSettings } from '../protocol/store-settings.js';
 
@@ -49,9 +50,12 @@ const DAY_MS = 24 * 60 * 60_000;
 /** The store, with credentials found (or a clear InputError): nothing is sent yet. */
 export async function openStore(options: OpenStoreOptions): Promise<ObjectStore> {
   const { destination, settings, clock } = options;
+  // The AWS tools' private-CA setting applies to S3 only, and is read before any request.
+  const ca = destination.store === 's3' ? await readAwsCaBundle(options.env) : undefined;
   const context = {
     http: createUndiciStoreHttp({
-      dispatcher: options.dispatcher,
+      dispatcher: ca === undefined ? options.dispatcher : storeDispatcherTrusting(ca),
+      certificateHint: certificateHint(destination.store, ca !== undefined),
       ...(options.requestTimeoutMs === undefined ? {} : { timeoutMs: options.requestTimeoutMs }),
     }),
     clock,
@@ -104,6 +108,15 @@ export async function openStore(options: OpenStoreOptions): Promise<ObjectStore>
             until: retainUntil,
           },
   });
+}
+
+function certificateHint(store: Destination['store'], bundled: boolean): string {
+  if (store === 'azure') {
+    return "The endpoint's TLS certificate is not trusted: set NODE_EXTRA_CA_CERTS to the PEM file of the CA that issued it.";
+  }
+  return bundled
+    ? "The S3 endpoint's TLS certificate is not issued by a CA in AWS_CA_BUNDLE: add that CA's PEM certificate to the file."
+    : "The S3 endpoint's TLS certificate is not trusted: set AWS_CA_BUNDLE to the PEM file of the CA that issued it.";
 }
 
 function s3Endpoint(options: OpenStoreOptions): string | undefined {

@@ -1,4 +1,4 @@
-import { type Dispatcher, request } from 'undici';
+import { type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
 import { TransportError } from '../protocol/errors.js';
 import type { StoreHttp } from '../protocol/ports.js';
 import { USER_AGENT } from '../protocol/version.js';
@@ -8,7 +8,19 @@ export interface UndiciStoreHttpOptions {
   readonly dispatcher: Dispatcher;
   /** How long one request may wait for the store's answer, body sent (`--request-timeout`). */
   readonly timeoutMs?: number;
+  /** What to say when the store's TLS certificate is not trusted (how to trust its CA). */
+  readonly certificateHint?: string;
 }
+
+/** Node's codes for a certificate chain it could not verify against the trusted roots. */
+const UNTRUSTED_CERTIFICATE = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+]);
 
 /** Answers are error documents and upload ids: anything longer is not worth holding. */
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -39,10 +51,24 @@ export function createUndiciStoreHttp(options: UndiciStoreHttpOptions): StoreHtt
         };
       } catch (error) {
         if (store.signal.aborted) throw error;
-        throw new TransportError('Object storage request', errorCode(error), { cause: error });
+        const code = errorCode(error);
+        const hint =
+          code !== undefined && UNTRUSTED_CERTIFICATE.has(code)
+            ? options.certificateHint
+            : undefined;
+        throw new TransportError('Object storage request', code, { cause: error, hint });
       }
     },
   };
+}
+
+/**
+ * A dispatcher that trusts only `ca` (PEM) for TLS, directly and through HTTPS_PROXY alike, as
+ * the runtime's proxy-aware one does with the default roots. Idle sockets do not keep the
+ * process alive (undici unrefs them), so the store needs no close of its own.
+ */
+export function storeDispatcherTrusting(ca: string): Dispatcher {
+  return new EnvHttpProxyAgent({ connect: { ca }, requestTls: { ca } });
 }
 
 async function readCapped(body: AsyncIterable<Uint8Array> & { destroy(): void }): Promise<string> {

@@ -16,6 +16,7 @@ import {
   stopProcess,
   waitUntilServing,
 } from './processes.js';
+import type { TestCertificate } from './tls.js';
 
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
 /** Azurite's documented, public development key: not a secret, the same on every machine. */
@@ -39,6 +40,12 @@ export interface AzuriteOptions {
    */
   readonly loose?: boolean;
   readonly startTimeoutMs?: number;
+  /**
+   * HTTPS with this certificate and OAuth checks (`--oauth basic`: a bearer token's audience,
+   * issuer and lifetime, not its signature), which Azurite offers over HTTPS only. The test
+   * process must trust the certificate (`trustInThisProcess`) for the readiness check.
+   */
+  readonly https?: { readonly certificate: TestCertificate; readonly oauth: boolean };
 }
 
 export async function startAzurite(options: AzuriteOptions = {}): Promise<AzureBlobServer> {
@@ -68,13 +75,23 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<AzureB
         // The account is always the first path segment, whatever the Host header says.
         '--disableProductStyleUrl',
         ...(options.loose ? ['--loose'] : []),
+        ...(options.https === undefined
+          ? []
+          : [
+              '--cert',
+              options.https.certificate.certPath,
+              '--key',
+              options.https.certificate.keyPath,
+              ...(options.https.oauth ? ['--oauth', 'basic'] : []),
+            ]),
       ],
       // Azurite writes its metadata files to the working folder even when data is in memory.
       { cwd: home },
     ),
     debugLog,
   );
-  const blobEndpoint = `http://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
+  const scheme = options.https === undefined ? 'http' : 'https';
+  const blobEndpoint = `${scheme}://127.0.0.1:${port}/${AZURITE_ACCOUNT}`;
   const stop = async () => {
     await stopProcess(server.child, 'SIGTERM');
     await rm(home, { recursive: true, force: true });

@@ -7,16 +7,29 @@ export {
   startAzurite,
 } from './azurite.js';
 export {
+  type FakeEntra,
+  type FakeEntraOptions,
+  startFakeEntra,
+  type TokenRequest,
+} from './fake-entra.js';
+export {
   hasRadosgw,
   type Radosgw,
   type RadosgwOptions,
   type S3Server,
   startRadosgw,
 } from './radosgw.js';
-export { startAzureStore, startS3Store, storesUnderTest, type TestStore } from './stores.js';
+export {
+  type EntraIdAzure,
+  startAzureStore,
+  startS3Store,
+  storesUnderTest,
+  type TestStore,
+} from './stores.js';
 export {
   makeTestCertificate,
   startTlsFront,
   type TestCertificate,
   type TlsFront,
+  trustInThisProcess,
 } from './tls.js';

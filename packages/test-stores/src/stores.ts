@@ -15,7 +15,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { type AzureBlobServer, startAzurite } from './azurite.js';
+import { type FakeEntra, startFakeEntra } from './fake-entra.js';
 import { hasRadosgw, type Radosgw, startRadosgw } from './radosgw.js';
+import { makeTestCertificate, type TestCertificate, trustInThisProcess } from './tls.js';
 
 export interface TestStore {
   readonly name: string;
@@ -123,19 +125,70 @@ export async function startS3Store(): Promise<TestStore & { server: Radosgw }> {
   };
 }
 
-export async function startAzureStore(): Promise<TestStore & { server: AzureBlobServer }> {
-  const server = await startAzurite();
+/** Azurite over HTTPS checking bearer tokens, and the Entra endpoint that issues them. */
+export interface EntraIdAzure {
+  readonly entra: FakeEntra;
+  readonly certificate: TestCertificate;
+}
+
+export async function startAzureStore(): Promise<TestStore & { server: AzureBlobServer }>;
+export async function startAzureStore(options: {
+  entraId: true;
+  tokenLifetimeSeconds?: number;
+}): Promise<TestStore & { server: AzureBlobServer } & EntraIdAzure>;
+/**
+ * With `entraId`, the store is reached the way Microsoft Entra ID users reach it: the CLI's
+ * environment holds no storage key, only a service principal's client secret, which
+ * `@azure/identity` exchanges at the loopback Entra endpoint (AZURE_AUTHORITY_HOST) for a bearer
+ * token that Azurite checks. Both speak HTTPS with a certificate made for the test, which the
+ * CLI trusts through NODE_EXTRA_CA_CERTS and this process through `trustInThisProcess`.
+ */
+export async function startAzureStore(
+  options: { entraId?: boolean; tokenLifetimeSeconds?: number } = {},
+): Promise<TestStore & { server: AzureBlobServer } & Partial<EntraIdAzure>> {
+  const certificate = options.entraId ? await makeTestCertificate() : undefined;
+  if (certificate !== undefined) trustInThisProcess(certificate);
+  let entra: FakeEntra | undefined;
+  let server: AzureBlobServer | undefined;
+  try {
+    entra =
+      certificate === undefined
+        ? undefined
+        : await startFakeEntra(certificate, { expiresInSeconds: options.tokenLifetimeSeconds });
+    server = await startAzurite(
+      certificate === undefined ? {} : { https: { certificate, oauth: true } },
+    );
+  } catch (error) {
+    await entra?.close();
+    await certificate?.remove();
+    throw error;
+  }
+  const running = server;
+  // The test reads back with the account key, which Azurite accepts beside bearer tokens.
   const service = new BlobServiceClient(
-    server.blobEndpoint,
-    new StorageSharedKeyCredential(server.account, server.accountKey),
+    running.blobEndpoint,
+    new StorageSharedKeyCredential(running.account, running.accountKey),
   );
+  const env: Record<string, string> =
+    entra === undefined || certificate === undefined
+      ? { AZURE_STORAGE_KEY: running.accountKey }
+      : {
+          NODE_EXTRA_CA_CERTS: certificate.certPath,
+          AZURE_AUTHORITY_HOST: entra.authorityHost,
+          AZURE_TENANT_ID: entra.tenantId,
+          AZURE_CLIENT_ID: entra.clientId,
+          AZURE_CLIENT_SECRET: entra.clientSecret,
+          // No Azure CLI login or managed identity of the machine: only what this test gives.
+          AZURE_CONFIG_DIR: '/nonexistent',
+        };
   return {
-    name: 'Azure Blob (Azurite)',
+    name: entra === undefined ? 'Azure Blob (Azurite)' : 'Azure Blob (Azurite, Entra ID)',
     kind: 'azure',
-    server,
-    env: { AZURE_STORAGE_KEY: server.accountKey },
-    args: ['--azure-endpoint', server.blobEndpoint],
-    secrets: [server.accountKey],
+    server: running,
+    ...(entra === undefined || certificate === undefined ? {} : { entra, certificate }),
+    env,
+    args: ['--azure-endpoint', running.blobEndpoint],
+    secrets: entra === undefined ? [running.accountKey] : [running.accountKey, entra.clientSecret],
     async newPlace() {
       const container = placeName();
       await service.getContainerClient(container).create();
@@ -165,7 +218,9 @@ export async function startAzureStore(): Promise<TestStore & { server: AzureBlob
       return names.filter((name) => !committed.has(name) && !name.includes('.asana-export-probe-'));
     },
     async stop() {
-      await server.stop();
+      await running.stop();
+      await entra?.close();
+      await certificate?.remove();
     },
   };
 }

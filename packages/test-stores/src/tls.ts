@@ -7,7 +7,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type TLSSocket } from 'node:tls';
+import {
+  createServer,
+  getCACertificates,
+  setDefaultCACertificates,
+  type TLSSocket,
+} from 'node:tls';
 import { runCommand } from './run-command.js';
 
 export interface TestCertificate {
@@ -117,4 +122,14 @@ export async function startTlsFront(
         server.close(() => resolve());
       }),
   };
+}
+
+/**
+ * Makes this process trust `certificate` as a root besides the default ones, for the SDK clients
+ * a test reads back with (they take no CA of their own). Only ever a certificate made by
+ * `makeTestCertificate`, whose key lives in a temporary folder for the test's duration.
+ */
+export function trustInThisProcess(certificate: TestCertificate): void {
+  const current = getCACertificates('default');
+  if (!current.includes(certificate.cert)) setDefaultCACertificates([...current, certificate.cert]);
 }

@@ -3,9 +3,12 @@
  * for S3 the AWS SDK's default chain (environment, shared profiles and SSO, web identity from
  * `aws-actions/configure-aws-credentials`, container and instance roles); for Azure a SAS token
  * or account key from the Azure CLI's environment variables, else Microsoft Entra ID through
- * `@azure/identity` (`azure/login`, managed identities, `az login`). Never a secret of ours.
+ * `@azure/identity`: a client assertion the front end mints afresh for every token (the action's
+ * GitHub OIDC token), else the default chain (`azure/login`, managed identities, `az login`).
+ * Never a secret of ours.
  */
 import type { Dispatcher } from 'undici';
+import { chooseAzureCredential } from '../protocol/azure-credential.js';
 import { type AzureAuth, createAzureStore } from '../protocol/azure-store.js';
 import type { Destination } from '../protocol/destination.js';
 import { InputError } from '../protocol/errors.js';
@@ -43,6 +46,12 @@ export interface OpenStoreOptions {
   readonly random: Random;
   readonly retry?: RetryPolicy | undefined;
   readonly requestTimeoutMs?: number | undefined;
+  /**
+   * A fresh client assertion (a federated token) for each Microsoft Entra token request: the
+   * GitHub Action passes the job's OIDC token. With AZURE_TENANT_ID and AZURE_CLIENT_ID set, and
+   * no SAS or key, Azure's bearer tokens come from it rather than the default chain.
+   */
+  readonly azureClientAssertion?: (() => Promise<string>) | undefined;
 }
 
 const DAY_MS = 24 * 60 * 60_000;
@@ -174,31 +183,55 @@ async function awsCredentials(input: string): Promise<() => Promise<AwsCredentia
 }
 
 async function azureAuth(options: OpenStoreOptions): Promise<AzureAuth> {
-  const { env } = options;
-  const sas = envValue(env, 'AZURE_STORAGE_SAS_TOKEN', (value) =>
-    checkSas('AZURE_STORAGE_SAS_TOKEN', value),
-  );
-  if (sas !== undefined) return { type: 'sas', token: sas };
-  const key = envValue(env, 'AZURE_STORAGE_KEY', (value) =>
-    checkAccountKey('AZURE_STORAGE_KEY', value),
-  );
-  if (key !== undefined) return { type: 'shared-key', accountKey: key };
-  const { DefaultAzureCredential } = await import('@azure/identity');
-  const credential = new DefaultAzureCredential();
+  const assertion = options.azureClientAssertion;
+  const choice = chooseAzureCredential(options.env, {
+    assertionAvailable: assertion !== undefined,
+  });
+  if (choice.type === 'sas') return { type: 'sas', token: choice.token };
+  if (choice.type === 'shared-key') return { type: 'shared-key', accountKey: choice.accountKey };
+  const { ClientAssertionCredential, DefaultAzureCredential } = await import('@azure/identity');
+  // An authority the user names is trusted as given: instance discovery would ask
+  // login.microsoftonline.com to vouch for a host it does not know (a private cloud).
+  const authority =
+    choice.authorityHost === undefined
+      ? {}
+      : { authorityHost: choice.authorityHost, disableInstanceDiscovery: true };
+  const credential =
+    choice.type === 'client-assertion' && assertion !== undefined
+      ? new ClientAssertionCredential(choice.tenantId, choice.clientId, assertion, authority)
+      : new DefaultAzureCredential(authority);
+  // Asked before each request: @azure/identity caches the token and renews it before it expires.
   const token = async () => {
-    const found = await credential.getToken('https://storage.azure.com/.default');
+    const found = await credential.getToken(STORAGE_SCOPE);
     return found.token;
   };
   try {
     await token();
-  } catch {
-    throw new InputError(
-      options.names.destination,
-      'no Azure credentials were found',
-      'Set AZURE_STORAGE_SAS_TOKEN or AZURE_STORAGE_KEY, sign in with az login, or (in GitHub Actions) run azure/login first; the identity needs the Storage Blob Data Contributor role on the container.',
-    );
+  } catch (error) {
+    throw noAzureToken(options.names.destination, choice.type, error);
   }
   return { type: 'bearer', token };
+}
+
+const STORAGE_SCOPE = 'https://storage.azure.com/.default';
+
+function noAzureToken(input: string, type: 'client-assertion' | 'default', error: unknown) {
+  // Entra's AADSTS code says what is wrong (no federated credential for this subject, a wrong
+  // tenant) without the rest of its message, which may quote request details.
+  const code = /AADSTS\d{5,7}/.exec(String((error as { message?: unknown })?.message))?.[0];
+  const because = code === undefined ? '' : ` (${code})`;
+  if (type === 'client-assertion') {
+    return new InputError(
+      input,
+      `no Azure token could be had with the GitHub OIDC token for AZURE_CLIENT_ID in AZURE_TENANT_ID${because}`,
+      "Add a federated credential to that app registration or managed identity for this repository's subject (e.g. repo:OWNER/REPO:ref:refs/heads/main, audience api://AzureADTokenExchange), and give the job permissions: id-token: write; or set AZURE_STORAGE_SAS_TOKEN instead.",
+    );
+  }
+  return new InputError(
+    input,
+    `no Azure credentials were found${because}`,
+    'Set AZURE_STORAGE_SAS_TOKEN or AZURE_STORAGE_KEY, sign in with az login, or (in GitHub Actions) run azure/login first; the identity needs the Storage Blob Data Contributor role on the container.',
+  );
 }
 
 function envValue<T>(
@@ -208,29 +241,4 @@ function envValue<T>(
 ): T | undefined {
   const value = env[name];
   return value === undefined || value.trim() === '' ? undefined : parse(value);
-}
-
-/** A SAS is a query string of printable characters: anything else would corrupt the URL. */
-function checkSas(input: string, value: string): string {
-  const token = value.trim().replace(/^\?/, '');
-  if (!/^[\x21-\x7e]+$/.test(token) || !/(^|&)sig=/.test(token)) {
-    throw new InputError(
-      input,
-      'is not a SAS token (a query string with sig=...)',
-      'Copy the SAS token as the portal or az storage container generate-sas gives it.',
-    );
-  }
-  return token;
-}
-
-function checkAccountKey(input: string, value: string): string {
-  const key = value.trim();
-  if (!/^[A-Za-z0-9+/]{20,}={0,2}$/.test(key)) {
-    throw new InputError(
-      input,
-      'is not a storage account key (base64)',
-      "Copy one of the account's access keys as the portal shows it.",
-    );
-  }
-  return key;
 }

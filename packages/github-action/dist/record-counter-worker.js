@@ -18,11 +18,19 @@ var IntegrityError = class extends AsanaExportError {
   category = "integrity";
   /** What is wrong, without the sentence around it: lets a worker thread's finding cross over. */
   problem;
+  /**
+   * `storedFile` names an export already stored (read by `diff`, say), which is left as it was:
+   * then the message names it and the hint says how to restore it, rather than to download again.
+   */
   constructor(problem, options) {
-    super(`The downloaded export is not intact: ${problem}`, {
-      hint: "No file was kept under the final name. Run the download again; it fetches a fresh copy.",
-      cause: options?.cause
-    });
+    const stored = options?.storedFile;
+    super(
+      stored === void 0 ? `The downloaded export is not intact: ${problem}` : `The stored export ${stored} is not intact: ${problem}`,
+      {
+        hint: stored === void 0 ? "No file was kept under the final name. Run the download again; it fetches a fresh copy." : "It was left as it is. Restore it from another copy, or download the export again while Asana keeps it (30 days after it completed).",
+        cause: options?.cause
+      }
+    );
     this.problem = problem;
   }
 };

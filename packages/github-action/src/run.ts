@@ -30,6 +30,7 @@ import {
   uploadFiles,
   uploadUnderFreeName,
 } from './artifacts.js';
+import { githubIdTokenAssertion } from './azure-oidc.js';
 import { decompressBeside } from './decompress.js';
 import { leftRunning, type RunProgress, reportFailure } from './failure.js';
 import { getVisibility } from './github.js';
@@ -109,6 +110,9 @@ const STORAGE_SECRETS = [
   'AZURE_STORAGE_KEY',
   'AZURE_STORAGE_SAS_TOKEN',
   'AZURE_STORAGE_CONNECTION_STRING',
+  'AZURE_CLIENT_SECRET',
+  // What the runner gives a job with id-token: write, to ask for OIDC tokens.
+  'ACTIONS_ID_TOKEN_REQUEST_TOKEN',
 ];
 
 async function exportAndStore(inputs: ActionInputs, session: Session): Promise<void> {
@@ -292,6 +296,8 @@ async function exportToDestination(
       clock: runtime.clock,
       random: runtime.random,
       requestTimeoutMs: runtime.requestTimeoutMs,
+      // A fresh GitHub ID token for each Azure token: no one-hour limit on a long export.
+      azureClientAssertion: githubIdTokenAssertion(context.env),
     });
     result = await runExportToStore({
       runtime,

@@ -37,6 +37,8 @@ export interface FakeEntra {
   readonly issued: string[];
   /** The audience of the tokens it issues from now on (Storage's by default). */
   setAudience(audience: string): void;
+  /** The lifetime of the tokens it issues from now on. */
+  setTokenLifetime(seconds: number): void;
   /** Assertions it accepts; any other is refused as Entra refuses an unknown federated token. */
   acceptAssertion(check: (assertion: string) => boolean): void;
   close(): Promise<void>;
@@ -55,6 +57,7 @@ export async function startFakeEntra(
   const tokenRequests: TokenRequest[] = [];
   const issued: string[] = [];
   let audience = STORAGE_AUDIENCE;
+  let lifetime = options.expiresInSeconds ?? 3600;
   let assertionOk: (assertion: string) => boolean = () => true;
   let base = '';
 
@@ -130,7 +133,7 @@ export async function startFakeEntra(
       return;
     }
     const now = Math.floor(Date.now() / 1000);
-    const expiresIn = options.expiresInSeconds ?? 3600;
+    const expiresIn = lifetime;
     const token = jwt({
       aud: audience,
       iss: `https://sts.windows.net/${tenantId}/`,
@@ -178,6 +181,9 @@ export async function startFakeEntra(
     issued,
     setAudience: (value) => {
       audience = value;
+    },
+    setTokenLifetime: (seconds) => {
+      lifetime = seconds;
     },
     acceptAssertion: (check) => {
       assertionOk = check;

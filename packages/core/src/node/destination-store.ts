@@ -200,11 +200,7 @@ async function azureAuth(options: OpenStoreOptions): Promise<AzureAuth> {
     choice.type === 'client-assertion' && assertion !== undefined
       ? new ClientAssertionCredential(choice.tenantId, choice.clientId, assertion, authority)
       : new DefaultAzureCredential(authority);
-  // Asked before each request: @azure/identity caches the token and renews it before it expires.
-  const token = async () => {
-    const found = await credential.getToken(STORAGE_SCOPE);
-    return found.token;
-  };
+  const token = cachedToken(() => credential.getToken(STORAGE_SCOPE), options.clock);
   try {
     await token();
   } catch (error) {
@@ -214,6 +210,37 @@ async function azureAuth(options: OpenStoreOptions): Promise<AzureAuth> {
 }
 
 const STORAGE_SCOPE = 'https://storage.azure.com/.default';
+/** Renewed this long before it expires, as MSAL does: a request never leaves with a stale one. */
+const RENEW_BEFORE_MS = 5 * 60_000;
+
+/**
+ * The token until it nears expiry, then a new one; concurrent requests share one renewal. Held
+ * here because MSAL asks for a new client assertion (a GitHub ID token) on every call, even when
+ * it answers from its cache: hundreds of part uploads must not mean hundreds of ID tokens.
+ */
+function cachedToken(
+  get: () => Promise<{ token: string; expiresOnTimestamp: number; refreshAfterTimestamp?: number }>,
+  clock: Clock,
+): () => Promise<string> {
+  let held: { token: string; renewAt: number } | undefined;
+  let renewing: Promise<string> | undefined;
+  return async () => {
+    if (held !== undefined && clock.now() < held.renewAt) return held.token;
+    renewing ??= get()
+      .then((found) => {
+        const renewAt = Math.min(
+          found.refreshAfterTimestamp ?? Number.POSITIVE_INFINITY,
+          found.expiresOnTimestamp - RENEW_BEFORE_MS,
+        );
+        held = { token: found.token, renewAt };
+        return found.token;
+      })
+      .finally(() => {
+        renewing = undefined;
+      });
+    return await renewing;
+  };
+}
 
 function noAzureToken(input: string, type: 'client-assertion' | 'default', error: unknown) {
   // Entra's AADSTS code says what is wrong (no federated credential for this subject, a wrong

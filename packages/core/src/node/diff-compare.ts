@@ -4,16 +4,14 @@
  * changed or unchanged. A partition too big to hold (a giant export, or an unlucky hash) is split
  * again with another seed first, so memory stays bounded by SPLIT_BYTES per side.
  */
-import { createReadStream } from 'node:fs';
-import { readFile, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { throwIfAborted } from '../protocol/abort.js';
 import { compareRecords, type JsonObject } from '../protocol/diff-fields.js';
 import type { DiffTally } from '../protocol/diff-report.js';
-import { PARTITIONS, PartitionWriter, partitionPath } from './diff-partitions.js';
-import { asLocalError, onDisk } from './local-error.js';
+import { PartitionWriter, ReadBuffer, type SpillFile } from './diff-partitions.js';
 
-/** A partition larger than this (per side) is split before it is loaded: 48 MiB holds in ~120 MiB. */
-const SPLIT_BYTES = 48 * 1024 * 1024;
+/** A partition larger than this (per side) is split before it is loaded: 16 MiB hold in ~40 MiB. */
+const SPLIT_BYTES = 16 * 1024 * 1024;
 const SPLIT_INTO = 16;
 /** Splits stop here: what is left is then one key repeated, which a map holds once anyway. */
 const MAX_SPLIT_DEPTH = 3;
@@ -30,53 +28,93 @@ export interface DuplicateCounts {
 
 export async function comparePartitions(
   dir: string,
+  older: SpillFile,
+  newer: SpillFile,
   tally: DiffTally,
   signal: AbortSignal,
+  splitBytes = SPLIT_BYTES,
 ): Promise<DuplicateCounts> {
   const duplicates = { old: 0, new: 0 };
-  for (let index = 0; index < PARTITIONS; index++) {
-    throwIfAborted(signal, 'The diff');
-    await comparePartition(dir, String(index), 0, tally, duplicates, signal);
-  }
+  const context = { dir, tally, duplicates, signal, splitBytes };
+  await compareSpills(context, older, newer, '0', 0);
   return duplicates;
 }
 
-async function comparePartition(
-  dir: string,
+interface CompareContext {
+  readonly dir: string;
+  readonly tally: DiffTally;
+  readonly duplicates: DuplicateCounts;
+  readonly signal: AbortSignal;
+  readonly splitBytes: number;
+}
+
+async function compareSpills(
+  context: CompareContext,
+  older: SpillFile,
+  newer: SpillFile,
   name: string,
   depth: number,
-  tally: DiffTally,
-  duplicates: DuplicateCounts,
-  signal: AbortSignal,
 ): Promise<void> {
-  const oldPath = partitionPath(dir, 'old', name);
-  const newPath = partitionPath(dir, 'new', name);
-  const sizes = await Promise.all([sizeOf(oldPath), sizeOf(newPath)]);
-  if (depth < MAX_SPLIT_DEPTH && Math.max(...sizes) > SPLIT_BYTES) {
-    await split(dir, oldPath, 'old', name, depth + 1);
-    await split(dir, newPath, 'new', name, depth + 1);
-    for (let part = 0; part < SPLIT_INTO; part++) {
-      throwIfAborted(signal, 'The diff');
-      await comparePartition(dir, `${name}-${part}`, depth + 1, tally, duplicates, signal);
-    }
-    return;
+  const { dir, tally, duplicates, signal, splitBytes } = context;
+  const isBig = (index: number) =>
+    depth < MAX_SPLIT_DEPTH && Math.max(older.size(index), newer.size(index)) > splitBytes;
+  // The next partition is read while this one is compared: the disk and the CPU both stay busy,
+  // so two buffers per side take turns.
+  const buffers = [
+    [new ReadBuffer(), new ReadBuffer()],
+    [new ReadBuffer(), new ReadBuffer()],
+  ] as const;
+  const readPair = (index: number) => {
+    if (index >= older.partitions || isBig(index)) return undefined;
+    const [forOld, forNew] = buffers[index % 2] as readonly [ReadBuffer, ReadBuffer];
+    return Promise.all([older.read(index, forOld), newer.read(index, forNew)]);
+  };
+  let next = readPair(0);
+  try {
+    await compareEach();
+  } finally {
+    // A read started for nothing (the loop ended early) must not fail unobserved.
+    await next?.catch(() => {});
   }
-  const older = await load(oldPath, sizes[0]);
-  const newer = await load(newPath, sizes[1]);
-  duplicates.old += older.duplicates;
-  duplicates.new += newer.duplicates;
-  await Promise.all([remove(oldPath), remove(newPath)]);
 
-  for (const [key, now] of newer.entries) {
+  async function compareEach(): Promise<void> {
+    for (let index = 0; index < older.partitions; index++) {
+      throwIfAborted(signal, 'The diff');
+      const reading = next;
+      next = readPair(index + 1);
+      if (reading === undefined) {
+        const part = `${name}-${index}`;
+        const olderParts = await split(join(dir, `old-${part}`), older, index, depth + 1);
+        const newerParts = await split(join(dir, `new-${part}`), newer, index, depth + 1);
+        await compareSpills(context, olderParts, newerParts, part, depth + 1);
+        await Promise.all([olderParts.remove(), newerParts.remove()]);
+        continue;
+      }
+      const [oldBytes, newBytes] = await reading;
+      const was = load(oldBytes);
+      const now = load(newBytes);
+      duplicates.old += was.duplicates;
+      duplicates.new += now.duplicates;
+      compareEntries(was.entries, now.entries, tally);
+    }
+  }
+}
+
+function compareEntries(
+  older: Map<string, Entry>,
+  newer: Map<string, Entry>,
+  tally: DiffTally,
+): void {
+  for (const [key, now] of newer) {
     const tab = key.indexOf('\t');
     const type = key.slice(0, tab);
     const gid = key.slice(tab + 1);
-    const was = older.entries.get(key);
+    const was = older.get(key);
     if (was === undefined) {
       tally.added(type, gid);
       continue;
     }
-    older.entries.delete(key);
+    older.delete(key);
     if (was.record === now.record) {
       tally.unchanged(type);
       continue;
@@ -87,26 +125,29 @@ async function comparePartition(
     if (changes.fields.length === 0) tally.unchanged(type);
     else tally.changed(type, gid, changes, (field) => ({ old: before[field], new: after[field] }));
   }
-  for (const key of older.entries.keys()) {
+  for (const key of older.keys()) {
     const tab = key.indexOf('\t');
     tally.removed(key.slice(0, tab), key.slice(tab + 1));
   }
 }
 
 /** A partition's entries by key; of repeated keys, the one modified last (else the last read). */
-async function load(
-  path: string,
-  size: number,
-): Promise<{ entries: Map<string, Entry>; duplicates: number }> {
+function load(bytes: Buffer): { entries: Map<string, Entry>; duplicates: number } {
   const entries = new Map<string, Entry>();
   let duplicates = 0;
-  const lines = size === 0 ? [] : await linesOf(path);
-  for (const line of lines) {
-    const first = line.indexOf('\t');
-    const second = line.indexOf('\t', first + 1);
-    const third = line.indexOf('\t', second + 1);
-    const key = line.slice(0, second);
-    const entry = { modifiedAt: line.slice(second + 1, third), record: line.slice(third + 1) };
+  // Entry by entry, never the whole partition as one string: such a string goes to V8's large
+  // object space, freed only by a full collection, and the heap grew by one per partition.
+  let start = 0;
+  for (let end = bytes.indexOf(10); end !== -1; end = bytes.indexOf(10, start)) {
+    const first = bytes.indexOf(9, start);
+    const second = bytes.indexOf(9, first + 1);
+    const third = bytes.indexOf(9, second + 1);
+    const key = bytes.toString('utf8', start, second);
+    const entry = {
+      modifiedAt: bytes.toString('latin1', second + 1, third),
+      record: bytes.toString('utf8', third + 1, end),
+    };
+    start = end + 1;
     const earlier = entries.get(key);
     if (earlier !== undefined) {
       duplicates += 1;
@@ -117,55 +158,35 @@ async function load(
   return { entries, duplicates };
 }
 
-/** Re-partitions one partition file into SPLIT_INTO smaller ones with another seed. */
+/**
+ * Re-partitions one partition into SPLIT_INTO smaller ones with another seed, a chunk at a time
+ * (a chunk holds whole entries): never the whole partition in memory, big by definition.
+ */
 async function split(
-  dir: string,
   path: string,
-  side: 'old' | 'new',
-  name: string,
+  spill: SpillFile,
+  index: number,
   seed: number,
-): Promise<void> {
-  const writer = new PartitionWriter(dir, `${side}-${name}`, seed, SPLIT_INTO);
-  // Read in slices, never whole: the file is big by definition.
-  for await (const line of streamLines(path)) {
-    const first = line.indexOf('\t');
-    const second = line.indexOf('\t', first + 1);
-    const third = line.indexOf('\t', second + 1);
-    await writer.add(line.slice(0, second), line.slice(second + 1, third), line.slice(third + 1));
-  }
-  await writer.end();
-  await remove(path);
-}
-
-/** Lines split at `\n` only: a record may hold a bare `\r` as JSON whitespace. */
-async function* streamLines(path: string): AsyncGenerator<string> {
-  const input = createReadStream(path, { encoding: 'utf8', highWaterMark: 1024 * 1024 });
-  let rest = '';
+): Promise<SpillFile> {
+  const writer = new PartitionWriter(path, seed, SPLIT_INTO);
   try {
-    for await (const chunk of input) {
-      const lines = (rest + (chunk as string)).split('\n');
-      rest = lines.pop() ?? '';
-      for (const line of lines) if (line !== '') yield line;
+    for await (const chunk of spill.chunks(index)) {
+      let start = 0;
+      for (let end = chunk.indexOf(10); end !== -1; end = chunk.indexOf(10, start)) {
+        const first = chunk.indexOf(9, start);
+        const second = chunk.indexOf(9, first + 1);
+        const third = chunk.indexOf(9, second + 1);
+        await writer.add(
+          chunk.toString('utf8', start, second),
+          chunk.toString('latin1', second + 1, third),
+          chunk.subarray(third + 1, end),
+        );
+        start = end + 1;
+      }
     }
+    return await writer.end();
   } catch (error) {
-    throw asLocalError(error, 'read', path);
-  } finally {
-    input.destroy();
+    await writer.abandon();
+    throw error;
   }
-  if (rest !== '') yield rest;
-}
-
-async function linesOf(path: string): Promise<string[]> {
-  const text = await onDisk('read', path, () => readFile(path, 'utf8'));
-  const lines = text.split('\n');
-  lines.pop();
-  return lines;
-}
-
-async function sizeOf(path: string): Promise<number> {
-  return (await stat(path).catch(() => undefined))?.size ?? 0;
-}
-
-async function remove(path: string): Promise<void> {
-  await rm(path, { force: true });
 }

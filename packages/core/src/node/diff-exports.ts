@@ -15,7 +15,7 @@ import { ciphertextDifferences, contentDifferences } from '../protocol/manifest-
 import { manifestFileName } from '../protocol/run.js';
 import { printable } from '../protocol/text.js';
 import { comparePartitions } from './diff-compare.js';
-import { PartitionWriter } from './diff-partitions.js';
+import { PartitionWriter, partitionsFor } from './diff-partitions.js';
 import { readIntoPartitions, type SideFigures } from './diff-read.js';
 import { formatOf, isAgeFile, readManifest, withRecipientsHint } from './export-file.js';
 import { onDisk } from './local-error.js';
@@ -32,6 +32,8 @@ export interface DiffFilesOptions {
   /** Where the partitions go (about the size of both exports uncompressed); default the OS's. */
   readonly tempDir: string | undefined;
   readonly signal: AbortSignal;
+  /** A partition bigger than this is split before it is compared (tests set it low). */
+  readonly splitBytes?: number | undefined;
 }
 
 /** A change report, with what a reader should know about how it was made. */
@@ -47,6 +49,8 @@ interface OpenedSide {
   readonly manifest: Manifest | undefined;
   readonly encrypted: boolean;
   readonly format: 'json' | 'jsonl' | undefined;
+  /** The stored file's size. */
+  readonly bytes: number;
 }
 
 export async function diffExportFiles(
@@ -61,18 +65,33 @@ export async function diffExportFiles(
   const base = options.tempDir ?? tmpdir();
   const dir = await onDisk('create', base, () => mkdtemp(join(base, 'asana-export-diff-')));
   try {
-    const oldWriter = new PartitionWriter(dir, 'old', 0);
-    const newWriter = new PartitionWriter(dir, 'new', 0);
-    const [oldFigures, newFigures] = await Promise.all([
-      readSide(older, oldWriter, options),
-      readSide(newer, newWriter, options),
-    ]);
-    await Promise.all([oldWriter.end(), newWriter.end()]);
+    const partitions = partitionsFor(Math.max(older.bytes, newer.bytes));
+    const oldWriter = new PartitionWriter(join(dir, 'old'), 0, partitions);
+    const newWriter = new PartitionWriter(join(dir, 'new'), 0, partitions);
+    let figures: [SideFigures, SideFigures];
+    try {
+      figures = await Promise.all([
+        readSide(older, oldWriter, options),
+        readSide(newer, newWriter, options),
+      ]);
+    } catch (error) {
+      await Promise.all([oldWriter.abandon(), newWriter.abandon()]);
+      throw error;
+    }
+    const [oldFigures, newFigures] = figures;
+    const [oldSpill, newSpill] = await Promise.all([oldWriter.end(), newWriter.end()]);
     checkManifest(older, oldFigures);
     checkManifest(newer, newFigures);
 
     const tally = new DiffTally();
-    const duplicates = await comparePartitions(dir, tally, options.signal);
+    const duplicates = await comparePartitions(
+      dir,
+      oldSpill,
+      newSpill,
+      tally,
+      options.signal,
+      options.splitBytes,
+    );
     const report = tally.report({
       kind: older.manifest?.kind ?? newer.manifest?.kind,
       target: older.manifest?.target ?? newer.manifest?.target,
@@ -108,7 +127,7 @@ async function openSide(
     );
   }
   const format = formatOf(input.path) ?? manifest?.file.format;
-  return { label, path: input.path, shown, manifest, encrypted, format };
+  return { label, path: input.path, shown, manifest, encrypted, format, bytes: fileStat.size };
 }
 
 /** Refuses two exports that cannot be compared; returns what is worth a warning. */

@@ -163,10 +163,14 @@ class LineReader {
 
   async #line(): Promise<void> {
     this.#lineNumber += 1;
-    const bytes =
+    let bytes =
       this.#pieces.length === 1 ? (this.#pieces[0] as Uint8Array) : Buffer.concat(this.#pieces);
     this.#pieces = [];
     this.#held = 0;
+    // The decoder drops a byte order mark at the very start; so must the bytes kept.
+    if (this.#lineNumber === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+      bytes = bytes.subarray(3);
+    }
     let text: string;
     try {
       text = this.#decoder.decode(bytes);
@@ -205,7 +209,7 @@ class LineReader {
       typeof record.modified_at === 'string' && TIMESTAMP.test(record.modified_at)
         ? record.modified_at
         : '';
-    await this.#writer.add(`${type}\t${gid}`, modified, text);
+    await this.#writer.add(`${type}\t${gid}`, modified, bytes);
   }
 }
 

@@ -238,7 +238,7 @@ describeWithAge('asana-export with age encryption', () => {
     const without = await runCli(['verify', file], {});
     expect(without.code).toBe(4);
     expect(without.stderr).toMatch(
-      /\.age differs from its manifest: SHA-256 is [0-9a-f]{64}, the manifest says/,
+      /^error: The stored export .*\.age is not intact: it does not match its manifest \(.*\.jsonl\.gz\): SHA-256 is [0-9a-f]{64}, the manifest says/m,
     );
   });
 

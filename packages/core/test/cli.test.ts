@@ -202,8 +202,20 @@ describe('asana-export verify', () => {
     await writeFile(file, gzipSync('{"gid":"1","resource_type":"task"}\n'));
     const changed = await runCli(['verify', file], {});
     expect(changed.code).toBe(4);
-    expect(changed.stderr).toMatch(/differs from its manifest: size is \d+ bytes/);
+    expect(changed.stderr).toContain(
+      `error: The stored export ${file} is not intact: it does not match its manifest (${manifest.file.name}): size is`,
+    );
     expect(changed.stderr).toMatch(/it holds 1 records, the manifest says \d+/);
+    expect(changed.stderr).toContain('hint: It was left as it is.');
+
+    // Cut short: the file is named, and the hint does not claim it is gone.
+    const whole = gzipSync(Buffer.from('{"gid":"1","resource_type":"task"}\n'.repeat(500)));
+    await writeFile(file, whole.subarray(0, whole.length - 20));
+    const cut = await runCli(['verify', file], {});
+    expect(cut.code).toBe(4);
+    expect(cut.stderr).toContain(`error: The stored export ${file} is not intact:`);
+    expect(cut.stderr).toContain('hint: It was left as it is.');
+    expect(cut.stderr).not.toContain('No file was kept');
   });
 
   it('rejects a missing file as bad input', async () => {

@@ -8,13 +8,11 @@ import {
   withRecipientsHint,
 } from '../node/export-file.js';
 import { digestFile, verifyEncryptedGzipFile, verifyGzipFile } from '../node/verify-file.js';
-import { InputError } from '../protocol/errors.js';
+import { InputError, IntegrityError } from '../protocol/errors.js';
 import type { Manifest } from '../protocol/manifest.js';
-import {
-  checkAgainstManifest,
-  checkCiphertextAgainstManifest,
-} from '../protocol/manifest-check.js';
+import { checkStoredAgainstManifest } from '../protocol/manifest-check.js';
 import { manifestFileName } from '../protocol/run.js';
+import { printable } from '../protocol/text.js';
 
 export interface VerifyArgs {
   readonly file: string;
@@ -83,9 +81,12 @@ export async function verifyExportFile(args: VerifyArgs): Promise<VerifyReport> 
     );
   }
   const options = { format, validateJson: args.validateJson };
+  const shown = printable(args.file, 300);
   if (!encrypted) {
-    const observed = await verifyGzipFile(args.file, options);
-    if (manifest) checkAgainstManifest(manifest, observed);
+    const observed = await verifyGzipFile(args.file, options).catch((error: unknown) => {
+      throw asStored(error, shown);
+    });
+    if (manifest) checkStoredAgainstManifest(shown, manifest, { content: observed });
     return {
       file: args.file,
       encrypted: false,
@@ -100,12 +101,14 @@ export async function verifyExportFile(args: VerifyArgs): Promise<VerifyReport> 
   const identities = await readIdentities(args.identities);
   const observed = await verifyEncryptedGzipFile(args.file, identities, options).catch(
     (error: unknown) => {
-      throw withRecipientsHint(error, identities, manifest);
+      throw asStored(withRecipientsHint(error, identities, manifest), shown);
     },
   );
   if (manifest) {
-    checkAgainstManifest(manifest, observed.plaintext);
-    if (manifest.encryption) checkCiphertextAgainstManifest(manifest, observed.ciphertext);
+    checkStoredAgainstManifest(shown, manifest, {
+      content: observed.plaintext,
+      ciphertext: observed.ciphertext,
+    });
   }
   return {
     file: args.file,
@@ -134,6 +137,15 @@ async function checkCiphertextOnly(
     );
   }
   const ciphertext = await digestFile(file);
-  checkCiphertextAgainstManifest(manifest, ciphertext);
+  checkStoredAgainstManifest(printable(file, 300), manifest, { ciphertext });
   return { file, encrypted: true, contentChecked: false, ciphertext, manifest: manifestUsed };
+}
+
+/**
+ * A check of a file already stored fails as that file's problem: the file is named and left as
+ * it is, rather than "no file was kept, download again", which is what a download's check says.
+ */
+function asStored(error: unknown, file: string): unknown {
+  if (!(error instanceof IntegrityError)) return error;
+  return new IntegrityError(error.problem, { storedFile: file, cause: error });
 }

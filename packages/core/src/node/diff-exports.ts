@@ -9,9 +9,9 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { AgeIdentity } from '../protocol/age-x25519.js';
 import { type DiffReport, type DiffSide, DiffTally } from '../protocol/diff-report.js';
-import { AgeDecryptError, InputError, IntegrityError } from '../protocol/errors.js';
+import { AgeDecryptError, InputError } from '../protocol/errors.js';
 import type { Manifest } from '../protocol/manifest.js';
-import { ciphertextDifferences, contentDifferences } from '../protocol/manifest-check.js';
+import { checkStoredAgainstManifest } from '../protocol/manifest-check.js';
 import { manifestFileName } from '../protocol/run.js';
 import { printable } from '../protocol/text.js';
 import { comparePartitions } from './diff-compare.js';
@@ -212,19 +212,10 @@ async function readSide(
 function checkManifest(side: OpenedSide, figures: SideFigures): void {
   const manifest = side.manifest;
   if (manifest === undefined) return;
-  const differences = contentDifferences(manifest, {
-    ...figures.content,
-    records: figures.records,
+  checkStoredAgainstManifest(side.shown, manifest, {
+    content: { ...figures.content, records: figures.records },
+    ciphertext: figures.ciphertext,
   });
-  if (manifest.encryption && figures.ciphertext) {
-    differences.push(...ciphertextDifferences(manifest.encryption.file, figures.ciphertext));
-  }
-  if (differences.length > 0) {
-    throw new IntegrityError(
-      `it does not match its manifest (${printable(manifest.file.name, 300)}): ${differences.join('; ')}`,
-      { storedFile: side.shown },
-    );
-  }
 }
 
 function sideOf(side: OpenedSide, figures: SideFigures, duplicates: number): DiffSide {

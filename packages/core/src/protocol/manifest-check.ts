@@ -1,6 +1,7 @@
 import { IntegrityError } from './errors.js';
 import type { Manifest } from './manifest.js';
 import type { RecordCounts } from './records.js';
+import { printable } from './text.js';
 
 export interface ObservedFile extends ObservedDigest {
   readonly records: RecordCounts;
@@ -82,4 +83,31 @@ export function ciphertextDifferences(
     differences.push(`SHA-256 is ${observed.sha256}, the manifest says ${expected.sha256}`);
   }
   return differences;
+}
+
+/**
+ * An export already stored, read back (by `verify` or `diff`), against its manifest: the content
+ * when it was read, the ciphertext when the manifest records one. The error names the file as the
+ * user gave it, and the manifest by the name it records, and says the file was left as it is: it
+ * may be another export's manifest, or the file may be damaged, and nothing is to be re-downloaded
+ * blindly.
+ */
+export function checkStoredAgainstManifest(
+  file: string,
+  manifest: Manifest,
+  observed: {
+    readonly content?: ObservedFile | undefined;
+    readonly ciphertext?: ObservedDigest | undefined;
+  },
+): void {
+  const differences = observed.content ? contentDifferences(manifest, observed.content) : [];
+  if (manifest.encryption && observed.ciphertext) {
+    differences.push(...ciphertextDifferences(manifest.encryption.file, observed.ciphertext));
+  }
+  if (differences.length > 0) {
+    throw new IntegrityError(
+      `it does not match its manifest (${printable(manifest.file.name, 300)}): ${differences.join('; ')}`,
+      { storedFile: file },
+    );
+  }
 }

@@ -394,7 +394,9 @@ describe('asana-export failures', () => {
       result: interrupted,
     } = await interruptedDownload('1200000000000024', 1024 * 1024, 'SIGINT');
     expect(interrupted.code).toBe(130);
-    expect(interrupted.stderr).toMatch(/^error: The command \(SIGINT\) was cancelled$/m);
+    expect(interrupted.stderr).toMatch(
+      /^error: Interrupted by SIGINT: the command was cancelled$/m,
+    );
     // Nothing under a visible name; the bytes so far and their object's record, hidden.
     const name = `asana-graph-export-${gid}.jsonl.gz`;
     expect(await listFiles(out)).toEqual([`.${name}.partial`, `.${name}.partial.json`]);

@@ -8,7 +8,7 @@ const controller = new AbortController();
 const stop = (signal: NodeJS.Signals) => {
   // A second Ctrl-C means "now": skip the cleanup the first one started.
   if (controller.signal.aborted) process.exit(EXIT_CODES.cancelled);
-  controller.abort(new CancelledError(`The command (${signal})`));
+  controller.abort(new CancelledError(`Interrupted by ${signal}: the command`));
 };
 process.on('SIGINT', stop);
 process.on('SIGTERM', stop);

@@ -255,7 +255,9 @@ function hintFor(
     case 'export-in-progress':
       return `Only one resource export runs per workspace at a time. Wait for the running one to finish, or resume it by its job gid instead of starting another.${read}`;
     case 'not-found':
-      return 'Check the gid. Only the token that created an export job may read it: poll with the same token.';
+      return path.startsWith('/jobs/')
+        ? "Check the gid: a resource or graph export is polled by its job gid (the manifest's jobGid, the gid in the file name), not by the export gid (exportGid) inside the job, which Asana cannot poll. Only the token that created the job may read it: poll with the same token."
+        : 'Check the gid. Only the token that created an export job may read it: poll with the same token.';
     case 'rate-limited':
       return 'Asana rate-limited this token (per-token limits, a few concurrent export jobs). Wait and try again, or run fewer exports at once.';
     case 'server-error':

@@ -371,6 +371,12 @@ describe('parseApiError', () => {
   it('specific hints for token, gid and rate problems', () => {
     expect(parseApiError(getJob, respond(401, {})).hint).toMatch(/token.*service account/);
     expect(parseApiError(getJob, respond(404, {})).hint).toMatch(/same token/);
+    // A job polled by the export gid inside it: the hint says which gid to use instead.
+    expect(parseApiError(getJob, respond(404, {})).hint).toMatch(
+      /polled by its job gid \(the manifest's jobGid, the gid in the file name\), not by the export gid \(exportGid\)/,
+    );
+    const getOrganizationExport: ApiRequest = { method: 'GET', path: '/organization_exports/1' };
+    expect(parseApiError(getOrganizationExport, respond(404, {})).hint).not.toMatch(/job gid/);
     expect(parseApiError(getJob, respond(429, {})).hint).toMatch(/rate-limited/);
   });
 

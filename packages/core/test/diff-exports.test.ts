@@ -123,6 +123,22 @@ describe('diffExportFiles', () => {
     });
   });
 
+  it('refuses an export that is one JSON document rather than make a report of one record', async () => {
+    const dir = await tempDir();
+    const document = (name: string) => [
+      JSON.stringify({ workspace: { gid: '1' }, tasks: [{ gid: '2', name }] }),
+    ];
+    const older = await gzFile(dir, 'old.json.gz', document('a'));
+    const newer = await gzFile(dir, 'new.json.gz', document('b'));
+    await expect(
+      diffExportFiles(
+        { path: older, manifest: undefined },
+        { path: newer, manifest: undefined },
+        { identities: [], tempDir: dir, signal },
+      ),
+    ).rejects.toThrow(`Invalid OLD: ${older} holds one JSON document, not one record per line`);
+  });
+
   it('refuses a line that is not a JSON object, naming the file and the line', async () => {
     const dir = await tempDir();
     const older = await gzFile(dir, 'old.jsonl.gz', ['{"gid":"1","resource_type":"task"}']);

@@ -121,7 +121,8 @@ uncompressed size), which are removed at the end.
 What a diff means for each kind: a graph export holds a project, portfolio, team or goal with
 everything under it, so tasks, sections, projects and their links are compared type by type; a
 resource export holds what its parameters asked for (compare two made with the same ones);
-an organization export, one record per line, is compared by type and gid the same way. A
+an organization export laid out one record per line is compared by type and gid the same way
+(one that is a single JSON document is refused: it has no records to match). A
 record with no gid (a link such as project_to_portfolio) is matched by its whole content: it is
 either in both or added or removed. A record found twice in one export (a resource export's
 filters may match it twice) is compared in its latest modified_at version.

@@ -82,6 +82,8 @@ export async function diffExportFiles(
     const [oldSpill, newSpill] = await Promise.all([oldWriter.end(), newWriter.end()]);
     checkManifest(older, oldFigures);
     checkManifest(newer, newFigures);
+    checkRecordsPerLine(older, oldFigures);
+    checkRecordsPerLine(newer, newFigures);
 
     const tally = new DiffTally();
     const duplicates = await comparePartitions(
@@ -216,6 +218,20 @@ function checkManifest(side: OpenedSide, figures: SideFigures): void {
     content: { ...figures.content, records: figures.records },
     ciphertext: figures.ciphertext,
   });
+}
+
+/**
+ * An organization export whose file is one JSON document (its layout is not documented; older
+ * ones were one record per line) has no records to match: comparing it as one record would
+ * report "1 removed, 1 added" for any change. Say so instead of making that report.
+ */
+function checkRecordsPerLine(side: OpenedSide, figures: SideFigures): void {
+  if (figures.records.records !== 1 || figures.withoutGid !== 1) return;
+  throw new InputError(
+    side.label,
+    `${side.shown} holds one JSON document, not one record per line`,
+    'diff compares exports of one record per line (resource and graph exports, and organization exports laid out that way); compare this one with a JSON tool such as jq instead.',
+  );
 }
 
 function sideOf(side: OpenedSide, figures: SideFigures, duplicates: number): DiffSide {

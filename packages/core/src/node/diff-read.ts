@@ -45,6 +45,8 @@ export interface SideFigures {
   /** The stored ciphertext, for an encrypted file. */
   readonly ciphertext: ObservedDigest | undefined;
   readonly records: RecordCounts;
+  /** Records without a usable gid, matched by content. */
+  readonly withoutGid: number;
 }
 
 export async function readIntoPartitions(
@@ -97,7 +99,12 @@ export async function readIntoPartitions(
     await lines.end();
   };
   await Promise.all([feed(), consume()]);
-  return { content: content.result(), ciphertext: ciphertext?.result(), records: lines.counts() };
+  return {
+    content: content.result(),
+    ciphertext: ciphertext?.result(),
+    records: lines.counts(),
+    withoutGid: lines.withoutGid,
+  };
 }
 
 function gzipProblem(code: string): string {
@@ -126,6 +133,7 @@ class LineReader {
   #held = 0;
   #lineNumber = 0;
   #records = 0;
+  withoutGid = 0;
   readonly #byType = new Map<string, number>();
 
   constructor(writer: PartitionWriter, damaged: (problem: string) => Error) {
@@ -201,10 +209,11 @@ class LineReader {
     this.#byType.set(type, (this.#byType.get(type) ?? 0) + 1);
     // A record without a usable gid (links such as project_to_portfolio have none) is matched by
     // its whole content: it is either in both exports or added or removed, never "changed".
-    const gid =
-      typeof record.gid === 'string' && GID.test(record.gid)
-        ? record.gid
-        : `${NO_GID}:${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+    const hasGid = typeof record.gid === 'string' && GID.test(record.gid);
+    if (!hasGid) this.withoutGid += 1;
+    const gid = hasGid
+      ? (record.gid as string)
+      : `${NO_GID}:${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
     const modified =
       typeof record.modified_at === 'string' && TIMESTAMP.test(record.modified_at)
         ? record.modified_at

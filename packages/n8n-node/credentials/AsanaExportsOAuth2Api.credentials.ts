@@ -1,4 +1,5 @@
-import type { ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import { tokenTest } from './tokenTest';
 
 /**
  * Asana OAuth2 (authorization code). Asana's OAuth scopes do not cover the export endpoints, so an
@@ -10,7 +11,10 @@ export class AsanaExportsOAuth2Api implements ICredentialType {
 
   extends = ['oAuth2Api'];
 
-  displayName = 'Asana Exports OAuth2 API';
+  // n8n's hint drops the words API and OAuth2: "In Asana (Exports), use the URL above when
+  // prompted to enter an OAuth callback or redirect URL", which is what Asana's developer
+  // console asks. Plain "Asana OAuth2 API" would read as well but look like n8n's own.
+  displayName = 'Asana (Exports) OAuth2 API';
 
   icon: Icon = {
     light: 'file:../icons/asana-exports.svg',
@@ -60,12 +64,15 @@ export class AsanaExportsOAuth2Api implements ICredentialType {
       default: 'body',
     },
     {
+      // Hidden: only tests (and a proxy in front of Asana) need another address. n8n uses the
+      // value a credential was imported or created with (n8n import:credentials, the public
+      // API); the editor does not show it. See docs/credentials.md.
       displayName: 'Base URL',
       name: 'baseUrl',
-      type: 'string',
+      type: 'hidden',
       default: 'https://app.asana.com/api/1.0',
-      description:
-        "The Asana API's base URL. Change it only for a proxy in front of Asana or for a local stand-in used in tests.",
     },
   ];
+
+  test: ICredentialTestRequest = tokenTest;
 }

@@ -135,9 +135,12 @@ describe('credentials', () => {
     });
     expect(credential.test.request.url).toBe('/users/me');
     expect(credential.test.request.baseURL).toContain('$credentials.baseUrl');
-    expect(credential.properties.find((property) => property.name === 'baseUrl')?.default).toBe(
-      'https://app.asana.com/api/1.0',
-    );
+    const baseUrl = credential.properties.find((property) => property.name === 'baseUrl');
+    expect(baseUrl).toMatchObject({ type: 'hidden', default: 'https://app.asana.com/api/1.0' });
+    // A scoped token is the one that gets 403 from /users/me: the test says so.
+    expect(credential.test.rules?.map((rule) => rule.properties.value)).toEqual([401, 403]);
+    expect(new AsanaExportsOAuth2Api().test?.request.url).toBe('/users/me');
+    expect(new AsanaExportsOAuth2Api().displayName).toBe('Asana (Exports) OAuth2 API');
     expect(
       credential.properties.find((property) => property.name === 'accessToken')?.typeOptions,
     ).toEqual({

@@ -18,6 +18,7 @@ import { NO_RESOURCE_TYPE, type RecordCounts } from '../protocol/records.js';
 import { printable } from '../protocol/text.js';
 import type { PartitionWriter } from './diff-partitions.js';
 import { asLocalError } from './local-error.js';
+import { Digest } from './verify-file.js';
 
 /**
  * The longest record a diff compares: 16 MiB. Real records are a few KiB; a longer line is either
@@ -219,19 +220,5 @@ class LineReader {
         ? record.modified_at
         : '';
     await this.#writer.add(`${type}\t${gid}`, modified, bytes);
-  }
-}
-
-class Digest {
-  readonly #hash = createHash('sha256');
-  #bytes = 0;
-
-  update(chunk: Uint8Array): void {
-    this.#hash.update(chunk);
-    this.#bytes += chunk.byteLength;
-  }
-
-  result(): ObservedDigest {
-    return { bytes: this.#bytes, sha256: this.#hash.digest('hex') };
   }
 }

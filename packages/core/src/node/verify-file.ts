@@ -88,7 +88,8 @@ async function* readChunks(path: string): AsyncIterable<Uint8Array> {
   }
 }
 
-class Digest {
+/** A stream's size and SHA-256, as it passes: for `verify` and `diff` alike. */
+export class Digest {
   readonly #hash = createSha256();
   #bytes = 0;
 

@@ -8,6 +8,12 @@ export {
   type StoreInputNames,
   type StoreSettings,
 } from './destination-store.js';
+export {
+  type DiffFileInput,
+  type DiffFilesOptions,
+  type DiffResult,
+  diffExportFiles,
+} from './diff-exports.js';
 export { createUndiciDownloadSource } from './download-source.js';
 export {
   assertFree,
@@ -17,6 +23,7 @@ export {
 } from './file-sink.js';
 export { GzipVerifier, type VerifyOptions } from './gzip-verifier.js';
 export { writeJsonFileExclusive } from './json-file.js';
+export { type FoundExports, lastExportInFolder, lastExportInStore } from './last-export.js';
 export { type RunToFileOptions, type RunToFileResult, runExportToFile } from './run-to-file.js';
 export { type RunToStoreOptions, type RunToStoreResult, runExportToStore } from './run-to-store.js';
 export { createNodeRuntime, type NodeRuntime, type NodeRuntimeOptions } from './runtime.js';

@@ -31,11 +31,49 @@ export {
   type DestinationOption,
   readDestinationInputs,
 } from './destination-options.js';
+export {
+  CUSTOM_FIELDS,
+  type CustomFieldChange,
+  compareRecords,
+  type JsonObject,
+  jsonEqual,
+  type RecordChanges,
+} from './diff-fields.js';
+export { diffMarkdown } from './diff-markdown.js';
+export {
+  type ChangedExample,
+  DIFF_EXAMPLES,
+  DIFF_REPORT_VERSION,
+  DIFF_VALUE_CHARS,
+  type DiffReport,
+  type DiffSide,
+  DiffTally,
+  NO_GID,
+  OTHER_FIELDS,
+  type RecordRef,
+  type TypeDiff,
+} from './diff-report.js';
+export {
+  CHANGE_COUNTS,
+  type ChangeCount,
+  type ChangeLimit,
+  type CrossedLimit,
+  crossedLimits,
+  describeCrossed,
+  parseChangeLimits,
+} from './diff-thresholds.js';
 export * from './download.js';
 export * from './download-plan.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './format.js';
+export {
+  type FreshnessVerdict,
+  judgeFreshness,
+  type LastExport,
+  newestExport,
+  parseLatestPointer,
+} from './freshness.js';
 export { GzipMembers } from './gzip-members.js';
 export * from './hash.js';
 export * from './kinds.js';
@@ -50,6 +88,7 @@ export {
   LATEST_VERSION,
   type LatestPointer,
   type LayoutValues,
+  latestKey,
   latestPointer,
   layoutTarget,
   type ObjectKeys,

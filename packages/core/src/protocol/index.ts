@@ -54,6 +54,16 @@ export {
   type TypeDiff,
 } from './diff-report.js';
 export {
+  assertRecordsPerLine,
+  DEFAULT_DIFF_BATCH_BYTES,
+  type DiffStreamFigures,
+  type DiffStreamSide,
+  type DiffStreamsOptions,
+  type DiffStreamsResult,
+  diffRecordStreams,
+  MAX_COMPARED_RECORD_BYTES,
+} from './diff-streams.js';
+export {
   CHANGE_COUNTS,
   type ChangeCount,
   type ChangeLimit,

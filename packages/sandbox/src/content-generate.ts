@@ -8,6 +8,7 @@ import { open, stat, truncate } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { createGunzip, createGzip, gzip } from 'node:zlib';
+import { type ExportParameter, ExportSelection, narrows } from './export-selection.js';
 import { LineTally } from './line-tally.js';
 import { Prng } from './prng.js';
 import { brokenLine, createRecordSource } from './records.js';
@@ -18,6 +19,12 @@ export interface ContentSpec {
   kind: ExportKind;
   /** For resource exports, the requested types (sorted, distinct); empty for other kinds. */
   resourceTypes: readonly ResourceType[];
+  /**
+   * For resource exports, the request's `export_request_parameters` in canonical form (see
+   * `export-selection.ts`): which of the generated records the file shows, and with which
+   * fields. The records themselves depend on `resourceTypes` only. Empty for other kinds.
+   */
+  parameters: readonly ExportParameter[];
   contentBytes: number;
   seed: number;
   corruption: Corruption;
@@ -38,7 +45,10 @@ export interface ContentCounts {
 export interface WrittenContent extends ContentCounts {
   /** Where each gzip member starts in the file. */
   memberOffsets: number[];
-  /** For a revision after 0: what a diff against revision 0 must report. */
+  /**
+   * For a revision after 0: what a diff against revision 0 must report. Left out when the
+   * parameters narrow the export (fields, filters, repeated types): the tally counts whole records.
+   */
   changes?: RevisionChanges;
 }
 
@@ -115,6 +125,7 @@ async function* contentChunks(
     spec.revision > 0
       ? new Reviser(spec.kind, spec.resourceTypes, `${key}|${spec.seed}`, spec.revision)
       : undefined;
+  const selection = new ExportSelection(spec.parameters);
   const oddLine = oddLineOf(spec);
   let oddLineWritten = false;
   let linesAfterOddLine = 0;
@@ -152,9 +163,10 @@ async function* contentChunks(
         written += Buffer.byteLength(line);
       } else {
         // On top of contentBytes: the long line is extra, not part of the budget.
-        const record = source.next();
+        // Shown whatever the filters say: the corruption is the point of the file.
+        const record = selection.showAnyway(source.next());
         const broken = oddLine === 'long-broken-line';
-        if (!broken) tally.countType(record.resourceType);
+        if (!broken && record.resourceType !== undefined) tally.countType(record.resourceType);
         const { head, tail } = longLineEnds(record.line, broken);
         push(head);
         yield take();
@@ -165,17 +177,21 @@ async function* contentChunks(
       const record = source.next();
       // The budget counts revision 0's lines, so every revision holds the same base records.
       written += Buffer.byteLength(record.line) + 1;
-      for (const shown of reviser === undefined ? [record] : reviser.revise(record)) {
-        push(`${shown.line}\n`);
-        tally.records += 1;
-        tally.countType(shown.resourceType);
+      for (const revised of reviser === undefined ? [record] : reviser.revise(record)) {
+        for (const shown of selection.show(revised)) {
+          push(`${shown.line}\n`);
+          tally.records += 1;
+          if (shown.resourceType !== undefined) tally.countType(shown.resourceType);
+        }
       }
       if (oddLineWritten) linesAfterOddLine += 1;
     }
     if (chunkLength >= CHUNK_BYTES) yield take();
   }
   if (chunk.length > 0) yield take();
-  if (reviser !== undefined) revised.changes = reviser.changes(spec.revision);
+  if (reviser !== undefined && !narrows(spec.parameters)) {
+    revised.changes = reviser.changes(spec.revision);
+  }
 }
 
 type OddLine = 'not-json' | 'long-line' | 'long-broken-line';

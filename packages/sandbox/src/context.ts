@@ -133,6 +133,7 @@ function contentSpec(record: ExportRecord, version: number): ContentSpec {
   return {
     kind: record.kind,
     resourceTypes: record.resourceTypes,
+    parameters: record.parameters,
     contentBytes,
     seed,
     corruption,

@@ -187,6 +187,8 @@ class World {
     const created = this.#time();
     const completed = rng.chance(0.45);
     const project = rng.pick(this.#projects);
+    const assignee = rng.chance(0.75) ? rng.pick(this.#users) : null;
+    const likes = this.#likes(rng.chance(0.7) ? 0 : rng.int(1, 4));
     this.#remember({ gid, resource_type: 'task', name });
     return {
       gid,
@@ -199,10 +201,13 @@ class World {
       created_at: new Date(created).toISOString(),
       modified_at: this.#after(created),
       due_on: rng.chance(0.6) ? this.#after(created).slice(0, 10) : null,
-      assignee: rng.chance(0.75) ? rng.pick(this.#users) : null,
+      assignee,
+      assigned_by: assignee === null ? null : this.#user(),
       created_by: this.#user(),
       followers: this.#some(this.#users, 0, 4),
-      num_likes: rng.chance(0.7) ? 0 : rng.int(1, 12),
+      num_likes: likes.length,
+      likes,
+      stories: this.#stories(created, 0, 3),
       projects: [project],
       memberships: [
         { project, section: { gid: this.#ids.gid(), resource_type: 'section', name: title(rng) } },
@@ -231,6 +236,7 @@ class World {
   message(): JsonRecord {
     const { rng } = this;
     const created = this.#time();
+    const likes = this.#likes(rng.int(0, 4));
     return {
       gid: this.#ids.gid(),
       resource_type: 'message',
@@ -241,7 +247,9 @@ class World {
       created_by: this.#user(),
       followers: this.#some(this.#users, 1, 6),
       parent: rng.chance(0.5) ? rng.pick(this.#projects) : rng.pick(this.#teams),
-      num_likes: rng.int(0, 9),
+      num_likes: likes.length,
+      likes,
+      stories: this.#stories(created, 0, 2),
     };
   }
 
@@ -406,6 +414,29 @@ class World {
       });
     });
     return entries;
+  }
+
+  /** Asana's Like objects: a gid of the like's own and the user who liked. */
+  #likes(count: number): Json[] {
+    return Array.from({ length: count }, () => ({ gid: this.#ids.gid(), user: this.#user() }));
+  }
+
+  /**
+   * The stories an export includes with a task or message: comments mostly, and some changes, so
+   * that `commented_on_by.any` (comments only) and a story's author differ now and then.
+   */
+  #stories(after: number, min: number, max: number): Json[] {
+    const { rng } = this;
+    return Array.from({ length: rng.int(min, max) }, () => ({
+      gid: this.#ids.gid(),
+      resource_type: 'story',
+      resource_subtype: rng.chance(0.7)
+        ? 'comment_added'
+        : rng.pick(['assigned', 'marked_complete']),
+      created_at: this.#after(after),
+      created_by: this.#user(),
+      text: prose(rng, 2, 16),
+    }));
   }
 
   #user(): Ref {

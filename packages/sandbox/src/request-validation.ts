@@ -2,6 +2,9 @@
  * Validation of the three create bodies, with Asana-style messages that name the offending field
  * (`export_request_parameters[1].filters: ...`), so a client's error reporting can be tested.
  */
+import { parseDateTime } from './date-time.js';
+import type { ExportParameter, ResourceFilters } from './export-selection.js';
+import { isFieldPath } from './field-selection.js';
 import { isGid } from './gid.js';
 import type { ResourceType } from './types.js';
 
@@ -45,7 +48,7 @@ export function parseGraphExportRequest(body: unknown): Validation<{ parent: str
 
 export function parseResourceExportRequest(
   body: unknown,
-): Validation<{ workspace: string; resourceTypes: ResourceType[] }> {
+): Validation<{ workspace: string; parameters: ExportParameter[] }> {
   return validate(() => {
     const data = dataOf(body);
     const workspace = gidField(data, 'workspace');
@@ -56,14 +59,16 @@ export function parseResourceExportRequest(
     if (!Array.isArray(parameters) || parameters.length === 0) {
       throw new InvalidInput('export_request_parameters: Must be a non-empty array');
     }
-    const resourceTypes = parameters.map((entry: unknown, index) =>
-      parameterType(entry, `export_request_parameters[${index}]`),
-    );
-    return { workspace, resourceTypes };
+    return {
+      workspace,
+      parameters: parameters.map((entry: unknown, index) =>
+        parameter(entry, `export_request_parameters[${index}]`),
+      ),
+    };
   });
 }
 
-function parameterType(entry: unknown, at: string): ResourceType {
+function parameter(entry: unknown, at: string): ExportParameter {
   if (!isObject(entry)) throw new InvalidInput(`${at}: Must be an object`);
   const type = entry.resource_type;
   if (type === undefined) throw new InvalidInput(`${at}.resource_type: Missing input`);
@@ -80,12 +85,23 @@ function parameterType(entry: unknown, at: string): ResourceType {
   ) {
     throw new InvalidInput(`${at}.fields: Must be an array of field names`);
   }
-  if (filters !== undefined) checkFilters(filters, resourceType, `${at}.filters`);
-  return resourceType;
+  fields?.forEach((field: string, index) => {
+    if (!isFieldPath(field)) {
+      throw new InvalidInput(
+        `${at}.fields[${index}]: Not a field name: ${JSON.stringify(field)}. Name fields like gid or assignee.name`,
+      );
+    }
+  });
+  return {
+    resourceType,
+    fields,
+    filters: filters === undefined ? {} : parseFilters(filters, resourceType, `${at}.filters`),
+  };
 }
 
-function checkFilters(filters: unknown, type: ResourceType, at: string): void {
+function parseFilters(filters: unknown, type: ResourceType, at: string): ResourceFilters {
   if (!isObject(filters)) throw new InvalidInput(`${at}: Must be an object`);
+  const parsed: Record<string, number | string[]> = {};
   const allowed = FILTERS_BY_TYPE[type];
   const names = Object.keys(filters);
   if (allowed.length === 0 && names.length > 0) {
@@ -102,10 +118,18 @@ function checkFilters(filters: unknown, type: ResourceType, at: string): void {
       if (!Array.isArray(value) || value.length === 0 || !value.every(isGid)) {
         throw new InvalidInput(`${at}.${name}: Must be a non-empty array of gids`);
       }
-    } else if (typeof value !== 'string' || Number.isNaN(Date.parse(value))) {
-      throw new InvalidInput(`${at}.${name}: Must be an ISO 8601 date-time`);
+      parsed[name] = value;
+    } else {
+      const instant = typeof value === 'string' ? parseDateTime(value) : undefined;
+      if (instant === undefined) {
+        throw new InvalidInput(
+          `${at}.${name}: ${JSON.stringify(value)} is not a valid date-time. Use RFC 3339, such as 2024-01-01T00:00:00Z or 2024-01-01T00:00:00.000+02:00`,
+        );
+      }
+      parsed[name] = instant;
     }
   }
+  return parsed as ResourceFilters;
 }
 
 function dataOf(body: unknown): Record<string, unknown> {

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AnswerFault, isAnswerFault, isFinalOnly, sendAnswer } from './answer-faults.js';
 import type { SandboxContext } from './context.js';
 import { asanaErrorBody, defaultAsanaMessage, MESSAGES, unknownObjectMessage } from './errors.js';
+import type { FieldTree } from './field-selection.js';
 import {
   BodyTooLargeError,
   createExchange,
@@ -14,6 +15,7 @@ import {
   readBody,
   sendJson,
 } from './http-io.js';
+import { type OptFieldsEndpoint, parseOptFields, withOptFields } from './opt-fields.js';
 import { jobJson, type MintDownloadUrl, organizationExportJson } from './representations.js';
 import { describeRequest } from './request-log.js';
 import {
@@ -154,6 +156,8 @@ async function createOrganizationExport(
 ): Promise<void> {
   const body = await readJson(exchange);
   if (body === undefined) return;
+  const fields = optFields(exchange, 'organization_export');
+  if (fields === null) return;
   const request = parseOrganizationExportRequest(body);
   if (!request.ok) return sendAsanaError(exchange, 400, request.message);
   const now = Date.now();
@@ -163,7 +167,7 @@ async function createOrganizationExport(
     now,
   );
   context.warm(record);
-  sendExport(context, exchange, 201, record, now, organizationExportJson);
+  sendExport(context, exchange, 201, record, now, organizationExportJson, fields);
 }
 
 async function createResourceExport(context: SandboxContext, exchange: ApiExchange): Promise<void> {
@@ -174,7 +178,7 @@ async function createResourceExport(context: SandboxContext, exchange: ApiExchan
   const now = Date.now();
   const outcome = context.store.createResourceExport(
     request.value.workspace,
-    request.value.resourceTypes,
+    request.value.parameters,
     context.scenario,
     now,
   );
@@ -195,21 +199,36 @@ async function createGraphExport(context: SandboxContext, exchange: ApiExchange)
 }
 
 function getOrganizationExport(context: SandboxContext, exchange: ApiExchange, gid: string): void {
+  const fields = optFields(exchange, 'organization_export');
+  if (fields === null) return;
   const record = context.store.organizationExport(gid);
   if (record === undefined) {
     sendAsanaError(exchange, 404, unknownObjectMessage(gid));
     return;
   }
-  sendExport(context, exchange, 200, record, Date.now(), organizationExportJson);
+  sendExport(context, exchange, 200, record, Date.now(), organizationExportJson, fields);
 }
 
 function getJob(context: SandboxContext, exchange: ApiExchange, gid: string): void {
+  const fields = optFields(exchange, 'job');
+  if (fields === null) return;
   const record = context.store.job(gid);
   if (record === undefined) {
     sendAsanaError(exchange, 404, unknownObjectMessage(gid));
     return;
   }
-  sendExport(context, exchange, 200, record, Date.now(), jobJson);
+  sendExport(context, exchange, 200, record, Date.now(), jobJson, fields);
+}
+
+/** The `opt_fields` asked for (undefined: none), or null after answering 400 for a bad one. */
+function optFields(
+  exchange: ApiExchange,
+  endpoint: OptFieldsEndpoint,
+): FieldTree | undefined | null {
+  const parsed = parseOptFields(exchange.url.searchParams, endpoint);
+  if (parsed.ok) return parsed.value;
+  sendAsanaError(exchange, 400, parsed.message);
+  return null;
 }
 
 /**
@@ -256,7 +275,11 @@ function mintFor(context: SandboxContext): MintDownloadUrl {
   return (record: ExportRecord) => context.mintDownloadUrl(record);
 }
 
-type Representation = (record: ExportRecord, now: number, mint: MintDownloadUrl) => unknown;
+type Representation = (
+  record: ExportRecord,
+  now: number,
+  mint: MintDownloadUrl,
+) => Record<string, unknown>;
 
 /** Answers with an export's representation at `now`, the moment that decides its state. */
 function sendExport(
@@ -266,8 +289,10 @@ function sendExport(
   record: ExportRecord,
   now: number,
   represent: Representation,
+  fields?: FieldTree,
 ): void {
-  const data = represent(record, now, mintFor(context));
+  // The resource and graph creates offer no `opt_fields` in Asana's description: none is passed.
+  const data = withOptFields(represent(record, now, mintFor(context)), fields);
   if (exchange.mayTakeFinalFault && exchange.faultRoute !== undefined && !isWaiting(record, now)) {
     const fault = context.faults.take(exchange.faultRoute, isFinalOnly);
     if (fault !== undefined && isAnswerFault(fault)) exchange.answerFault = fault;
@@ -284,7 +309,7 @@ function sendAsanaError(exchange: ApiExchange, status: number, message: string):
   sendAnswer(exchange, status, body, exchange.answerFault, isPretty(exchange));
 }
 
-/** `opt_pretty` only changes whitespace; `opt_fields` is accepted and ignored. */
+/** `opt_pretty` only changes whitespace. */
 function isPretty(exchange: Exchange): boolean {
   const value = exchange.url.searchParams.get('opt_pretty');
   return value !== null && value !== 'false';

@@ -3,6 +3,7 @@
  * captured when it was created, so nothing has to tick in the background and a paused test
  * simply sees a later state when it resumes.
  */
+import { canonicalParameters, type ExportParameter } from './export-selection.js';
 import { newGid } from './gid.js';
 import type { ExportKind, ResourceType, Scenario } from './types.js';
 
@@ -17,6 +18,8 @@ export interface ExportRecord {
   /** Organization, workspace or graph parent gid, depending on the kind. */
   readonly scopeGid: string;
   readonly resourceTypes: readonly ResourceType[];
+  /** A resource export's `export_request_parameters`, canonical; empty for other kinds. */
+  readonly parameters: readonly ExportParameter[];
   readonly createdAt: number;
   readonly scenario: Readonly<Scenario>;
   /** The object's name on the download host, e.g. `1209...-20240131.jsonl.gz`. */
@@ -58,7 +61,7 @@ export class ExportStore {
 
   createResourceExport(
     workspaceGid: string,
-    resourceTypes: readonly ResourceType[],
+    parameters: readonly ExportParameter[],
     scenario: Scenario,
     now: number,
   ): ResourceExportOutcome {
@@ -66,8 +69,8 @@ export class ExportStore {
     if (latest !== undefined && isWaiting(latest, now)) {
       return { created: false, reason: 'in-progress' };
     }
-    const distinctTypes = [...new Set(resourceTypes)].sort();
-    const record = this.#add('resource', workspaceGid, distinctTypes, scenario, now);
+    const distinctTypes = [...new Set(parameters.map((entry) => entry.resourceType))].sort();
+    const record = this.#add('resource', workspaceGid, distinctTypes, scenario, now, parameters);
     this.#latestByWorkspace.set(workspaceGid, record);
     return { created: true, record };
   }
@@ -101,6 +104,7 @@ export class ExportStore {
     resourceTypes: readonly ResourceType[],
     scenario: Scenario,
     now: number,
+    parameters: readonly ExportParameter[] = [],
   ): ExportRecord {
     const exportGid = newGid();
     const extension = kind === 'organization' ? 'json.gz' : 'jsonl.gz';
@@ -111,6 +115,7 @@ export class ExportStore {
       jobGid: kind === 'organization' ? undefined : newGid(),
       scopeGid,
       resourceTypes,
+      parameters: canonicalParameters(parameters),
       createdAt: now,
       scenario: Object.freeze({ ...scenario }),
       fileName: `${exportGid}-${day}.${extension}`,

@@ -29,11 +29,17 @@ export interface Scenario {
   durationMs: number;
   /** `fail` ends in state `error` (organization) or status `failed` (jobs). Default `succeed`. */
   outcome: 'succeed' | 'fail';
-  /** Approximate uncompressed size of the export file. Default 256 KiB. */
+  /**
+   * Approximate uncompressed size of the workspace's records. The file of an unfiltered export is
+   * about this size; fields and filters make it smaller, as they would of a real workspace.
+   * Default 256 KiB.
+   */
   contentBytes: number;
   /**
    * Content is a pure function of (kind, resource types, contentBytes, seed, corruption, layout,
-   * longLineBytes for the long-line corruptions, and the object's version). Default 1.
+   * longLineBytes for the long-line corruptions, revision, the object's version, and for resource
+   * exports the request's fields and filters). The records generated depend on the resource types,
+   * not on the fields and filters: those pick which of them the file shows and how. Default 1.
    */
   seed: number;
   /** Presigned URLs expire this long after the status response that carried them. Default 300. */
@@ -199,7 +205,10 @@ export interface ExportFileInfo {
   sha256: string;
   /** Lines in the decompressible part of the file, the broken line of `not-json` (or `long-broken-line`) included. */
   records: number;
-  /** Lines per `resource_type`; lines that are not JSON count in `records` only. */
+  /**
+   * Lines per `resource_type`; lines that are not JSON count in `records` only, and so do lines
+   * whose `fields` left out `resource_type` (Asana adds only `gid` to the fields asked for).
+   */
   byResourceType: Record<string, number>;
   fileName: string;
   /** The object's current version: 1, plus one per `changeObject` fault it suffered. */
@@ -208,7 +217,8 @@ export interface ExportFileInfo {
   memberOffsets: readonly number[];
   /**
    * For an export made at a revision after 0 (`Scenario.revision`): what a diff of it against
-   * the same export made at revision 0 must report.
+   * the same export made at revision 0 must report. Left out for resource exports narrowed by
+   * fields, filters or a type asked for twice: the tally is of whole, unfiltered records.
    */
   changes?: RevisionChanges;
 }

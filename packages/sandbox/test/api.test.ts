@@ -305,7 +305,7 @@ describe('requests Asana refuses', () => {
     expect(errorOf(bare).message).toBe('data: Missing input');
   });
 
-  it('honours opt_pretty and ignores opt_fields', async () => {
+  it('honours opt_pretty', async () => {
     const response = await fetch(`${sandbox.apiUrl}/jobs/1?opt_pretty=true&opt_fields=gid`, {
       headers: { Authorization: `Bearer ${sandbox.token}` },
     });

@@ -12,3 +12,8 @@ export function escapeHtml(text: string): string {
     .replaceAll('>', '&gt;')
     .replaceAll('"', '&quot;');
 }
+
+/** A value shown as code in the summary, escaped. */
+export function code(text: string): string {
+  return `<code>${escapeHtml(text)}</code>`;
+}

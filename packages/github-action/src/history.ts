@@ -27,7 +27,7 @@ import {
 import { type ActionInputs, validateRequest } from './inputs.js';
 import { stateArtifactName } from './names.js';
 import { pruneChains } from './prune.js';
-import type { ChainLink } from './state.js';
+import type { ChainLink, StoredState } from './state.js';
 import { explain, StepError } from './step-error.js';
 import { storeState } from './store-state.js';
 import type { ChainFacts, SinceFacts } from './summary.js';
@@ -53,7 +53,17 @@ export interface History {
   readonly stateName: string;
   readonly current: RunFacts;
   readonly decision: StartDecision;
+  /**
+   * The trusted stored states read, newest first: the last run's, and with `compare` up to
+   * RECENT_RUNS of them, whose record counts the job summary charts.
+   */
+  readonly stored: readonly StoredTrustedState[];
 }
+
+export type StoredTrustedState = TrustedState & { readonly state: StoredState };
+
+/** Runs the job summary's chart of record counts shows with `compare: last-run`. */
+export const RECENT_RUNS = 10;
 
 export interface Planned {
   readonly start: RunStart;
@@ -102,8 +112,11 @@ export async function planStart(
     fullEvery: inputs.fullEvery,
     resumePending: inputs.resumePending,
   };
-  // Only as far back as the decision needs: the newest state, and the newest stored one.
+  // Only as far back as the decision needs: the newest state, and the newest stored one (with
+  // compare, the newest RECENT_RUNS stored ones, for the chart).
+  const wanted = inputs.compare === undefined ? 1 : RECENT_RUNS;
   const read: TrustedState[] = [];
+  const stored: StoredTrustedState[] = [];
   for await (const state of trustedStates({
     octokit,
     repository,
@@ -114,10 +127,13 @@ export async function planStart(
     info: (line) => core.info(line),
   })) {
     read.push(state);
-    if (state.state.type === 'stored') break;
+    if (isStored(state)) {
+      stored.push(state);
+      if (stored.length >= wanted) break;
+    }
   }
   const decision = decideStart(read, policy, Date.now());
-  const history: History = { stateName, current, decision };
+  const history: History = { stateName, current, decision, stored };
   const warnings =
     decision.type === 'resume' || !decision.pendingSkipped
       ? []
@@ -164,7 +180,12 @@ export async function planStart(
   }
 }
 
-async function currentRun(
+function isStored(state: TrustedState): state is StoredTrustedState {
+  return state.state.type === 'stored';
+}
+
+/** The run this step is part of, as the API describes it: what trust is judged against. */
+export async function currentRun(
   octokit: Octokit,
   repository: Repository,
   env: NodeJS.ProcessEnv,

@@ -6,6 +6,7 @@
 
 import {
   type AgeRecipient,
+  type ChangeLimit,
   checkSinceApplies,
   type DestinationInputs,
   type DestinationOption,
@@ -17,6 +18,7 @@ import {
   isExportKind,
   type PollPolicy,
   parseAgeRecipients,
+  parseChangeLimits,
   parseDuration,
   quoteUserValue,
   readDestinationInputs,
@@ -83,10 +85,19 @@ export interface ActionInputs {
   readonly allowPublicUnencrypted: boolean;
   /** `destination` and its options: the user's object storage instead of an artifact. */
   readonly destination: DestinationInputs | undefined;
+  /** `compare: last-run`: a change report against the export of the last run of this step. */
+  readonly compare: CompareInputs | undefined;
+}
+
+export interface CompareInputs {
+  /** `fail-on`: the step fails when the report crosses one (the export is still stored). */
+  readonly failOn: readonly ChangeLimit[];
+  /** `warn-on`: a warning annotation when the report crosses one. */
+  readonly warnOn: readonly ChangeLimit[];
 }
 
 /** What the action calls each destination option (the CLI's `--to` is `destination`). */
-const DESTINATION_INPUTS: Readonly<Record<DestinationOption, string>> = {
+export const DESTINATION_INPUTS: Readonly<Record<DestinationOption, string>> = {
   to: 'destination',
   layout: 'destination-layout',
   'storage-class': 'storage-class',
@@ -112,6 +123,7 @@ const ARTIFACT_ONLY_INPUTS = [
   'decompress',
   'keep-last',
   'full-every',
+  'compare',
 ] as const;
 
 /**
@@ -131,6 +143,7 @@ const REQUEST_INPUTS = [
   'fields',
   'filters',
   'since',
+  'compare',
 ] as const;
 
 /**
@@ -178,10 +191,20 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
   const destination = readDestination(get, since);
   const githubToken = get('github-token');
   const keepLast = optionalInteger(get, 'keep-last', 1, KEEP_LAST_MAX);
-  if (githubToken === '' && (since?.type === 'last-run' || keepLast !== undefined)) {
+  const encryptText = get('encrypt-to');
+  const compare = readCompare(get, since, encryptText !== '');
+  const stateInput =
+    since?.type === 'last-run'
+      ? 'since: last-run'
+      : keepLast !== undefined
+        ? 'keep-last'
+        : compare !== undefined
+          ? 'compare: last-run'
+          : undefined;
+  if (githubToken === '' && stateInput !== undefined) {
     throw new InputError(
       'github-token',
-      `missing; ${since?.type === 'last-run' ? 'since: last-run' : 'keep-last'} reads the repository's artifacts through the GitHub API`,
+      `missing; ${stateInput} reads the repository's artifacts through the GitHub API`,
       `Leave github-token at its default (\${{ github.token }}) and grant the job the permissions the README lists.`,
     );
   }
@@ -194,7 +217,6 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
       'Add full-every (such as 7d, or 7 for every 7th run), so that a full export comes round again and older chains can be deleted.',
     );
   }
-  const encryptText = get('encrypt-to');
   const encryptTo = encryptText === '' ? undefined : parseAgeRecipients('encrypt-to', encryptText);
   const decompress = readBoolean(get, 'decompress', false);
   if (decompress && encryptTo !== undefined) {
@@ -206,7 +228,10 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
   }
   const keepsState =
     destination === undefined &&
-    (since?.type === 'last-run' || keepLast !== undefined || fullEvery !== undefined);
+    (since?.type === 'last-run' ||
+      keepLast !== undefined ||
+      fullEvery !== undefined ||
+      compare !== undefined);
   const resumePending = readBoolean(get, 'resume-pending', true);
 
   return {
@@ -230,7 +255,56 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
     encryptTo,
     allowPublicUnencrypted: readBoolean(get, 'allow-public-unencrypted', false),
     destination,
+    compare,
   };
+}
+
+/**
+ * `compare: last-run` with `fail-on` and `warn-on`. Two whole exports are compared, so not with
+ * increments (`since: last-run`), and not with `encrypt-to`: the step holds no identity to open
+ * the last run's ciphertext, and should not.
+ */
+function readCompare(
+  get: InputReader,
+  since: SinceInput | undefined,
+  encrypted: boolean,
+): CompareInputs | undefined {
+  const text = get('compare');
+  const failOn = parseChangeLimits('fail-on', [get('fail-on')]);
+  const warnOn = parseChangeLimits('warn-on', [get('warn-on')]);
+  if (text === '' || text === 'false' || text === 'none') {
+    const limit = get('fail-on') !== '' ? 'fail-on' : get('warn-on') !== '' ? 'warn-on' : '';
+    if (limit !== '') {
+      throw new InputError(
+        limit,
+        'applies only with compare: last-run (it is a limit on the change report)',
+        'Add compare: last-run, or remove it.',
+      );
+    }
+    return undefined;
+  }
+  if (text !== 'last-run') {
+    throw new InputError(
+      'compare',
+      `${quoteUserValue(text)} is not a comparison; the one there is is last-run`,
+      'Write compare: last-run, or remove it.',
+    );
+  }
+  if (since?.type === 'last-run') {
+    throw new InputError(
+      'compare',
+      'cannot be combined with since: last-run: each run then exports only what changed, so there are no two whole exports to compare',
+      'Compare full exports (remove since), or compare a restored chain with asana-export diff.',
+    );
+  }
+  if (encrypted) {
+    throw new InputError(
+      'compare',
+      "cannot be combined with encrypt-to: the step holds no identity to decrypt the last run's export",
+      'Compare where the identity is kept: asana-export diff OLD.age NEW.age --identity key.txt.',
+    );
+  }
+  return { failOn, warnOn };
 }
 
 function readDestination(
@@ -338,7 +412,7 @@ function readKind(text: string): ExportKind {
 }
 
 /** The raw request, for the core to validate. Filters are spread over the types that take them. */
-function readRequestInput(get: InputReader): ExportRequestInput {
+export function readRequestInput(get: InputReader): ExportRequestInput {
   const kind = get('kind');
   const input: { -readonly [K in keyof ExportRequestInput]: ExportRequestInput[K] } = { kind };
   for (const name of ['organization', 'workspace', 'parent'] as const) {

@@ -7,11 +7,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ArtifactClient } from '@actions/artifact';
 import * as core from '@actions/core';
 import {
   createNodeRuntime,
   createRedactor,
   type DestinationInputs,
+  describeCrossed,
   formatBytes,
   formatDuration,
   InputError,
@@ -31,17 +33,23 @@ import {
   uploadUnderFreeName,
 } from './artifacts.js';
 import { githubIdTokenAssertion } from './azure-oidc.js';
+import { isCheckOnly, readCheckOnlyInputs } from './check-inputs.js';
+import { runCheckOnly } from './check-only.js';
+import { type ComparisonOutcome, compareWithLastRun } from './compare.js';
+import { describeFailedLimits, type RunPoint } from './compare-summary.js';
 import { decompressBeside } from './decompress.js';
 import { leftRunning, type RunProgress, reportFailure } from './failure.js';
 import { getVisibility } from './github.js';
 import {
   forgetPending,
   type GitHubAccess,
+  type History,
   keepHistory,
   lazyGitHub,
   planStart,
   recordPending,
 } from './history.js';
+import { readRequestTimeout } from './input-values.js';
 import { type ActionInputs, readInputs } from './inputs.js';
 import { defaultArtifactName, isExportArtifactName, requestSubject, subjectGid } from './names.js';
 import { createProgressLog, type ProgressLog } from './progress.js';
@@ -86,8 +94,18 @@ export async function run(context: RunContext): Promise<void> {
     asanaContacted: false,
     nextRun: undefined,
   };
+  const read = (name: string) => core.getInput(name);
   try {
-    const inputs = readInputs((name) => core.getInput(name), startedAt);
+    if (isCheckOnly(read)) {
+      await runCheckOnly(readCheckOnlyInputs(read), {
+        env: context.env,
+        signal: context.signal,
+        redact,
+        requestTimeoutMs: readRequestTimeout((name) => read(name).trim()),
+      });
+      return;
+    }
+    const inputs = readInputs(read, startedAt);
     progress.inputs = inputs;
     await exportAndStore(inputs, { context, redact, log, startedAt, progress });
   } catch (error) {
@@ -209,6 +227,17 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
     files.push(decompressed);
   }
 
+  const comparison = await compareBeforeUpload(inputs, history, github, {
+    artifacts,
+    manifest,
+    filePath: result.filePath,
+    manifestPath: result.manifestPath,
+    outDir,
+    tempDir: context.env.RUNNER_TEMP || tmpdir(),
+    signal: context.signal,
+  });
+  if (comparison?.type === 'compared') files.push(comparison.reportPath);
+
   // A resumed export's manifest may not name its target; the step's own inputs do.
   const subject = inputs.baseRequest ? requestSubject(inputs.baseRequest) : subjectGid(manifest);
   const upload = (name: string) =>
@@ -259,6 +288,7 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
   );
   for (const warning of kept.warnings) core.warning(printableLines(redact(warning)));
   const warnings = [...planned.warnings, ...kept.warnings];
+  if (comparison !== undefined) reportComparison(comparison, redact);
 
   await writeSummary(redact, (summary) =>
     addSuccess(summary, {
@@ -268,8 +298,86 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
       decompressed: inputs.decompress,
       chain: kept.chain,
       warnings,
+      ...(comparison === undefined
+        ? {}
+        : { comparison: { outcome: comparison, recent: recentRuns(history, manifest) } }),
     }),
   );
+  // Only now, with the export and the state stored: the next run compares against this one.
+  if (comparison?.type === 'compared' && comparison.failed.length > 0) {
+    core.setFailed(
+      `The change report crosses fail-on: ${describeFailedLimits(comparison.failed)}. ` +
+        `The export is stored all the same (artifact ${stored.name}); look at what changed in Asana, in the job summary and ${comparison.reportName}.`,
+    );
+  }
+}
+
+/** `compare: last-run`, between the verified file and the artifact upload (compare.ts). */
+async function compareBeforeUpload(
+  inputs: ActionInputs,
+  history: History | undefined,
+  github: GitHubAccess | undefined,
+  files: {
+    readonly artifacts: ArtifactClient;
+    readonly manifest: Manifest;
+    readonly filePath: string;
+    readonly manifestPath: string;
+    readonly outDir: string;
+    readonly tempDir: string;
+    readonly signal: AbortSignal;
+  },
+): Promise<ComparisonOutcome | undefined> {
+  if (inputs.compare === undefined) return undefined;
+  if (history === undefined || github === undefined) {
+    return { type: 'skipped', reason: 'this run reads no state of earlier runs', warn: false };
+  }
+  const compare = inputs.compare;
+  return core.group('Comparing with the last run', () =>
+    compareWithLastRun({
+      compare,
+      stored: history.stored,
+      artifacts: files.artifacts,
+      repository: github().repository,
+      githubToken: inputs.githubToken ?? '',
+      newer: { path: files.filePath, manifestPath: files.manifestPath, manifest: files.manifest },
+      outDir: files.outDir,
+      tempDir: files.tempDir,
+      signal: files.signal,
+    }),
+  );
+}
+
+/** Outputs and log lines of a comparison; the summary and `fail-on` come after the upload. */
+function reportComparison(comparison: ComparisonOutcome, redact: Redactor): void {
+  if (comparison.type === 'skipped') {
+    const line = `No comparison with the last run: ${comparison.reason}.`;
+    if (comparison.warn) core.warning(printableLines(redact(line)));
+    else core.info(redact(line));
+    return;
+  }
+  const { totals } = comparison.report;
+  core.setOutput('added', totals.added);
+  core.setOutput('removed', totals.removed);
+  core.setOutput('changed', totals.changed);
+  core.setOutput('changes-file', comparison.reportName);
+  core.info(
+    `Since the last run (${comparison.base.artifactName}): ${totals.added} added, ${totals.removed} removed, ${totals.changed} changed, ${totals.unchanged} unchanged`,
+  );
+  for (const crossed of comparison.warned) {
+    core.warning(`The change report crosses warn-on: ${describeCrossed(crossed)}`);
+  }
+}
+
+/** The chart's points, oldest first: the runs the states describe, then this one. */
+function recentRuns(history: History | undefined, manifest: Manifest): RunPoint[] {
+  const earlier = (history?.stored ?? []).map(({ state }) => ({
+    at: state.manifest.completedAt ?? state.watermark,
+    records: state.manifest.records.total,
+  }));
+  return [
+    ...earlier.reverse(),
+    { at: manifest.completedAt ?? manifest.downloadedAt, records: manifest.records.total },
+  ];
 }
 
 /**

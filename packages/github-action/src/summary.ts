@@ -14,7 +14,9 @@ import {
   type Redactor,
 } from '@asana-exports/core/node';
 import type { StartDecision } from './chain.js';
-import { escapeHtml, formatCount } from './format.js';
+import type { ComparisonOutcome } from './compare.js';
+import { addComparison, type RunPoint } from './compare-summary.js';
+import { code, escapeHtml, formatCount } from './format.js';
 import type { ChainLink } from './state.js';
 
 export type Summary = typeof core.summary;
@@ -58,6 +60,11 @@ export interface SuccessFacts {
   readonly chain: ChainFacts | undefined;
   /** Problems that did not fail the step (state upload, keep-last). */
   readonly warnings: readonly string[];
+  /** `compare: last-run`: the change report, and the record counts of recent runs. */
+  readonly comparison?: {
+    readonly outcome: ComparisonOutcome;
+    readonly recent: readonly RunPoint[];
+  };
 }
 
 export interface FailureFacts {
@@ -122,6 +129,7 @@ export function addSuccess(summary: Summary, facts: SuccessFacts): Summary {
         .map(([type, count]) => [escapeHtml(type), formatCount(count)]),
     ]);
   }
+  if (facts.comparison) addComparison(summary, facts.comparison.outcome, facts.comparison.recent);
   const pruned = facts.chain?.pruned ?? [];
   if (pruned.length > 0) {
     summary.addRaw(
@@ -219,10 +227,6 @@ function objectCell(object: StoredObjectFacts): string {
 
 function factTable(rows: readonly [string, string][]) {
   return rows.map(([label, value]) => [{ data: label, header: true }, value]);
-}
-
-function code(text: string): string {
-  return `<code>${escapeHtml(text)}</code>`;
 }
 
 /** Writes the job summary, redacted as a whole; a runner without one (local runs) skips it. */

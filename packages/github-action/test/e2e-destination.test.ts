@@ -62,6 +62,25 @@ describe.each(storesUnderTest())('destination: %s', (name, start) => {
     return result;
   }
 
+  it("check-only reads the target's latest.json: fresh after a backup, missing before", async () => {
+    const place = await store.newPlace();
+    const parent = world.newGid();
+    const watch = async (maxAge: string) =>
+      act(place, { parent, 'check-only': 'true', 'max-age': maxAge, 'asana-token': '' });
+    const missing = await watch('26h');
+    expect(missing.code).toBe(1);
+    expect(errorLine(missing)).toContain(`no verified export found in`);
+    expect(errorLine(missing)).toContain(`/graph/${parent}/latest.json`);
+
+    const backup = await act(place, { parent });
+    expect(backup.code, backup.stdout).toBe(0);
+    const fresh = await watch('26h');
+    expect(fresh.code, fresh.stdout).toBe(0);
+    expect(fresh.outputs.fresh).toBe('true');
+    expect(fresh.outputs['export-gid']).toBe(backup.outputs['export-gid']);
+    expect(fresh.outputs.records).toBe(backup.outputs.records);
+  });
+
   it('stores the verified export, sets the outputs and says where in the summary', async () => {
     const place = await store.newPlace();
     // Unencrypted, in a public repository: the guard is about public artifacts, and none is made.

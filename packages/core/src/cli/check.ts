@@ -3,13 +3,13 @@
  * younger than `--max-age`, with the reason in one line. Meant for a watchdog job of its own, so a
  * backup that stopped running is noticed the next morning rather than on the day it is needed.
  */
-import { EnvHttpProxyAgent } from 'undici';
 import { systemClock } from '../node/clock.js';
-import { openStore } from '../node/destination-store.js';
-import { type FoundExports, lastExportInFolder, lastExportInStore } from '../node/last-export.js';
-import { formatDestination } from '../protocol/destination.js';
+import {
+  type FoundExports,
+  lastExportAtDestination,
+  lastExportInFolder,
+} from '../node/last-export.js';
 import { type FreshnessVerdict, judgeFreshness, type LastExport } from '../protocol/freshness.js';
-import { latestKey } from '../protocol/object-layout.js';
 import { printable } from '../protocol/text.js';
 import type { CheckArgs } from './args.js';
 
@@ -36,24 +36,20 @@ export async function runCheck(
     found = await lastExportInFolder(place.folder, 'FOLDER', place.kind);
   } else {
     const { destination, settings } = place.destination;
-    const dispatcher = new EnvHttpProxyAgent();
-    try {
-      const store = await openStore({
+    const atDestination = await lastExportAtDestination({
+      store: {
         destination,
         settings,
         names: { destination: '--to', region: '--s3-region', endpoint: '--s3-endpoint' },
         env,
-        dispatcher,
-        clock: systemClock,
-        random: Math.random,
         requestTimeoutMs: args.requestTimeoutMs,
-      });
-      const key = latestKey(destination.prefix, place.kind, place.target);
-      shown = printable(`${formatDestination({ ...destination, prefix: '' })}${key}`, 300);
-      found = await lastExportInStore(store, key, signal);
-    } finally {
-      await dispatcher.close();
-    }
+      },
+      kind: place.kind,
+      target: place.target,
+      signal,
+    });
+    shown = atDestination.shown;
+    found = atDestination;
   }
   const verdict: FreshnessVerdict = judgeFreshness({
     last: found.last,

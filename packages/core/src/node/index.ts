@@ -23,7 +23,13 @@ export {
 } from './file-sink.js';
 export { GzipVerifier, type VerifyOptions } from './gzip-verifier.js';
 export { writeJsonFileExclusive } from './json-file.js';
-export { type FoundExports, lastExportInFolder, lastExportInStore } from './last-export.js';
+export {
+  type DestinationPlace,
+  type FoundExports,
+  lastExportAtDestination,
+  lastExportInFolder,
+  lastExportInStore,
+} from './last-export.js';
 export { type RunToFileOptions, type RunToFileResult, runExportToFile } from './run-to-file.js';
 export { type RunToStoreOptions, type RunToStoreResult, runExportToStore } from './run-to-store.js';
 export { createNodeRuntime, type NodeRuntime, type NodeRuntimeOptions } from './runtime.js';

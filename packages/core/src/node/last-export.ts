@@ -5,12 +5,17 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { EnvHttpProxyAgent } from 'undici';
+import { formatDestination } from '../protocol/destination.js';
 import { InputError } from '../protocol/errors.js';
 import { type LastExport, newestExport, parseLatestPointer } from '../protocol/freshness.js';
 import type { ExportKind } from '../protocol/kinds.js';
 import { parseManifest } from '../protocol/manifest.js';
+import { latestKey } from '../protocol/object-layout.js';
 import type { ObjectStore } from '../protocol/object-store.js';
 import { printable } from '../protocol/text.js';
+import { systemClock } from './clock.js';
+import { type OpenStoreOptions, openStore } from './destination-store.js';
 
 export interface FoundExports {
   readonly last: LastExport | undefined;
@@ -83,4 +88,41 @@ export async function lastExportInStore(
   if (!parsed.ok)
     return { last: undefined, skipped: [`${printable(latestKey, 300)} ${parsed.problem}`] };
   return { last: parsed.last, skipped: [] };
+}
+
+export interface DestinationPlace {
+  /** Where the exports are stored, with the credentials' settings and the inputs' names. */
+  readonly store: Pick<
+    OpenStoreOptions,
+    'destination' | 'settings' | 'names' | 'env' | 'requestTimeoutMs' | 'azureClientAssertion'
+  >;
+  readonly kind: ExportKind;
+  /** The target gid the layout files exports under. */
+  readonly target: string;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The newest export of one target at a destination, through its `latest.json`; `shown` is where
+ * that is, printable (`s3://bucket/prefix/graph/123/latest.json`), for the one-line reason.
+ */
+export async function lastExportAtDestination(
+  place: DestinationPlace,
+): Promise<FoundExports & { readonly shown: string }> {
+  const { destination } = place.store;
+  // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as the export's own requests do.
+  const dispatcher = new EnvHttpProxyAgent();
+  try {
+    const store = await openStore({
+      ...place.store,
+      dispatcher,
+      clock: systemClock,
+      random: Math.random,
+    });
+    const key = latestKey(destination.prefix, place.kind, place.target);
+    const shown = printable(`${formatDestination({ ...destination, prefix: '' })}${key}`, 300);
+    return { ...(await lastExportInStore(store, key, place.signal)), shown };
+  } finally {
+    await dispatcher.close();
+  }
 }

@@ -28,4 +28,6 @@ cd "$repo_root"
 if [ ! -f node_modules/.modules.yaml ] || [ pnpm-lock.yaml -nt node_modules/.modules.yaml ]; then
   pnpm install --frozen-lockfile --reporter=append-only >&2
 fi
+# scripts/test.sh times the build as a phase of its own (scripts/phases.sh).
+if declare -F phase >/dev/null; then phase build; fi
 pnpm -s build >&2

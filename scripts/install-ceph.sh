@@ -5,23 +5,5 @@
 # free loopback ports and removes it afterwards (packages/test-stores/src/radosgw.ts), so nothing
 # is left running and no port is assumed. The packages' systemd units are never started.
 set -euo pipefail
-
-missing=()
-for program in radosgw radosgw-admin ceph-mon ceph-osd ceph monmaptool; do
-  if ! command -v "$program" >/dev/null; then
-    missing=(radosgw ceph-mon ceph-osd ceph-common)
-    break
-  fi
-done
-if ((${#missing[@]} == 0)); then
-  exit 0
-fi
-
-sudo=''
-if [ "$(id -u)" -ne 0 ]; then
-  sudo='sudo'
-fi
-echo "Installing ${missing[*]} from Debian's packages for the S3 tests" >&2
-export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# What is missing, the question on a terminal and the apt-get: scripts/system-packages.sh.
+exec "$(dirname "${BASH_SOURCE[0]}")/system-packages.sh" ceph

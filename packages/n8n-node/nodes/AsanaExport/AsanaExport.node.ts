@@ -7,6 +7,7 @@ import {
   NodeConnectionTypes,
   NodeOperationError,
 } from 'n8n-workflow';
+import { compare } from './actions/compare';
 import { create } from './actions/create';
 import { download } from './actions/download';
 import { getStatus } from './actions/getStatus';
@@ -22,6 +23,8 @@ type Operation = (
 ) => Promise<INodeExecutionData[]>;
 
 const operations: Readonly<Record<string, Operation>> = { create, download, getStatus };
+/** The operations that talk to Asana; Compare reads the item's binary data only. */
+const ASANA_OPERATIONS = Object.keys(operations);
 
 export class AsanaExport implements INodeType {
   description: INodeTypeDescription = {
@@ -37,7 +40,7 @@ export class AsanaExport implements INodeType {
     defaultVersion: 1.1,
     subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
     description:
-      "Create, wait for and download Asana's organization, resource and graph exports as binary data",
+      "Create, wait for, download and compare Asana's organization, resource and graph exports as binary data",
     defaults: {
       name: 'Asana Export',
     },
@@ -48,12 +51,12 @@ export class AsanaExport implements INodeType {
       {
         name: 'asanaExportsApi',
         required: true,
-        displayOptions: { show: { authentication: ['accessToken'] } },
+        displayOptions: { show: { authentication: ['accessToken'], operation: ASANA_OPERATIONS } },
       },
       {
         name: 'asanaExportsOAuth2Api',
         required: true,
-        displayOptions: { show: { authentication: ['oAuth2'] } },
+        displayOptions: { show: { authentication: ['oAuth2'], operation: ASANA_OPERATIONS } },
       },
       {
         name: 'asanaExportsS3Api',
@@ -78,6 +81,7 @@ export class AsanaExport implements INodeType {
           { name: 'OAuth2', value: 'oAuth2' },
         ],
         default: 'accessToken',
+        displayOptions: { show: { operation: ASANA_OPERATIONS } },
         description:
           'Organization and resource exports need a service account token (Access Token)',
       },
@@ -106,6 +110,10 @@ export class AsanaExport implements INodeType {
     for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
       try {
         const name = this.getNodeParameter('operation', itemIndex) as string;
+        if (name === 'compare') {
+          returnData.push(...(await compare(this, itemIndex)));
+          continue;
+        }
         const operation = operations[name];
         if (operation === undefined) {
           throw new NodeOperationError(this.getNode(), `The operation "${name}" is not known`, {

@@ -5,6 +5,7 @@
  * filesystem or database binary modes do). The real n8n is exercised by e2e.test.ts.
  */
 import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { request as httpGet, type IncomingMessage } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -34,6 +35,18 @@ export interface FakeOptions {
   /** Database mode's cap, in bytes. */
   readonly maxBytes?: number;
   readonly signal?: AbortSignal;
+  /**
+   * Binary fields of every input item: stored files with an id (n8n's filesystem, database and S3
+   * modes, read back with getBinaryStream) or, `inMemory`, base64 in the item (its default mode).
+   */
+  readonly inputBinary?: Readonly<Record<string, InputBinary>>;
+}
+
+export interface InputBinary {
+  readonly bytes: Uint8Array;
+  readonly fileName?: string;
+  readonly mimeType?: string;
+  readonly inMemory?: boolean;
 }
 
 export interface FakeContext {
@@ -142,10 +155,30 @@ export async function fakeContext(options: FakeOptions): Promise<FakeContext> {
     } as IBinaryData;
   };
 
+  const binary: Record<string, IBinaryData> = {};
+  for (const [name, input] of Object.entries(options.inputBinary ?? {})) {
+    const described = {
+      mimeType: input.mimeType ?? 'application/gzip',
+      ...(input.fileName === undefined ? {} : { fileName: input.fileName }),
+    };
+    if (input.inMemory === true) {
+      binary[name] = { ...described, data: Buffer.from(input.bytes).toString('base64') };
+    } else {
+      const id = randomUUID();
+      await writeFile(join(dir, id), input.bytes);
+      binary[name] = { ...described, id, data: 'filesystem-v2', bytes: input.bytes.byteLength };
+    }
+  }
+  const inputItems: INodeExecutionData[] = Array.from({ length: options.items ?? 1 }, () => ({
+    json: {},
+    ...(options.inputBinary === undefined ? {} : { binary }),
+  }));
+  const bytesOf = async (data: IBinaryData) =>
+    data.id === undefined ? Buffer.from(data.data, 'base64') : await readFile(join(dir, data.id));
+
   const context = {
     getNode: () => (options.onError === undefined ? node : { ...node, onError: options.onError }),
-    getInputData: (): INodeExecutionData[] =>
-      Array.from({ length: options.items ?? 1 }, () => ({ json: {} })),
+    getInputData: (): INodeExecutionData[] => inputItems,
     getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
       const parameters = parametersAt(itemIndex);
       if (name in parameters) return parameters[name];
@@ -176,6 +209,14 @@ export async function fakeContext(options: FakeOptions): Promise<FakeContext> {
         return await send(requestOptions, `Bearer ${options.credentials?.accessToken ?? ''}`);
       },
       prepareBinaryData,
+      // As n8n's: a fresh stream of the stored file on each call.
+      getBinaryStream: async (id: string, chunkSize?: number) =>
+        createReadStream(join(dir, id), { highWaterMark: chunkSize ?? 64 * 1024 }),
+      getBinaryDataBuffer: async (itemIndex: number, property: string) => {
+        const data = inputItems[itemIndex]?.binary?.[property];
+        if (data === undefined) throw new Error(`No binary field ${property}`);
+        return await bytesOf(data);
+      },
     },
   } as unknown as IExecuteFunctions;
 
@@ -201,4 +242,4 @@ async function collect(stream: Readable): Promise<Buffer> {
 
 export { createHash } from 'node:crypto';
 /** gzip of the given lines, for sinks that expect an export file. */
-export { gzipSync } from 'node:zlib';
+export { gunzipSync, gzipSync } from 'node:zlib';

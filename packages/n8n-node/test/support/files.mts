@@ -49,4 +49,6 @@ export function randomHex(bytes: number): string {
 /** V8's longest string on this Node, in characters. */
 export { constants as bufferConstants } from 'node:buffer';
 export { existsSync as fileExists } from 'node:fs';
+/** For tests that write or read whole files (test files may import node: modules only from here). */
+export { readFile, writeFile } from 'node:fs/promises';
 export { join as pathJoin } from 'node:path';

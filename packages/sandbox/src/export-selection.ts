@@ -27,6 +27,30 @@ export type UserFilter =
   | 'assigned_by.any'
   | 'assignee.any';
 
+type FilterName = DateFilter | UserFilter;
+
+const SHARED_FILTERS: readonly FilterName[] = [
+  'created_at.after',
+  'created_at.before',
+  'modified_at.after',
+  'modified_at.before',
+  'created_by.any',
+  'followers.any',
+  'liked_by.any',
+  'commented_on_by.any',
+];
+
+/**
+ * The filters each resource type accepts; teams accept none. Written out from Asana's
+ * description (`ResourceExportFilters`) rather than imported from core on purpose: the sandbox
+ * stands in for Asana, so a mistake in core's own table must make tests fail, not be mirrored.
+ */
+export const FILTERS_BY_TYPE: Record<ResourceType, readonly FilterName[]> = {
+  task: [...SHARED_FILTERS, 'assigned_by.any', 'assignee.any'],
+  message: SHARED_FILTERS,
+  team: [],
+};
+
 /** Date filters as milliseconds since the epoch; user filters as sorted, distinct gids. */
 export type ResourceFilters = Partial<Record<DateFilter, number> & Record<UserFilter, string[]>>;
 

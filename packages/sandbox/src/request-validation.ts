@@ -3,7 +3,7 @@
  * (`export_request_parameters[1].filters: ...`), so a client's error reporting can be tested.
  */
 import { parseDateTime } from './date-time.js';
-import type { ExportParameter, ResourceFilters } from './export-selection.js';
+import { type ExportParameter, FILTERS_BY_TYPE, type ResourceFilters } from './export-selection.js';
 import { isFieldPath } from './field-selection.js';
 import { isGid } from './gid.js';
 import type { ResourceType } from './types.js';
@@ -11,28 +11,6 @@ import type { ResourceType } from './types.js';
 export type Validation<T> = { ok: true; value: T } | { ok: false; message: string };
 
 const RESOURCE_TYPES: readonly ResourceType[] = ['task', 'team', 'message'];
-
-const SHARED_FILTERS = [
-  'created_at.after',
-  'created_at.before',
-  'modified_at.after',
-  'modified_at.before',
-  'created_by.any',
-  'followers.any',
-  'liked_by.any',
-  'commented_on_by.any',
-];
-
-/**
- * The filters each resource type accepts; teams accept none. Written out from the API reference
- * rather than imported from core on purpose: the sandbox stands in for Asana, so a mistake in
- * core's own table must make tests fail, not be mirrored here.
- */
-const FILTERS_BY_TYPE: Record<ResourceType, readonly string[]> = {
-  task: [...SHARED_FILTERS, 'assigned_by.any', 'assignee.any'],
-  message: SHARED_FILTERS,
-  team: [],
-};
 
 class InvalidInput extends Error {}
 
@@ -102,7 +80,7 @@ function parameter(entry: unknown, at: string): ExportParameter {
 function parseFilters(filters: unknown, type: ResourceType, at: string): ResourceFilters {
   if (!isObject(filters)) throw new InvalidInput(`${at}: Must be an object`);
   const parsed: Record<string, number | string[]> = {};
-  const allowed = FILTERS_BY_TYPE[type];
+  const allowed: readonly string[] = FILTERS_BY_TYPE[type];
   const names = Object.keys(filters);
   if (allowed.length === 0 && names.length > 0) {
     throw new InvalidInput(`${at}: Filters are not supported for resource_type ${type}`);

@@ -207,6 +207,21 @@ describe('resource export filters', () => {
   });
 });
 
+describe('a narrowed export of a later revision', () => {
+  it('reports no revision changes, which tally whole records; an unnarrowed one does', async () => {
+    sandbox.configure({ revision: 1 });
+    try {
+      const plain = await exported([{ resource_type: 'task' }]);
+      const narrowed = await exported([{ resource_type: 'task', fields: ['name'] }]);
+      expect(plain.info.changes?.revision).toBe(1);
+      expect(narrowed.info.changes).toBeUndefined();
+      expect(narrowed.info.records).toBe(plain.info.records);
+    } finally {
+      sandbox.configure({ revision: 0 });
+    }
+  });
+});
+
 describe('resource export fields', () => {
   it('shows only the fields asked for, with the gid of every object, and nothing else', async () => {
     const fields = ['name', 'assignee.name', 'followers', 'likes.user.name', 'modified_at'];
@@ -277,6 +292,7 @@ describe('date filters take what Asana calls a date-time, and nothing else', () 
     '2024-01-01t00:00:00z',
     '2024-02-29T23:59:59.999999Z',
     '2016-12-31T23:59:60Z',
+    '0099-12-31T00:00:00Z',
   ];
   const REFUSED: unknown[] = [
     '1',

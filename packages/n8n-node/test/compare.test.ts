@@ -236,6 +236,88 @@ describe('Compare', () => {
     });
   });
 
+  describe('with the manifests Download output', () => {
+    /** Download, as the node runs it, of an export the sandbox made: its manifest and file. */
+    async function download(gid: string) {
+      const fake = await fakeContext({
+        parameters: {
+          authentication: 'accessToken',
+          resource: 'export',
+          operation: 'download',
+          kind: 'graph',
+          gid,
+          options: {},
+        },
+        credentials: { accessToken: sandbox.token, baseUrl: sandbox.apiUrl },
+      });
+      opened.push(fake);
+      const [[item] = []] = await node.execute.call(fake.context);
+      const binary = item?.binary?.data;
+      if (item === undefined || binary === undefined) throw new Error('Download output no file');
+      return {
+        manifest: item.json,
+        input: { bytes: await fake.stored(binary), fileName: String(binary.fileName) },
+      };
+    }
+
+    async function downloadedPair() {
+      const { older, newer } = await pair('graph');
+      const gidOf = (file: Export) => String(/export-(\d+)\./.exec(file.fileName)?.[1]);
+      return { a: await download(gidOf(older)), b: await download(gidOf(newer)), newer };
+    }
+
+    it('checks each file against its manifest, and reports their gids', async () => {
+      const { a, b, newer } = await downloadedPair();
+      const json = await run(
+        { old: a.input, new: b.input },
+        { options: { oldManifest: a.manifest, newManifest: JSON.stringify(b.manifest) } },
+      );
+      const report = json as unknown as DiffReport;
+      expectKnownChanges(report, newer.changes);
+      expect(report.old.exportGid).toBe(a.manifest.exportGid);
+      expect(report.new.exportGid).toBe(b.manifest.exportGid);
+      expect(report.new.completedAt).toBe(b.manifest.completedAt);
+      // Downloaded by gid, the manifests record no target: said, not refused.
+      expect(json.warnings).toEqual([
+        expect.stringContaining('records no target (it was downloaded by gid)'),
+        expect.stringContaining('records no target (it was downloaded by gid)'),
+      ]);
+    });
+
+    it('refuses a file that is not the export its manifest describes', async () => {
+      const { a, b } = await downloadedPair();
+      const failure = run(
+        { old: a.input, new: b.input },
+        { options: { oldManifest: b.manifest, newManifest: b.manifest } },
+      );
+      await expect(failure).rejects.toThrow(
+        `The stored export ${a.input.fileName} (binary field "old") is not intact: it does not match its manifest`,
+      );
+    });
+
+    it('refuses exports of two targets, before reading them', async () => {
+      const { a, b } = await downloadedPair();
+      const failure = run(
+        { old: a.input, new: b.input },
+        {
+          options: {
+            oldManifest: { ...a.manifest, target: { parent: '1' } },
+            newManifest: { ...b.manifest, target: { parent: '2' } },
+          },
+        },
+      );
+      await expect(failure).rejects.toThrow(
+        `Invalid New Export Field: ${b.input.fileName} (binary field "new") is an export of parent 2 and ${a.input.fileName} (binary field "old") of parent 1`,
+      );
+    });
+
+    it('refuses what is not a manifest, naming the option', async () => {
+      const { a, b } = await downloadedPair();
+      const failure = run({ old: a.input, new: b.input }, { options: { oldManifest: '{"x":1}' } });
+      await expect(failure).rejects.toThrow('Invalid Old Manifest: is not a version');
+    });
+  });
+
   describe('refuses, naming the input', () => {
     const task = (gid: string) => JSON.stringify({ gid, resource_type: 'task', name: gid });
     const gz = (text: string) => gzipSync(Buffer.from(text));

@@ -39,6 +39,7 @@ export {
   jsonEqual,
   type RecordChanges,
 } from './diff-fields.js';
+export { type ComparedExport, checkComparable } from './diff-manifests.js';
 export { diffMarkdown } from './diff-markdown.js';
 export {
   type ChangedExample,

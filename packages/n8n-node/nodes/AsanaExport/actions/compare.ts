@@ -2,15 +2,18 @@ import {
   assertRecordsPerLine,
   type ChangeLimit,
   type CrossedLimit,
+  checkComparable,
+  checkStoredAgainstManifest,
   crossedLimits,
   type DiffReport,
   type DiffStreamFigures,
   describeCrossed,
   diffMarkdown,
   diffRecordStreams,
-  type ExportKind,
   InputError,
+  type Manifest,
   parseChangeLimits,
+  parseManifest,
   printable,
 } from '@asana-exports/core/protocol';
 import {
@@ -24,6 +27,8 @@ import { type BinaryExport, openBinaryExport } from '../transport/binaryInput';
 export const OLD_FIELD_LABEL = 'Old Export Field';
 export const NEW_FIELD_LABEL = 'New Export Field';
 export const FAIL_ON_LABEL = 'Fail On';
+export const OLD_MANIFEST_LABEL = 'Old Manifest';
+export const NEW_MANIFEST_LABEL = 'New Manifest';
 
 /**
  * Compares two exports of the same kind and target, from the item's binary data, with the core's
@@ -38,17 +43,32 @@ export async function compare(
   const settings = readCompareSettings(context, itemIndex);
   const older = openBinaryExport(context, itemIndex, OLD_FIELD_LABEL, settings.oldField);
   const newer = openBinaryExport(context, itemIndex, NEW_FIELD_LABEL, settings.newField);
-  const kind = checkComparable(older, newer);
+  const { kind, warnings } = checkComparable(
+    {
+      input: NEW_FIELD_LABEL,
+      shown: older.shown,
+      manifest: settings.oldManifest,
+      fileName: older.fileName,
+    },
+    {
+      input: NEW_FIELD_LABEL,
+      shown: newer.shown,
+      manifest: settings.newManifest,
+      fileName: newer.fileName,
+    },
+  );
 
   const signal = context.getExecutionCancelSignal() ?? new AbortController().signal;
   const result = await diffRecordStreams(older, newer, { signal });
+  checkManifest(older, settings.oldManifest, result.old);
+  checkManifest(newer, settings.newManifest, result.new);
   assertRecordsPerLine(OLD_FIELD_LABEL, older.shown, result.old);
   assertRecordsPerLine(NEW_FIELD_LABEL, newer.shown, result.new);
   const report = result.tally.report({
     kind,
-    target: undefined,
-    old: sideOf(older, settings.oldField, result.old),
-    new: sideOf(newer, settings.newField, result.new),
+    target: settings.oldManifest?.target ?? settings.newManifest?.target,
+    old: sideOf(older, settings.oldField, settings.oldManifest, result.old),
+    new: sideOf(newer, settings.newField, settings.newManifest, result.new),
   });
   const crossed = crossedLimits(report, settings.limits);
   if (crossed.length > 0 && settings.whenCrossed === 'fail') {
@@ -64,6 +84,7 @@ export async function compare(
   const json: IDataObject = {
     ...percentages(report),
     crossed: crossed.map(describeLimit),
+    warnings,
     ...(report as unknown as IDataObject),
   };
   if (settings.includeMarkdown) json.markdown = diffMarkdown(report, crossed);
@@ -76,6 +97,8 @@ interface CompareSettings {
   readonly limits: readonly ChangeLimit[];
   readonly whenCrossed: 'fail' | 'report';
   readonly includeMarkdown: boolean;
+  readonly oldManifest: Manifest | undefined;
+  readonly newManifest: Manifest | undefined;
 }
 
 /** Every parameter checked before a byte is read: a typo in Fail On must not cost a comparison. */
@@ -118,47 +141,51 @@ export function readCompareSettings(
     limits: parseChangeLimits(FAIL_ON_LABEL, [failOn]),
     whenCrossed: whenCrossed === 'report' ? 'report' : 'fail',
     includeMarkdown: options.includeMarkdown === true,
+    oldManifest: readManifest(options.oldManifest, OLD_MANIFEST_LABEL),
+    newManifest: readManifest(options.newManifest, NEW_MANIFEST_LABEL),
   };
 }
 
-const KIND_IN_NAME = /^asana-(organization|resource|graph)-export-/;
+/** A manifest as Create and Download output it: an object (an expression's) or its JSON text. */
+function readManifest(value: unknown, label: string): Manifest | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string')
+    return value.trim() === '' ? undefined : parseManifest(value, label);
+  return parseManifest(JSON.stringify(value), label);
+}
 
 /**
- * What the file names tell, as the CLI checks its files' manifests: two kinds, or JSON against
- * JSON Lines, cannot be compared (every record would be added and removed). Returns the kind.
+ * With a manifest, the file must be the export it describes (size and SHA-256 of the gzip file,
+ * when it is one; its record count always), before any report is made of it, as the CLI checks.
  */
-function checkComparable(older: BinaryExport, newer: BinaryExport): ExportKind | undefined {
-  const [oldKind, newKind] = [older, newer].map(
-    (side) => KIND_IN_NAME.exec(side.fileName ?? '')?.[1] as ExportKind | undefined,
-  );
-  if (oldKind !== undefined && newKind !== undefined && oldKind !== newKind) {
-    throw new InputError(
-      NEW_FIELD_LABEL,
-      `${newer.shown} is a ${newKind} export and ${older.shown} a ${oldKind} export`,
-      'Compare two exports of the same kind and target.',
-    );
+function checkManifest(
+  side: BinaryExport,
+  manifest: Manifest | undefined,
+  figures: DiffStreamFigures,
+): void {
+  if (manifest === undefined) return;
+  const records = { records: figures.records, byResourceType: undefined };
+  const digest = side.gzipDigest();
+  if (digest !== undefined) {
+    checkStoredAgainstManifest(side.shown, manifest, { content: { ...digest, records } });
+  } else if (figures.records !== manifest.records.total) {
+    // Decompressed: only the count can differ from what the manifest says of the gzip file.
+    checkStoredAgainstManifest(side.shown, manifest, {
+      content: { bytes: manifest.file.bytes, sha256: manifest.file.sha256, records },
+    });
   }
-  const [oldFormat, newFormat] = [older, newer].map((side) => formatOf(side.fileName));
-  if (oldFormat !== undefined && newFormat !== undefined && oldFormat !== newFormat) {
-    throw new InputError(
-      NEW_FIELD_LABEL,
-      `${newer.shown} is ${newFormat} and ${older.shown} is ${oldFormat}`,
-      'Compare two exports of the same kind.',
-    );
-  }
-  return oldKind ?? newKind;
 }
 
-function formatOf(fileName: string | undefined): 'json' | 'jsonl' | undefined {
-  const match = /\.(jsonl?)(\.gz)?$/.exec(fileName ?? '');
-  return match === null ? undefined : (match[1] as 'json' | 'jsonl');
-}
-
-function sideOf(side: BinaryExport, field: string, figures: DiffStreamFigures): DiffReport['old'] {
+function sideOf(
+  side: BinaryExport,
+  field: string,
+  manifest: Manifest | undefined,
+  figures: DiffStreamFigures,
+): DiffReport['old'] {
   return {
     file: side.fileName ?? `binary field ${printable(field, 100)}`,
-    exportGid: undefined,
-    completedAt: undefined,
+    exportGid: optionalPrintable(manifest?.exportGid),
+    completedAt: optionalPrintable(manifest?.completedAt),
     records: figures.records,
     duplicates: figures.duplicates,
   };
@@ -183,4 +210,8 @@ function describeLimit(crossed: CrossedLimit): IDataObject {
     percentOfOld: Math.round(crossed.percentOfOld * 100) / 100,
     message: describeCrossed(crossed),
   };
+}
+
+function optionalPrintable(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : printable(text, 64);
 }

@@ -68,6 +68,24 @@ export const compareFields: INodeProperties[] = [
         description:
           'Whether to add the report as Markdown in "markdown" (a summary table, the fields changed most, examples), for a message or a ticket',
       },
+      {
+        displayName: 'New Manifest',
+        name: 'newManifest',
+        type: 'json',
+        default: '',
+        placeholder: "{{ $('Download new').item.json }}",
+        description:
+          'The manifest Create or Download output with the newer export. With it, the file is checked against it (size, SHA-256, records), a different target is refused, and the report gives its export gid and completion time.',
+      },
+      {
+        displayName: 'Old Manifest',
+        name: 'oldManifest',
+        type: 'json',
+        default: '',
+        placeholder: "{{ $('Download old').item.json }}",
+        description:
+          'The manifest Create or Download output with the older export, checked and used as New Manifest is',
+      },
     ],
   },
 ];

@@ -1,7 +1,9 @@
 import {
+  createSha256,
   type DiffStreamSide,
   InputError,
   IntegrityError,
+  type ObservedDigest,
   printable,
 } from '@asana-exports/core/protocol';
 import type { IBinaryData, IExecuteFunctions } from 'n8n-workflow';
@@ -15,6 +17,11 @@ const AGE_MAGIC = new TextEncoder().encode('age-encryption.org/');
 export interface BinaryExport extends DiffStreamSide {
   /** The stored file's name, as n8n has it (printable), or undefined. */
   readonly fileName: string | undefined;
+  /**
+   * Size and SHA-256 of the stored gzip file, as a manifest gives them, once it has been read
+   * through; undefined before, and for a decompressed file (its manifest describes the gzip).
+   */
+  gzipDigest(): ObservedDigest | undefined;
 }
 
 /**
@@ -44,10 +51,24 @@ export function openBinaryExport(
   const fileName = binary.fileName === undefined ? undefined : printable(binary.fileName, 200);
   const shown = `${fileName ?? 'file'} (binary field "${printable(property, 100)}")`;
   const stored = storedBytes(context, itemIndex, property, binary);
+  let digest: ObservedDigest | undefined;
+  let gzip = false;
+  let observed = false;
   return {
     shown,
     fileName,
-    open: () => decoded(stored(), label, shown),
+    open: () => {
+      if (observed) return decoded(stored(), label, shown);
+      // The first read is the one that goes through the whole file (the index).
+      observed = true;
+      const chunks = observing(stored(), (result) => {
+        digest = result;
+      });
+      return decoded(chunks, label, shown, (isGzip) => {
+        gzip = isGzip;
+      });
+    },
+    gzipDigest: () => (gzip ? digest : undefined),
   };
 }
 
@@ -73,11 +94,27 @@ function storedBytes(
   };
 }
 
+/** Passes the bytes on, hashing them; reports size and hash if they were read to the end. */
+async function* observing(
+  chunks: AsyncIterable<Uint8Array>,
+  done: (digest: ObservedDigest) => void,
+): AsyncGenerator<Uint8Array> {
+  const hash = createSha256();
+  let bytes = 0;
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    bytes += chunk.byteLength;
+    yield chunk;
+  }
+  done({ bytes, sha256: hash.digest() });
+}
+
 /** gzip inflated, plain JSON as it is; age ciphertext refused, with why and what to do. */
 async function* decoded(
   chunks: AsyncIterable<Uint8Array>,
   label: string,
   shown: string,
+  onFormat?: (gzip: boolean) => void,
 ): AsyncGenerator<Uint8Array> {
   const iterator = chunks[Symbol.asyncIterator]();
   try {
@@ -90,6 +127,7 @@ async function* decoded(
       );
     }
     const rest = withHead(head, iterator);
+    onFormat?.(startsWith(head, GZIP_MAGIC));
     if (!startsWith(head, GZIP_MAGIC)) {
       yield* rest;
       return;

@@ -61,7 +61,12 @@ describe('Compare in a real n8n', () => {
       compareWorkflow('e2eCompare000001', older, newer, {
         failOn: 'removed>0',
         whenCrossed: 'report',
-        options: { includeMarkdown: true },
+        options: {
+          includeMarkdown: true,
+          // Expressions, as a user writes them: each Download's output item is the manifest.
+          oldManifest: "={{ $('Download old').item.json }}",
+          newManifest: "={{ $('Download new').item.json }}",
+        },
       }),
     ]);
     const execution = await n8n.execute('e2eCompare000001');
@@ -85,6 +90,13 @@ describe('Compare in a real n8n', () => {
       expect.objectContaining({ limit: 'removed>0', actual: report.totals.removed }),
     ]);
     expect(String(json.markdown)).toContain('**limit crossed**');
+    // Each file was checked against its manifest, whose gids the report names.
+    const [oldManifest, newManifest] = ['Download old', 'Download new'].map(
+      (name) => onlyItem(execution, name).json,
+    );
+    expect(report.old.exportGid).toBe(oldManifest?.exportGid);
+    expect(report.new.exportGid).toBe(newManifest?.exportGid);
+    expect(report.new.exportGid).toMatch(/^\d+$/);
   });
 
   it('fails the node when a limit is crossed, naming it', async () => {

@@ -30,6 +30,14 @@ if [ "$node_major" != "24" ]; then
   exit 1
 fi
 
+# Checked before the minutes of npm install: node-gyp needs them for the native modules.
+for program in g++ make python3; do
+  if ! command -v "$program" >/dev/null; then
+    echo "install-n8n: $program is missing; node-gyp needs g++, make and python3 to build n8n's native modules (scripts/system-packages.sh toolchain installs them)" >&2
+    exit 1
+  fi
+done
+
 # Node 24's headers: next to the running binary, as the `node` npm package lays them out.
 node_exec="$(node -p 'require("node:fs").realpathSync(process.execPath)')"
 node_version="$(node -p 'process.version.slice(1)')"

@@ -71,6 +71,9 @@ fi
 # runs its argument first and then its own `node-gyp rebuild` (serially, two more minutes).
 native_cache="${XDG_CACHE_HOME:-$HOME/.cache}/asana-exports/native"
 native_key="node-abi$(node -p 'process.versions.modules')-$(node -p 'process.platform + "-" + process.arch')"
+# npm hands its own nodedir (here /usr, the system Node's headers) to node-gyp as
+# npm_config_nodedir, which wins over node-gyp's --nodedir: set it to Node 24's.
+export npm_config_nodedir="$node_dir"
 build_native() { # build_native MODULE: its build/Release/*.node, from the cache or compiled once
   local module="$1" version cached
   version="$(node -p 'require(process.argv[1]).version' "$install_dir/node_modules/$module/package.json")"
@@ -80,7 +83,17 @@ build_native() { # build_native MODULE: its build/Release/*.node, from the cache
   else
     echo "install-n8n: building $module@$version from source (once; kept in $cached)" >&2
     # npm explore: node-gyp as npm's scripts find it (the tree's own, else npm's bundled one).
-    npm explore "$module" -- node-gyp rebuild --release -j max --nodedir="$node_dir" >&2
+    # Its hundreds of lines (compiler warnings in sqlite3.c) go to a log, shown if it fails.
+    mkdir -p "$native_cache"
+    if ! npm explore "$module" -- node-gyp rebuild --release -j max >"$cached.log" 2>&1; then
+      tail -n 40 "$cached.log" >&2
+      echo "install-n8n: building $module@$version failed; the whole log is $cached.log" >&2
+      exit 1
+    fi
+    if ! grep -qF "\"nodedir\": \"$node_dir\"" "$install_dir/node_modules/$module/build/config.gypi"; then
+      echo "install-n8n: $module was built against other Node headers than $node_dir (see $cached.log)" >&2
+      exit 1
+    fi
     mkdir -p "$cached.tmp.$$"
     cp "$install_dir/node_modules/$module"/build/Release/*.node "$cached.tmp.$$/"
     rm -rf "$cached"

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { throwIfAborted } from '../protocol/abort.js';
 import { compareRecords, type JsonObject } from '../protocol/diff-fields.js';
 import type { DiffTally } from '../protocol/diff-report.js';
+import { PartitionIndex } from './diff-index.js';
 import { PartitionWriter, ReadBuffer, type SpillFile } from './diff-partitions.js';
 
 /** A partition larger than this (per side) is split before it is loaded: 16 MiB hold in ~40 MiB. */
@@ -15,11 +16,6 @@ const SPLIT_BYTES = 16 * 1024 * 1024;
 const SPLIT_INTO = 16;
 /** Splits stop here: what is left is then one key repeated, which a map holds once anyway. */
 const MAX_SPLIT_DEPTH = 3;
-
-interface Entry {
-  modifiedAt: string;
-  record: string;
-}
 
 export interface DuplicateCounts {
   old: number;
@@ -35,7 +31,10 @@ export async function comparePartitions(
   splitBytes = SPLIT_BYTES,
 ): Promise<DuplicateCounts> {
   const duplicates = { old: 0, new: 0 };
-  const context = { dir, tally, duplicates, signal, splitBytes };
+  // One index per side for every partition, splits included: each is filled and compared
+  // synchronously, so none is needed by two partitions at once.
+  const indexes = { old: new PartitionIndex(), new: new PartitionIndex() };
+  const context = { dir, tally, duplicates, signal, splitBytes, indexes };
   await compareSpills(context, older, newer, '0', 0);
   return duplicates;
 }
@@ -46,6 +45,7 @@ interface CompareContext {
   readonly duplicates: DuplicateCounts;
   readonly signal: AbortSignal;
   readonly splitBytes: number;
+  readonly indexes: { readonly old: PartitionIndex; readonly new: PartitionIndex };
 }
 
 async function compareSpills(
@@ -55,7 +55,7 @@ async function compareSpills(
   name: string,
   depth: number,
 ): Promise<void> {
-  const { dir, tally, duplicates, signal, splitBytes } = context;
+  const { dir, tally, duplicates, signal, splitBytes, indexes } = context;
   const isBig = (index: number) =>
     depth < MAX_SPLIT_DEPTH && Math.max(older.size(index), newer.size(index)) > splitBytes;
   // The next partition is read while this one is compared: the disk and the CPU both stay busy,
@@ -91,71 +91,51 @@ async function compareSpills(
         continue;
       }
       const [oldBytes, newBytes] = await reading;
-      const was = load(oldBytes);
-      const now = load(newBytes);
-      duplicates.old += was.duplicates;
-      duplicates.new += now.duplicates;
-      compareEntries(was.entries, now.entries, tally);
+      indexes.old.load(oldBytes);
+      indexes.new.load(newBytes);
+      duplicates.old += indexes.old.duplicates;
+      duplicates.new += indexes.new.duplicates;
+      compareEntries(indexes.old, indexes.new, tally);
     }
   }
 }
 
-function compareEntries(
-  older: Map<string, Entry>,
-  newer: Map<string, Entry>,
-  tally: DiffTally,
-): void {
-  for (const [key, now] of newer) {
-    const tab = key.indexOf('\t');
-    const type = key.slice(0, tab);
-    const gid = key.slice(tab + 1);
-    const was = older.get(key);
-    if (was === undefined) {
-      tally.added(type, gid);
+function compareEntries(older: PartitionIndex, newer: PartitionIndex, tally: DiffTally): void {
+  const oldBytes = older.bytes;
+  const newBytes = newer.bytes;
+  for (let now = 0; now < newer.count; now++) {
+    const was = older.find(newBytes, newer.keyStart(now), newer.keyEnd(now));
+    if (was === -1) {
+      tally.added(newer.typeOf(now), newer.gidOf(now));
       continue;
     }
-    older.delete(key);
-    if (was.record === now.record) {
-      tally.unchanged(type);
+    const same =
+      oldBytes.compare(
+        newBytes,
+        newer.recordStart(now),
+        newer.recordEnd(now),
+        older.recordStart(was),
+        older.recordEnd(was),
+      ) === 0;
+    if (same) {
+      tally.unchanged(newer.typeOf(now));
       continue;
     }
-    const before = JSON.parse(was.record) as JsonObject;
-    const after = JSON.parse(now.record) as JsonObject;
+    const before = JSON.parse(older.recordText(was)) as JsonObject;
+    const after = JSON.parse(newer.recordText(now)) as JsonObject;
     const changes = compareRecords(before, after);
+    const type = newer.typeOf(now);
     if (changes.fields.length === 0) tally.unchanged(type);
-    else tally.changed(type, gid, changes, (field) => ({ old: before[field], new: after[field] }));
-  }
-  for (const key of older.keys()) {
-    const tab = key.indexOf('\t');
-    tally.removed(key.slice(0, tab), key.slice(tab + 1));
-  }
-}
-
-/** A partition's entries by key; of repeated keys, the one modified last (else the last read). */
-function load(bytes: Buffer): { entries: Map<string, Entry>; duplicates: number } {
-  const entries = new Map<string, Entry>();
-  let duplicates = 0;
-  // Entry by entry, never the whole partition as one string: such a string goes to V8's large
-  // object space, freed only by a full collection, and the heap grew by one per partition.
-  let start = 0;
-  for (let end = bytes.indexOf(10); end !== -1; end = bytes.indexOf(10, start)) {
-    const first = bytes.indexOf(9, start);
-    const second = bytes.indexOf(9, first + 1);
-    const third = bytes.indexOf(9, second + 1);
-    const key = bytes.toString('utf8', start, second);
-    const entry = {
-      modifiedAt: bytes.toString('latin1', second + 1, third),
-      record: bytes.toString('utf8', third + 1, end),
-    };
-    start = end + 1;
-    const earlier = entries.get(key);
-    if (earlier !== undefined) {
-      duplicates += 1;
-      if (earlier.modifiedAt > entry.modifiedAt) continue;
+    else {
+      tally.changed(type, newer.gidOf(now), changes, (field) => ({
+        old: before[field],
+        new: after[field],
+      }));
     }
-    entries.set(key, entry);
   }
-  return { entries, duplicates };
+  for (let was = 0; was < older.count; was++) {
+    if (!older.matched(was)) tally.removed(older.typeOf(was), older.gidOf(was));
+  }
 }
 
 /**

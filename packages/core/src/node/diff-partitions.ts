@@ -62,7 +62,8 @@ export class ReadBuffer {
   #buffer = Buffer.allocUnsafe(0);
 
   take(length: number): Buffer {
-    if (this.#buffer.length < length) this.#buffer = Buffer.allocUnsafe(length);
+    // Rounded up to 1 MiB: a run of slightly bigger partitions must not allocate a buffer each.
+    if (this.#buffer.length < length) this.#buffer = Buffer.allocUnsafe(roundUpToMiB(length));
     return this.#buffer.subarray(0, length);
   }
 }
@@ -142,6 +143,11 @@ export class PartitionWriter {
   #handle: FileHandle | undefined;
   #end = 0;
   readonly #inFlight = new Set<Promise<void>>();
+  /**
+   * Chunk buffers whose write is done, for the next flush: a fresh one per flush left freed
+   * buffers by the thousand waiting for a collection, as memory outside V8's heap.
+   */
+  readonly #spare: Buffer[] = [];
   #failure: unknown;
 
   constructor(path: string, seed: number, partitions: number) {
@@ -201,13 +207,16 @@ export class PartitionWriter {
     const filled = this.#filled[index] as number;
     if (filled === 0) return;
     const full = this.#buffers[index] as Buffer;
-    this.#buffers[index] = Buffer.allocUnsafe(this.#chunkBytes);
+    this.#buffers[index] = this.#spare.pop() ?? Buffer.allocUnsafe(this.#chunkBytes);
     this.#filled[index] = 0;
-    await this.#write(index, full.subarray(0, filled));
+    await this.#write(index, full.subarray(0, filled), full);
   }
 
-  /** Reserves the bytes' place in the file and starts writing them; waits only for room. */
-  async #write(index: number, bytes: Buffer): Promise<void> {
+  /**
+   * Reserves the bytes' place in the file and starts writing them; waits only for room. `reuse`,
+   * the chunk buffer they are in, is taken back for another flush once written.
+   */
+  async #write(index: number, bytes: Buffer, reuse?: Buffer): Promise<void> {
     if (this.#failure !== undefined) throw this.#failure;
     const path = this.#path;
     this.#handle ??= await onDisk('create', path, () => open(path, 'wx'));
@@ -229,6 +238,7 @@ export class PartitionWriter {
         );
         done += bytesWritten;
       }
+      if (reuse !== undefined) this.#spare.push(reuse);
     }).catch((error: unknown) => {
       this.#failure ??= error;
     });
@@ -240,6 +250,11 @@ export class PartitionWriter {
 }
 
 const NEWLINE = Buffer.from('\n');
+const MIB = 1024 * 1024;
+
+function roundUpToMiB(bytes: number): number {
+  return Math.ceil(bytes / MIB) * MIB;
+}
 
 /** `length` bytes at `position`, however many reads that takes; a file cut short is an error. */
 async function readFully(

@@ -2,8 +2,8 @@
  * A change report made from two exports that can be read again from the start as often as needed
  * (n8n's binary data, a file), without a disk to partition them on: what the n8n node compares.
  * The records are matched and judged exactly as the CLI's `diff` does (node/diff-read.ts and
- * diff-compare.ts: the key is `resource_type` and `gid`, a record without a usable gid is matched by
- * its content, of repeated keys the one modified last counts, equal lines are unchanged, and
+ * diff-compare.ts: the key is `resource_type` and `gid`, a record without a usable gid is matched
+ * by its content, of repeated keys the one modified last counts, equal lines are unchanged, and
  * otherwise `compareRecords` decides), so both make the same report of the same pair; only which
  * examples are kept, when there are more than DIFF_EXAMPLES, may differ (the CLI meets them in the
  * order of its partitions).
@@ -12,19 +12,21 @@
  * per key the line of its record and a 128-bit hash of that line (no record is kept); the keys
  * in both with different hashes are the candidates, whose lines are re-read in batches of at most
  * `batchBytes` of the older export, each batch then compared while the newer one is re-read.
- * Measured (Node 24, a million `task` records with 16-digit gids on each side, heap after a GC):
- * the two indexes retain 139 bytes per record, ~70 per key and side (its flat string ~40, its Map
- * slot, its hash and line number: 20 in typed arrays), and the comparison took 10 s. An export of
- * 200,000 records (~100 MB of JSON) is thus compared in ~30 MB plus one batch of changed records.
+ * Measured (Node 24, a million records with 16-digit gids on each side, of ~220 bytes): the two
+ * indexes retain 139 bytes per record after a GC, ~70 per key and side (its flat string ~40, its
+ * Map slot, its hash and line number: 20 in typed arrays). The process's peak RSS rose by about
+ * 350 MB over the comparison (V8's headroom and the decompressor's buffers awaiting collection,
+ * beside the indexes), in 18 to 28 s on two busy cores. An export of 200,000 records (~100 MB of
+ * JSON) is compared in ~30 MB of index plus one batch of changed records.
  *
  * Pure logic over the decompressed bytes the caller hands in (`open()` for each pass): no I/O.
  */
+import { hash } from 'node:crypto';
 import { throwIfAborted } from './abort.js';
 import { concatBytes } from './age-crypto.js';
 import { compareRecords, type JsonObject } from './diff-fields.js';
 import { DiffTally, NO_GID } from './diff-report.js';
 import { InputError, IntegrityError } from './errors.js';
-import { createSha256 } from './hash.js';
 import { jsonNestingExceeds, MAX_JSON_DEPTH } from './json-scan.js';
 import { NO_RESOURCE_TYPE } from './records.js';
 import { printable } from './text.js';
@@ -231,6 +233,7 @@ class SideIndex {
   #records = 0;
   #duplicates = 0;
   #withoutGid = 0;
+  readonly #scratch = new Uint32Array(4);
 
   lineOf(slot: number): number {
     return this.#lines[slot] as number;
@@ -259,7 +262,8 @@ class SideIndex {
     const slot = this.slots.size;
     if (slot === this.#lines.length) this.#grow();
     this.slots.set(record.key, slot);
-    this.set(slot, line.number, hashLine(line.bytes));
+    this.#lines[slot] = line.number;
+    hashInto(line.bytes, this.#hashes, 4 * slot);
     return undefined;
   }
 
@@ -271,10 +275,10 @@ class SideIndex {
   /** A line read again must be the one indexed: the input is not to change between passes. */
   checkUnchanged(side: DiffStreamSide, key: string, line: Line): void {
     const slot = this.slots.get(key);
-    const hash = hashLine(line.bytes);
     if (slot === undefined || this.lineOf(slot) !== line.number) throw changedWhileRead(side);
+    hashInto(line.bytes, this.#scratch, 0);
     for (let i = 0; i < 4; i++) {
-      if (this.#hashes[4 * slot + i] !== hash[i]) throw changedWhileRead(side);
+      if (this.#hashes[4 * slot + i] !== this.#scratch[i]) throw changedWhileRead(side);
     }
   }
 
@@ -327,11 +331,9 @@ async function settleRepeated(
     if (record === undefined) throw changedWhileRead(side);
     const earlier = winners.get(record.key);
     if (earlier === undefined || earlier.modifiedAt <= record.modifiedAt) {
-      winners.set(record.key, {
-        modifiedAt: record.modifiedAt,
-        line: line.number,
-        hash: hashLine(line.bytes),
-      });
+      const lineHash = new Uint32Array(4);
+      hashInto(line.bytes, lineHash, 0);
+      winners.set(record.key, { modifiedAt: record.modifiedAt, line: line.number, hash: lineHash });
     }
     left -= 1;
     if (left === 0) break;
@@ -344,14 +346,13 @@ async function settleRepeated(
   }
 }
 
-/** 128 bits of the line's SHA-256: equal lines are unchanged, as the CLI compares them. */
-function hashLine(bytes: Uint8Array): Uint32Array {
-  const hash = createSha256();
-  hash.update(bytes);
-  const hex = hash.digest();
-  const words = new Uint32Array(4);
-  for (let i = 0; i < 4; i++) words[i] = Number.parseInt(hex.slice(8 * i, 8 * i + 8), 16);
-  return words;
+/**
+ * 128 bits of the line's SHA-256, into `into` at `at`: equal lines are unchanged, as the CLI
+ * compares them. One-shot, straight into the index: no Hash object or array per record.
+ */
+function hashInto(bytes: Uint8Array, into: Uint32Array, at: number): void {
+  const hex = hash('sha256', bytes, 'hex');
+  for (let i = 0; i < 4; i++) into[at + i] = Number.parseInt(hex.slice(8 * i, 8 * i + 8), 16);
 }
 
 /**
@@ -392,11 +393,7 @@ function keyOf(side: DiffStreamSide, line: Line): KeyedRecord | undefined {
   const hasGid = typeof record.gid === 'string' && GID.test(record.gid);
   let gid: string;
   if (hasGid) gid = record.gid as string;
-  else {
-    const hash = createSha256();
-    hash.update(new TextEncoder().encode(text));
-    gid = `${NO_GID}:${hash.digest().slice(0, 32)}`;
-  }
+  else gid = `${NO_GID}:${hash('sha256', text, 'hex').slice(0, 32)}`;
   const modifiedAt =
     typeof record.modified_at === 'string' && TIMESTAMP.test(record.modified_at)
       ? record.modified_at

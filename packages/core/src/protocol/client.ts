@@ -23,6 +23,7 @@ import {
   decideRetry,
   type RetryPolicy,
 } from './retry.js';
+import { whoMayExport } from './who-may-export.js';
 import { UNCLEAR_403_WAITS } from './workspace-busy.js';
 
 export interface ExportClientOptions {
@@ -451,7 +452,7 @@ function explainFailedCreate(
       return apiError.withHint(
         [
           `Read as not permitted after ${facts.waits + 1} refusals over ${formatDuration(facts.waitedMs)}: ${reading.because}.`,
-          'Resource exports need a service account token of an Enterprise+ organization, or of one with the Compliance Management add-on.',
+          whoMayExport('resource'),
           'If another export of this workspace is running, run again once it has finished.',
         ].join(' '),
       );

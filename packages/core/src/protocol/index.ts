@@ -151,4 +151,5 @@ export {
 export * from './store-settings.js';
 export * from './text.js';
 export * from './version.js';
+export { WHO_MAY_EXPORT, whoMayExport } from './who-may-export.js';
 export * from './workspace-busy.js';

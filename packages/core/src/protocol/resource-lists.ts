@@ -20,11 +20,14 @@ export interface ResourceListInputs {
   readonly filters: string;
 }
 
+/** What a resource export exports when no type is given. */
+export const DEFAULT_RESOURCE_TYPES: readonly string[] = ['task'];
+
 export function spreadResourceLists(
   lists: ResourceLists,
   inputs: ResourceListInputs,
 ): NonNullable<ExportRequestInput['resources']> {
-  const types = lists.types.length > 0 ? lists.types : ['task'];
+  const types = lists.types.length > 0 ? lists.types : DEFAULT_RESOURCE_TYPES;
   const unknown = types.find((type) => !(RESOURCE_TYPES as readonly string[]).includes(type));
   if (unknown !== undefined) {
     throw new InputError(

@@ -8,7 +8,7 @@
 
 import type * as z from 'zod/mini';
 import { type ApiErrorReason, AsanaApiError } from './errors.js';
-import { type ExportKind, isExportGid, type Outcome, outcomeOf } from './kinds.js';
+import { EXPORT_KINDS, type ExportKind, isExportGid, type Outcome, outcomeOf } from './kinds.js';
 import { describeExport } from './labels.js';
 import { checkDownloadLink } from './links.js';
 import type { ApiRequest, ApiResponse } from './ports.js';
@@ -19,6 +19,7 @@ import {
   organizationExportResponseSchema,
 } from './schemas.js';
 import { printable } from './text.js';
+import { whoMayExport } from './who-may-export.js';
 import { type Create403Reading, readCreate403 } from './workspace-busy.js';
 
 export interface ExportStatus {
@@ -224,16 +225,12 @@ function readErrorEntries(text: string): z.infer<typeof asanaErrorBodySchema>['e
 
 /** Who may create each kind, from the path of the request that was refused. */
 function entitlementHint(path: string): string {
-  if (path.startsWith('/organization_exports')) {
-    return 'Organization exports need a service account token of an Enterprise or Enterprise+ organization.';
-  }
-  if (path.startsWith('/exports/resource')) {
-    return 'Resource exports need a service account token of an Enterprise+ organization, or of one with the Compliance Management add-on.';
-  }
+  if (path.startsWith('/organization_exports')) return whoMayExport('organization');
+  if (path.startsWith('/exports/resource')) return whoMayExport('resource');
   if (path.startsWith('/exports/graph')) {
-    return 'Graph exports need a user of an Enterprise or Enterprise+ organization with access to the parent.';
+    return `${whoMayExport('graph')} The user must also have access to the parent.`;
   }
-  return 'Organization exports need a service account of an Enterprise or Enterprise+ organization; resource exports need Enterprise+ or the Compliance Management add-on; graph exports need an Enterprise or Enterprise+ organization.';
+  return EXPORT_KINDS.map(whoMayExport).join(' ');
 }
 
 function hintFor(

@@ -343,7 +343,15 @@ describe('parseApiError', () => {
       respond(402, { errors: [{ message: 'Payment required' }] }),
     );
     expect(organization.reason).toBe('payment-required');
-    expect(organization.hint).toMatch(/service account token of an Enterprise or Enterprise\+/);
+    expect(organization.hint).toContain(
+      'Organization exports need a service account of an Enterprise or Enterprise+ organization.',
+    );
+    const graph = parseApiError(
+      { method: 'POST', path: '/exports/graph' },
+      respond(403, { errors: [{ message: 'Forbidden' }] }),
+    );
+    expect(graph.hint).toContain('Graph exports need any user of an Enterprise or Enterprise+');
+    expect(graph.hint).toContain('access to the parent');
   });
 
   it('keeps Asana message, help and phrase, and quotes the phrase in the hint', () => {

@@ -1,3 +1,4 @@
+import { WHO_MAY_EXPORT } from '@asana-exports/core/protocol';
 import type { INodeProperties } from 'n8n-workflow';
 
 /**
@@ -15,20 +16,17 @@ const kindOptions: INodeProperties['options'] = [
   {
     name: 'Organization',
     value: 'organization',
-    description:
-      'The whole organization as one gzip JSON file. Only a service account of an Enterprise or Enterprise+ organization may run it; it can take hours.',
+    description: `The whole organization as one gzip JSON file; it can take hours. Who may run it: ${WHO_MAY_EXPORT.organization}.`,
   },
   {
     name: 'Project, Portfolio, Team or Goal (Graph)',
     value: 'graph',
-    description:
-      'One project, portfolio, team or goal with everything under it (tasks, subtasks, sections, subprojects…) as gzip JSON Lines, one record per line. Any user of an Enterprise or Enterprise+ organization may run it, and gets what that user can see.',
+    description: `One project, portfolio, team or goal with everything under it (tasks, subtasks, sections, subprojects…) as gzip JSON Lines, one record per line. Who may run it: ${WHO_MAY_EXPORT.graph}.`,
   },
   {
     name: 'Resources (Tasks, Teams, Messages)',
     value: 'resource',
-    description:
-      'The tasks, teams or messages of a whole workspace, with the fields and filters you choose, as gzip JSON Lines. Only a service account of an Enterprise+ organization (or one with the Compliance Management add-on) may run it, one at a time per workspace.',
+    description: `The tasks, teams or messages of a whole workspace, with the fields and filters you choose, as gzip JSON Lines; one at a time per workspace. Who may run it: ${WHO_MAY_EXPORT.resource}.`,
   },
 ];
 

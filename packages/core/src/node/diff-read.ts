@@ -4,33 +4,19 @@
  * to the partitions with its key. The bytes are hashed as they pass, so that with a manifest the
  * file is proven to be the export it describes before any report is made of it.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { throwIfAborted } from '../protocol/abort.js';
 import { createAgeDecryptor } from '../protocol/age.js';
 import type { AgeIdentity } from '../protocol/age-x25519.js';
-import { NO_GID } from '../protocol/diff-report.js';
+import { MAX_COMPARED_RECORD_BYTES, recordKeyOf } from '../protocol/diff-record-key.js';
 import { IntegrityError } from '../protocol/errors.js';
-import { jsonNestingExceeds, MAX_JSON_DEPTH } from '../protocol/json-scan.js';
 import type { ObservedDigest } from '../protocol/manifest-check.js';
-import { NO_RESOURCE_TYPE, type RecordCounts } from '../protocol/records.js';
-import { printable } from '../protocol/text.js';
+import type { RecordCounts } from '../protocol/records.js';
 import type { PartitionWriter } from './diff-partitions.js';
 import { asLocalError } from './local-error.js';
 import { Digest } from './verify-file.js';
 
-/**
- * The longest record a diff compares: 16 MiB. Real records are a few KiB; a longer line is either
- * an attack or a note pasted a thousand times, and holding two versions of it must stay bounded.
- */
-export const MAX_DIFF_RECORD_BYTES = 16 * 1024 * 1024;
-
-/** A gid the report can print and a partition line can carry: Asana's are digits. */
-const GID = /^[0-9A-Za-z_-]{1,64}$/;
-/** `modified_at` as Asana writes it (ISO 8601); anything else does not break ties. */
-const TIMESTAMP = /^[0-9T:.+Z-]{1,40}$/;
-const DEPTH_CHECK_BYTES = 2 * MAX_JSON_DEPTH + 2;
 const NEWLINE = 10;
 
 export interface ReadSide {
@@ -129,7 +115,6 @@ function drained(stream: NodeJS.WritableStream): Promise<void> {
 class LineReader {
   readonly #writer: PartitionWriter;
   readonly #damaged: (problem: string) => Error;
-  readonly #decoder = new TextDecoder('utf-8', { fatal: true });
   #pieces: Uint8Array[] = [];
   #held = 0;
   #lineNumber = 0;
@@ -162,9 +147,9 @@ class LineReader {
 
   #hold(piece: Uint8Array): void {
     this.#held += piece.byteLength;
-    if (this.#held > MAX_DIFF_RECORD_BYTES) {
+    if (this.#held > MAX_COMPARED_RECORD_BYTES) {
       throw this.#damaged(
-        `line ${this.#lineNumber + 1} is longer than ${MAX_DIFF_RECORD_BYTES} bytes, more than a diff compares`,
+        `line ${this.#lineNumber + 1} is longer than ${MAX_COMPARED_RECORD_BYTES} bytes, more than a change report compares`,
       );
     }
     if (piece.byteLength > 0) this.#pieces.push(piece);
@@ -180,45 +165,11 @@ class LineReader {
     if (this.#lineNumber === 1 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
       bytes = bytes.subarray(3);
     }
-    let text: string;
-    try {
-      text = this.#decoder.decode(bytes);
-    } catch {
-      throw this.#damaged(`line ${this.#lineNumber} is not valid UTF-8`);
-    }
-    if (text.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch {
-      throw this.#damaged(`line ${this.#lineNumber} is not JSON`);
-    }
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      throw this.#damaged(
-        `line ${this.#lineNumber} is not a JSON object; a diff compares exports of one record per line`,
-      );
-    }
-    if (bytes.byteLength >= DEPTH_CHECK_BYTES && jsonNestingExceeds(bytes, MAX_JSON_DEPTH)) {
-      throw this.#damaged(`line ${this.#lineNumber} nests deeper than ${MAX_JSON_DEPTH} levels`);
-    }
-    const record = value as Record<string, unknown>;
-    const type =
-      typeof record.resource_type === 'string'
-        ? printable(record.resource_type, 256)
-        : NO_RESOURCE_TYPE;
+    const key = recordKeyOf(bytes, this.#lineNumber, this.#damaged);
+    if (key === undefined) return;
     this.#records += 1;
-    this.#byType.set(type, (this.#byType.get(type) ?? 0) + 1);
-    // A record without a usable gid (links such as project_to_portfolio have none) is matched by
-    // its whole content: it is either in both exports or added or removed, never "changed".
-    const hasGid = typeof record.gid === 'string' && GID.test(record.gid);
-    if (!hasGid) this.withoutGid += 1;
-    const gid = hasGid
-      ? (record.gid as string)
-      : `${NO_GID}:${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
-    const modified =
-      typeof record.modified_at === 'string' && TIMESTAMP.test(record.modified_at)
-        ? record.modified_at
-        : '';
-    await this.#writer.add(`${type}\t${gid}`, modified, bytes);
+    this.#byType.set(key.type, (this.#byType.get(key.type) ?? 0) + 1);
+    if (!key.hasGid) this.withoutGid += 1;
+    await this.#writer.add(`${key.type}\t${key.gid}`, key.modifiedAt, bytes);
   }
 }

@@ -25,32 +25,14 @@ import { hash } from 'node:crypto';
 import { throwIfAborted } from './abort.js';
 import { concatBytes } from './age-crypto.js';
 import { compareRecords, type JsonObject } from './diff-fields.js';
-import { DiffTally, NO_GID } from './diff-report.js';
+import { decodeRecordLine, MAX_COMPARED_RECORD_BYTES, recordKeyOf } from './diff-record-key.js';
+import { DiffTally } from './diff-report.js';
 import { InputError, IntegrityError } from './errors.js';
-import { jsonNestingExceeds, MAX_JSON_DEPTH } from './json-scan.js';
-import { NO_RESOURCE_TYPE } from './records.js';
-import { printable } from './text.js';
 
-/** The longest record compared (the CLI's MAX_DIFF_RECORD_BYTES): two versions are held at once. */
-export const MAX_COMPARED_RECORD_BYTES = 16_777_216; // 16 MiB
 /** How many bytes of the older export's changed candidates one batch holds. */
 export const DEFAULT_DIFF_BATCH_BYTES = 67_108_864; // 64 MiB
 
-/** A gid the report can print (the CLI's rule): Asana's are digits. */
-const GID = /^[0-9A-Za-z_-]{1,64}$/;
-/** `modified_at` as Asana writes it; anything else does not break ties between repeated keys. */
-const TIMESTAMP = /^[0-9T:.+Z-]{1,40}$/;
 const NEWLINE = 10;
-/**
- * Not streaming: each line is decoded on its own, as the CLI's reader decodes it. Made on first
- * use, and every constant above is a literal: nothing of this file then runs at load time, so a
- * bundle of the protocol that does not compare (the action's) leaves the whole file out.
- */
-let decoder: InstanceType<typeof TextDecoder> | undefined;
-function decodeUtf8(bytes: Uint8Array): string {
-  decoder ??= new TextDecoder('utf-8', { fatal: true });
-  return decoder.decode(bytes);
-}
 
 export interface DiffStreamSide {
   /** How messages name this side's export, e.g. `x.jsonl.gz (binary field "old")` (printable). */
@@ -211,7 +193,7 @@ function changedWhileRead(side: DiffStreamSide): IntegrityError {
 
 /** Both versions passed the checks when indexed: parsing again cannot fail. */
 function parseObject(bytes: Uint8Array): JsonObject {
-  return JSON.parse(decodeUtf8(bytes)) as JsonObject;
+  return JSON.parse(decodeRecordLine(bytes)) as JsonObject;
 }
 
 /** One record's key, as the CLI's reader makes it. */
@@ -355,51 +337,16 @@ function hashInto(bytes: Uint8Array, into: Uint32Array, at: number): void {
   for (let i = 0; i < 4; i++) into[at + i] = Number.parseInt(hex.slice(8 * i, 8 * i + 8), 16);
 }
 
-/**
- * Checks a line as the CLI's reader does (UTF-8, a JSON object, bounded nesting) and makes its
- * key; a blank line is no record (undefined).
- */
+/** Checks a line and makes its key (diff-record-key.ts); a blank line is no record. */
 function keyOf(side: DiffStreamSide, line: Line): KeyedRecord | undefined {
-  const damaged = (problem: string) => new IntegrityError(problem, { storedFile: side.shown });
-  let text: string;
-  try {
-    text = decodeUtf8(line.bytes);
-  } catch {
-    throw damaged(`line ${line.number} is not valid UTF-8`);
-  }
-  if (text.trim() === '') return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw damaged(`line ${line.number} is not JSON`);
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw damaged(
-      `line ${line.number} is not a JSON object; a change report compares exports of one record per line`,
-    );
-  }
-  if (
-    line.bytes.byteLength >= 2 * MAX_JSON_DEPTH + 2 &&
-    jsonNestingExceeds(line.bytes, MAX_JSON_DEPTH)
-  ) {
-    throw damaged(`line ${line.number} nests deeper than ${MAX_JSON_DEPTH} levels`);
-  }
-  const record = value as Record<string, unknown>;
-  const type =
-    typeof record.resource_type === 'string'
-      ? printable(record.resource_type, 256)
-      : NO_RESOURCE_TYPE;
-  const hasGid = typeof record.gid === 'string' && GID.test(record.gid);
-  let gid: string;
-  if (hasGid) gid = record.gid as string;
-  else gid = `${NO_GID}:${hash('sha256', text, 'hex').slice(0, 32)}`;
-  const modifiedAt =
-    typeof record.modified_at === 'string' && TIMESTAMP.test(record.modified_at)
-      ? record.modified_at
-      : '';
+  const key = recordKeyOf(
+    line.bytes,
+    line.number,
+    (problem) => new IntegrityError(problem, { storedFile: side.shown }),
+  );
+  if (key === undefined) return undefined;
   // join() makes one flat string; a template literal would keep a cons string of two (50% more).
-  return { key: [type, gid].join('\t'), modifiedAt, hasGid };
+  return { key: [key.type, key.gid].join('\t'), modifiedAt: key.modifiedAt, hasGid: key.hasGid };
 }
 
 interface Line {

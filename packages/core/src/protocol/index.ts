@@ -41,6 +41,7 @@ export {
 } from './diff-fields.js';
 export { type ComparedExport, checkComparable } from './diff-manifests.js';
 export { diffMarkdown } from './diff-markdown.js';
+export { MAX_COMPARED_RECORD_BYTES } from './diff-record-key.js';
 export {
   type ChangedExample,
   DIFF_EXAMPLES,
@@ -62,7 +63,6 @@ export {
   type DiffStreamsOptions,
   type DiffStreamsResult,
   diffRecordStreams,
-  MAX_COMPARED_RECORD_BYTES,
 } from './diff-streams.js';
 export {
   CHANGE_COUNTS,

@@ -19,7 +19,6 @@ import {
   InputError,
   type Manifest,
   openStore,
-  printable,
   printableLines,
   type Redactor,
   runExportToFile,
@@ -86,8 +85,9 @@ export async function run(context: RunContext): Promise<void> {
   const redact = createRedactor([token, githubToken, ...storage]);
 
   const startedAt = new Date();
-  // A line from outside (a state value with a newline in it) must not start a workflow command.
-  const log = createProgressLog((line) => core.info(printable(redact(line), Infinity)), Date.now);
+  // Lines come redacted and printable: a state value with a newline in it cannot start a
+  // workflow command.
+  const log = createProgressLog((line) => core.info(line), redact, Date.now);
   const progress: RunProgress = {
     inputs: undefined,
     file: undefined,

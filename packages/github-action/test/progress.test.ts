@@ -1,3 +1,4 @@
+import { createRedactor } from '@asana-exports/core/node';
 import { describe, expect, it } from 'vitest';
 import { createProgressLog, QUIET_INTERVAL_MS } from '../src/progress.js';
 
@@ -7,6 +8,7 @@ describe('the progress log', () => {
     const lines: string[] = [];
     const log = createProgressLog(
       (line) => lines.push(line),
+      createRedactor(['secret-token-123']),
       () => now,
     );
     const waiting = (rawState: string, elapsedMs: number) =>
@@ -48,9 +50,18 @@ describe('the progress log', () => {
       delayMs: 2_000,
       reason: '503',
     });
+    log.onProgress({
+      type: 'retrying',
+      what: 'GET /jobs/1',
+      attempt: 2,
+      delayMs: 4_000,
+      reason:
+        'secret-token-123 refused at https://s3.example/x?X-Amz-Signature=abc\n::error::forged',
+    });
     expect(lines.slice(3)).toEqual([
       'Downloaded 1.0 KiB of 4.0 KiB (25%) at 1.0 KiB/s',
       'GET /jobs/1: 503; retry 1 in 2s',
+      'GET /jobs/1: *** refused at https://s3.example/x?REDACTED\\n::error::forged; retry 2 in 4s',
     ]);
   });
 });

@@ -1,13 +1,21 @@
 /**
  * Progress events in words, shared by every front end that logs them (the CLI's stderr, the
- * action's log), so they read the same everywhere. Pure: front ends decide where lines go and
- * how often, with `createLineThrottle`.
+ * action's log, n8n's log), so they read the same everywhere, and the one rule of which lines a
+ * log gets (`createProgressLog`). Pure: front ends decide where lines go and pass the clock.
  */
 
-import type { ProgressEvent } from './events.js';
+import type { ProgressEvent, ProgressListener } from './events.js';
 import { formatBytes, formatDuration } from './format.js';
 import { type ExportKind, normalizeState } from './kinds.js';
 import { describeExport } from './labels.js';
+import type { Redactor } from './redact.js';
+import { printable } from './text.js';
+
+/**
+ * How often a log that is read later (CI, a server's log) gets a line while nothing changes:
+ * often enough to show a 20-minute download is alive, rare enough for hours of waiting.
+ */
+export const QUIET_LOG_INTERVAL_MS = 15_000;
 
 export interface ProgressLine {
   readonly text: string;
@@ -91,6 +99,40 @@ export function createLineThrottle(intervalMs: number, now: () => number) {
     if (!line.important && now() - lastLineAt < intervalMs) return false;
     lastLineAt = now();
     return true;
+  };
+}
+
+export interface ProgressLogOptions {
+  /** At most one unimportant line per interval (important ones always pass). */
+  readonly intervalMs: number;
+  /** Secrets out of every line: outside text (a reason, a state) may carry a token or link. */
+  readonly redact: Redactor;
+  readonly now: () => number;
+  /** Gets each line let through, redacted and printable (one line, no control characters). */
+  readonly emit: (text: string, line: ProgressLine) => void;
+}
+
+export interface ProgressLog {
+  /** The export as last seen, so a failure can still name its gid and state. */
+  readonly observed: ObservedExport;
+  readonly onProgress: ProgressListener;
+}
+
+/**
+ * Progress as log lines, the same rule for every front end: every state change, retry and the
+ * first chunk of a download at once; otherwise at most one line per interval. Redacted, then
+ * escaped, so nothing from outside can leak a secret or forge a line.
+ */
+export function createProgressLog(options: ProgressLogOptions): ProgressLog {
+  const narrator = new ProgressNarrator();
+  const throttle = createLineThrottle(options.intervalMs, options.now);
+  return {
+    observed: narrator.observed,
+    onProgress(event) {
+      const line = narrator.narrate(event);
+      if (!throttle(line)) return;
+      options.emit(printable(options.redact(line.text), Number.POSITIVE_INFINITY), line);
+    },
   };
 }
 

@@ -58,6 +58,7 @@ export async function create(
       start: { request },
       poll,
       stall,
+      onProgress: runtime.onProgress,
       openSink: (status) => prepared.openSink(status),
     });
     const storedIn = await prepared.publish(result.manifest, result.download.sink);
@@ -74,6 +75,7 @@ export async function create(
     start: { request },
     poll,
     stall,
+    onProgress: runtime.onProgress,
     openSink: async (status) => binary.prepare(binaryFileFor(status, options)),
   });
   return [

@@ -53,6 +53,7 @@ export async function download(
     random: runtime.random,
     signal: runtime.signal,
     policy: readDownloadPolicy(context, itemIndex, readPollPolicy(context, itemIndex)),
+    onProgress: runtime.onProgress,
   });
   return [
     {
@@ -90,6 +91,7 @@ async function downloadToStore(
     random: runtime.random,
     signal,
     policy: readDownloadPolicy(context, itemIndex, readPollPolicy(context, itemIndex)),
+    onProgress: runtime.onProgress,
   });
   const manifest = describeDownload(result, runtime, startedAt);
   const storedIn = await prepared.publish(manifest as unknown as Manifest, result.sink);
@@ -112,6 +114,7 @@ async function downloadRecords(
     random: runtime.random,
     signal: runtime.signal,
     policy: readDownloadPolicy(context, itemIndex, readPollPolicy(context, itemIndex)),
+    onProgress: runtime.onProgress,
   });
   return result.sink.items.map((json) => ({ json, pairedItem: { item: itemIndex } }));
 }

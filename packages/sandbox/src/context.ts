@@ -16,6 +16,8 @@ export const BUCKET = 'asana-exports-sandbox';
 
 export interface SandboxContextOptions {
   token: string;
+  /** The API's origin and `/api/1.0`, which list answers' `next_page.uri` start with. */
+  apiBase: string;
   downloadOrigin: string;
   regionalDownloadOrigin: string;
   cacheDir: string;
@@ -28,6 +30,7 @@ export interface StoredObject extends CachedContent, ObjectVersion {}
 
 export class SandboxContext {
   readonly token: string;
+  readonly apiBase: string;
   readonly downloadOrigin: string;
   /** The second download origin, that `redirect` faults send clients to. */
   readonly regionalDownloadOrigin: string;
@@ -43,6 +46,7 @@ export class SandboxContext {
 
   constructor(options: SandboxContextOptions) {
     this.token = options.token;
+    this.apiBase = options.apiBase;
     this.downloadOrigin = options.downloadOrigin;
     this.regionalDownloadOrigin = options.regionalDownloadOrigin;
     this.log = new RequestLog(options.onRequest);

@@ -22,6 +22,8 @@ import type {
   Scenario,
 } from './types.js';
 
+export type { Listed, ParentType, Workspace } from './directory.js';
+export { parentsOf, WORKSPACES } from './directory.js';
 export type { RevisionChanges, TypeChanges } from './revisions.js';
 export { RENAMED_CUSTOM_FIELD } from './revisions.js';
 export { DEFAULT_SCENARIO, SandboxInputError } from './scenario.js';
@@ -56,6 +58,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const apiPort = await listen(apiServer, host, options.apiPort ?? 0);
     const context = new SandboxContext({
       token: options.token ?? DEFAULT_TOKEN,
+      apiBase: `${origin(host, apiPort)}/api/1.0`,
       downloadOrigin: origin(host, downloadPort),
       regionalDownloadOrigin: origin(host, regionalPort),
       cacheDir: options.cacheDir ?? join(tmpdir(), 'asana-exports-sandbox'),
@@ -71,7 +74,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       'request',
       (req, res) => void handleDownloadRequest(context, req, res, 'regional'),
     );
-    return new RunningSandbox(context, `${origin(host, apiPort)}/api/1.0`, servers);
+    return new RunningSandbox(context, context.apiBase, servers);
   } catch (error) {
     await Promise.all(servers.map(stop));
     throw error;

@@ -24,6 +24,7 @@ import {
   parseResourceExportRequest,
 } from './request-validation.js';
 import { handleControlRequest } from './server-control.js';
+import { type ListAnswer, listParents, listWorkspaces } from './server-lists.js';
 import { type ExportRecord, isWaiting } from './state.js';
 import type { Fault } from './types.js';
 
@@ -80,6 +81,30 @@ const ROUTES: readonly ApiRoute[] = [
   { method: 'GET', pattern: /^\/jobs\/([^/]+)$/, faultRoute: 'status', handle: getJob },
   // What credential tests (n8n's "Test" button) call to tell a good token from a bad one.
   { method: 'GET', pattern: /^\/users\/me$/, faultRoute: undefined, handle: getMe },
+  // What pick-lists read (the n8n node's "From list"): workspaces and the parents in one.
+  {
+    method: 'GET',
+    pattern: /^\/workspaces$/,
+    faultRoute: undefined,
+    handle: (context, exchange) =>
+      sendList(exchange, listWorkspaces(exchange.url, context.apiBase)),
+  },
+  ...(['project', 'portfolio', 'goal'] as const).map(
+    (type): ApiRoute => ({
+      method: 'GET',
+      pattern: new RegExp(`^/${type}s$`),
+      faultRoute: undefined,
+      handle: (context, exchange) =>
+        sendList(exchange, listParents(type, exchange.url, context.apiBase)),
+    }),
+  ),
+  {
+    method: 'GET',
+    pattern: /^\/(?:workspaces|organizations)\/([^/]+)\/teams$/,
+    faultRoute: undefined,
+    handle: (context, exchange, workspace) =>
+      sendList(exchange, listParents('team', exchange.url, context.apiBase, workspace)),
+  },
 ];
 
 export async function handleApiRequest(
@@ -298,6 +323,11 @@ function sendExport(
     if (fault !== undefined && isAnswerFault(fault)) exchange.answerFault = fault;
   }
   sendData(exchange, status, data);
+}
+
+function sendList(exchange: ApiExchange, answer: ListAnswer): void {
+  if (answer.ok) sendAnswer(exchange, 200, answer.body, exchange.answerFault, isPretty(exchange));
+  else sendAsanaError(exchange, answer.status, answer.message);
 }
 
 function sendData(exchange: ApiExchange, status: number, data: unknown): void {

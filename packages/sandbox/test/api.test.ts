@@ -288,7 +288,7 @@ describe('requests Asana refuses', () => {
   });
 
   it('answers 404 for unknown paths and methods', async () => {
-    expect((await api(sandbox, 'GET', '/projects')).status).toBe(404);
+    expect((await api(sandbox, 'GET', '/tasks')).status).toBe(404);
     const wrongMethod = await api(sandbox, 'DELETE', '/jobs/1');
     expect(wrongMethod.status).toBe(404);
     expect(errorOf(wrongMethod).message).toBe('No matching route for request');

@@ -1,9 +1,9 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '@asana-exports/core/node';
 import { describe, expect, it } from 'vitest';
 import { guardPublicArtifacts, visibilityFromEvent } from '../src/visibility.js';
+import { tempDir } from './support/temp.js';
 
 describe('guardPublicArtifacts', () => {
   it.each([
@@ -22,7 +22,7 @@ describe('guardPublicArtifacts', () => {
 });
 
 describe('visibilityFromEvent', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'asana-action-event-'));
+  const dir = tempDir('event-');
   const event = (payload: string) => {
     const path = join(dir, `${Math.random()}.json`);
     writeFileSync(path, payload);

@@ -1,9 +1,8 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { actionTags } from '../src/action-tags.js';
-import { runCli } from './support/cli.js';
+import { runCli, tempDir } from './support/cli.js';
 
 describe('action tags', () => {
   it('tags a first release and creates its major', () => {
@@ -70,7 +69,7 @@ describe('action tags', () => {
 
 describe('action-tags, the script', () => {
   it("reads the action package's version and the tags from stdin, and writes the outputs", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'action-tags-'));
+    const dir = tempDir('action-tags-');
     await writeFile(join(dir, 'package.json'), JSON.stringify({ version: '1.3.0' }));
     const run = await runCli(
       'action-tags',
@@ -86,7 +85,7 @@ describe('action-tags, the script', () => {
   });
 
   it('outputs an empty major when it stays, from a file of tag names', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'action-tags-'));
+    const dir = tempDir('action-tags-');
     await writeFile(join(dir, 'tags.txt'), 'v1\nv1.4.0\n');
     const run = await runCli('action-tags', [
       '--tags-from',

@@ -1,22 +1,17 @@
-import { mkdir, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { assembleAction } from '../src/assemble-action.js';
 import { releaseReadme, SOURCE_SECTION } from '../src/release-readme.js';
-import { REPOSITORY_ROOT, runCli } from './support/cli.js';
+import { REPOSITORY_ROOT, runCli, tempDir } from './support/cli.js';
 
 const ACTION_DIR = join(REPOSITORY_ROOT, 'packages/github-action');
 const LICENSE = join(REPOSITORY_ROOT, 'LICENSE');
 
-async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'assemble-action-'));
-}
-
 /** A small action package, with the real action.yml changed by `edit`. */
 async function fixtureAction(edit: (text: string) => string = (text) => text): Promise<string> {
-  const dir = await tempDir();
+  const dir = tempDir('assemble-action-');
   await mkdir(join(dir, 'dist'));
   await writeFile(join(dir, 'dist/index.js'), 'console.log("bundle");\n');
   await writeFile(join(dir, 'README.md'), '# Fixture\n\nSee [the tests](test/main.test.ts).\n');
@@ -37,7 +32,7 @@ async function treeOf(dir: string): Promise<string[]> {
 
 describe('assemble-action', () => {
   it('lays out the release repository: action.yml at the root running dist/index.js, README, LICENSE', async () => {
-    const out = join(await tempDir(), 'asana-export-action');
+    const out = join(tempDir('assemble-action-'), 'asana-export-action');
     const result = await assembleAction({ actionDir: ACTION_DIR, license: LICENSE, out });
     const tree = await treeOf(out);
     expect(tree).toEqual(result.files);
@@ -66,7 +61,7 @@ describe('assemble-action', () => {
   });
 
   it('writes into a clone of the action repository whose files were removed (.git alone)', async () => {
-    const out = await tempDir();
+    const out = tempDir('assemble-action-');
     await mkdir(join(out, '.git'));
     await writeFile(join(out, '.git/HEAD'), 'ref: refs/heads/main\n');
     await assembleAction({ actionDir: await fixtureAction(), license: LICENSE, out });
@@ -80,7 +75,7 @@ describe('assemble-action', () => {
   });
 
   it('refuses a folder that holds anything else, and writes nothing', async () => {
-    const out = await tempDir();
+    const out = tempDir('assemble-action-');
     await writeFile(join(out, 'old.txt'), 'left over');
     await expect(
       assembleAction({ actionDir: await fixtureAction(), license: LICENSE, out }),
@@ -94,7 +89,7 @@ describe('assemble-action', () => {
         .replace(/^description: >-\n( {2}.*\n)+/m, `description: ${'x'.repeat(170)}\n`)
         .replace(/^branding:\n( {2}.*\n)+/m, ''),
     );
-    const out = join(await tempDir(), 'out');
+    const out = join(tempDir('assemble-action-'), 'out');
     const failure = assembleAction({ actionDir, license: LICENSE, out });
     await expect(failure).rejects.toThrow(
       /action\.yml:\d+:1: description is 170 characters; the Marketplace takes at most 124: shorten it \[marketplace\]/,
@@ -108,7 +103,11 @@ describe('assemble-action', () => {
       text.replace('main: dist/index.js', 'main: lib/main.js'),
     );
     await expect(
-      assembleAction({ actionDir, license: LICENSE, out: join(await tempDir(), 'out') }),
+      assembleAction({
+        actionDir,
+        license: LICENSE,
+        out: join(tempDir('assemble-action-'), 'out'),
+      }),
     ).rejects.toThrow(
       /runs\.main is lib\/main\.js; the release layout ships the bundle as dist\/index\.js \[layout\]/,
     );
@@ -120,7 +119,11 @@ describe('assemble-action', () => {
     const { rm } = await import('node:fs/promises');
     await rm(join(actionDir, 'dist'), { recursive: true });
     await expect(
-      assembleAction({ actionDir, license: LICENSE, out: join(await tempDir(), 'out') }),
+      assembleAction({
+        actionDir,
+        license: LICENSE,
+        out: join(tempDir('assemble-action-'), 'out'),
+      }),
     ).rejects.toThrow(/dist\/index\.js is missing: build the action first/);
   });
 
@@ -144,7 +147,7 @@ describe('assemble-action', () => {
   });
 
   it('as a script: one line saying what it wrote, or one line saying why not', async () => {
-    const out = join(await tempDir(), 'out');
+    const out = join(tempDir('assemble-action-'), 'out');
     const done = await runCli('assemble-action', ['--out', out]);
     expect(done.code).toBe(0);
     expect(done.stdout).toMatch(

@@ -1,16 +1,16 @@
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
+import { runCli, tempDir } from './support/cli.js';
 
 const git = promisify(execFile);
 
 /** A repository whose committed bundle is dist/index.js and dist/licenses.txt. */
 async function repositoryWithDist(): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'check-dist-'));
+  const root = tempDir('check-dist-');
   await mkdir(join(root, 'dist'));
   await writeFile(join(root, 'dist/index.js'), 'console.log(1);\n');
   await writeFile(join(root, 'dist/licenses.txt'), 'MIT\n');
@@ -58,7 +58,7 @@ describe('check-dist', () => {
   });
 
   it('says it needs a clone when run outside one', async () => {
-    const root = await mkdtemp(join(tmpdir(), 'check-dist-'));
+    const root = tempDir('check-dist-');
     const run = await runCli('check-dist', ['--dir', 'dist'], {
       cwd: root,
       env: { GIT_CEILING_DIRECTORIES: tmpdir() },

@@ -1,14 +1,13 @@
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPOSITORY_ROOT, runCli } from './support/cli.js';
+import { REPOSITORY_ROOT, runCli, tempDir } from './support/cli.js';
 
 const ACTION_YML = join(REPOSITORY_ROOT, 'packages/github-action/action.yml');
 
 /** A repository root holding the given workflows and, unless told otherwise, the real action.yml. */
 async function repository(workflows: Record<string, string>, actionYml?: string): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'lint-workflows-'));
+  const root = tempDir('lint-workflows-');
   await mkdir(join(root, '.github/workflows'), { recursive: true });
   for (const [name, text] of Object.entries(workflows)) {
     await writeFile(join(root, '.github/workflows', name), text);

@@ -1,12 +1,10 @@
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './support/cli.js';
+import { runCli, tempDir } from './support/cli.js';
 
 describe('start-sandbox', () => {
   it("fails with the sandbox's own words when it cannot start, and outputs nothing", async () => {
-    const logDir = await mkdtemp(join(tmpdir(), 'start-sandbox-'));
+    const logDir = tempDir('start-sandbox-');
     const run = await runCli('start-sandbox', ['--log-dir', logDir, '--', '--size', 'huge']);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
@@ -18,7 +16,7 @@ describe('start-sandbox', () => {
   });
 
   it('masks its token in a workflow log, and serves requests that carry it', async () => {
-    const logDir = await mkdtemp(join(tmpdir(), 'start-sandbox-'));
+    const logDir = tempDir('start-sandbox-');
     const run = await runCli('start-sandbox', ['--log-dir', logDir], {
       env: { GITHUB_ACTIONS: 'true' },
     });

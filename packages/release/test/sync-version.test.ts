@@ -1,9 +1,8 @@
-import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RELEASED_PACKAGES } from '../src/sync-version.js';
-import { REPOSITORY_ROOT, runCli } from './support/cli.js';
+import { REPOSITORY_ROOT, runCli, tempDir } from './support/cli.js';
 
 const FILES = [
   ...RELEASED_PACKAGES.map((dir) => `packages/${dir}/package.json`),
@@ -13,7 +12,7 @@ const FILES = [
 
 /** A copy of the files the script reads, from this repository, with the released versions set. */
 async function repositoryWith(versions: readonly string[]): Promise<string> {
-  const root = await mkdtemp(join(tmpdir(), 'sync-version-'));
+  const root = tempDir('sync-version-');
   for (const file of FILES) {
     await mkdir(dirname(join(root, file)), { recursive: true });
     await cp(join(REPOSITORY_ROOT, file), join(root, file));

@@ -1,10 +1,10 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Sandbox, type Scenario, startSandbox } from '@asana-exports/sandbox';
-import { expect } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import type { RunToFileResult } from '../../src/node/run-to-file.js';
 import { createNodeRuntime, type NodeRuntime } from '../../src/node/runtime.js';
 import type { ProgressEvent } from '../../src/protocol/events.js';
@@ -35,8 +35,17 @@ export async function startTestSandbox(scenario: Partial<Scenario> = {}): Promis
   return startSandbox({ scenario: { ...FAST, ...scenario } });
 }
 
+// One root per test file (vitest evaluates this module once per file), made on first use and
+// removed after the file's last test, whether it passed or not: no run leaves folders in /tmp.
+let tempRoot: Promise<string> | undefined;
+afterAll(async () => {
+  if (tempRoot) await rm(await tempRoot, { recursive: true, force: true });
+});
+
+/** A new folder of this test file's, removed with the others after its last test. */
 export async function tempDir(): Promise<string> {
-  return mkdtemp(join(tmpdir(), 'asana-exports-test-'));
+  tempRoot ??= mkdtemp(join(tmpdir(), 'asana-exports-test-'));
+  return mkdtemp(join(await tempRoot, 'dir-'));
 }
 
 /** Files in a directory, hidden temporaries included: a test asserts no partial file is left. */

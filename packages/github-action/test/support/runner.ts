@@ -6,9 +6,9 @@
 
 import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ArtifactService, WorkflowRun } from './artifact-service.js';
+import { tempDir } from './temp.js';
 
 export const ACTION = join(import.meta.dirname, '../../dist/index.js');
 export const REPOSITORY = 'acme/asana-backups';
@@ -43,7 +43,8 @@ export interface RunOptions {
 }
 
 export async function runAction(options: RunOptions): Promise<ActionRun> {
-  const home = await mkdtemp(join(tmpdir(), 'asana-action-test-'));
+  // Kept after the run for the test to look into RUNNER_TEMP; removed after the file's tests.
+  const home = tempDir('run-');
   const files = {
     output: join(home, 'output.txt'),
     summary: join(home, 'summary.md'),

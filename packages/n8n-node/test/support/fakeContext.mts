@@ -6,9 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { request as httpGet, type IncomingMessage } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import type {
@@ -19,6 +18,7 @@ import type {
   INode,
   INodeExecutionData,
 } from 'n8n-workflow';
+import { tempDir } from './files.mts';
 
 export interface FakeOptions {
   readonly parameters: Record<string, unknown> | ((itemIndex: number) => Record<string, unknown>);
@@ -70,7 +70,8 @@ const node: INode = {
 };
 
 export async function fakeContext(options: FakeOptions): Promise<FakeContext> {
-  const dir = await mkdtemp(join(tmpdir(), 'asana-n8n-unit-'));
+  // close() removes it at once; if a test does not call it, it goes with the file's others.
+  const dir = await tempDir('unit-');
   const requests: FakeContext['requests'] = [];
   const infoLogs: string[] = [];
   const parametersAt = (index: number) =>

@@ -1,9 +1,11 @@
 /** File checks for the end-to-end tests (Node built-ins: see n8n.mts). */
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { afterAll } from 'vitest';
 
 export async function sha256Of(path: string): Promise<string> {
   return createHash('sha256')
@@ -33,9 +35,17 @@ export async function sizeOf(path: string): Promise<number> {
   return (await readFile(path)).length;
 }
 
-/** A new folder under the system's temp folder. */
+// One root per test file (vitest evaluates this module once per file), made on first use and
+// removed after the file's last test, whether it passed or not: no run leaves folders in /tmp.
+let tempRoot: string | undefined;
+afterAll(() => {
+  if (tempRoot) rmSync(tempRoot, { recursive: true, force: true });
+});
+
+/** A new folder of this test file's, removed with the others after its last test. */
 export async function tempDir(prefix: string): Promise<string> {
-  return await mkdtemp(join(tmpdir(), prefix));
+  tempRoot ??= mkdtempSync(join(tmpdir(), 'asana-n8n-test-'));
+  return mkdtempSync(join(tempRoot, prefix));
 }
 
 export async function removeDir(path: string): Promise<void> {

@@ -4,10 +4,13 @@
  * reads them.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseFileCommands } from '../../../github-action/test/support/runner.js';
+import { tempDir } from '../../../github-action/test/support/temp.js';
+
+// The tests' folders: each file's go under one root, removed after its last test.
+export { tempDir };
 
 export const PACKAGE_DIR = join(import.meta.dirname, '../..');
 export const REPOSITORY_ROOT = join(PACKAGE_DIR, '../..');
@@ -30,7 +33,7 @@ export async function runCli(
   args: readonly string[],
   options: CliOptions = {},
 ): Promise<CliRun> {
-  const outputFile = join(await mkdtemp(join(tmpdir(), 'release-cli-')), 'output.txt');
+  const outputFile = join(tempDir('cli-'), 'output.txt');
   await writeFile(outputFile, '');
   const child = spawn(process.execPath, [join(PACKAGE_DIR, 'dist/cli', `${script}.js`), ...args], {
     cwd: options.cwd ?? REPOSITORY_ROOT,

@@ -1,11 +1,12 @@
 import { type Sandbox, startSandbox } from '@asana-exports/sandbox';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeHelpers, NodeOperationError } from 'n8n-workflow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AsanaExportsApi } from '../credentials/AsanaExportsApi.credentials';
 import { AsanaExportsAzureBlobApi } from '../credentials/AsanaExportsAzureBlobApi.credentials';
 import { AsanaExportsOAuth2Api } from '../credentials/AsanaExportsOAuth2Api.credentials';
 import { AsanaExportsS3Api } from '../credentials/AsanaExportsS3Api.credentials';
 import { AsanaExport } from '../nodes/AsanaExport/AsanaExport.node';
+import { TOOL_DESCRIPTION } from '../nodes/AsanaExport/descriptions/tool';
 import { type FakeOptions, fakeContext } from './support/fakeContext.mts';
 
 const node = new AsanaExport();
@@ -294,5 +295,112 @@ describe('execute', () => {
     });
     await expect(node.execute.call(fake.context)).rejects.toThrow(/Base URL must use https/);
     await fake.close();
+  });
+});
+
+describe('as an AI agent’s tool', () => {
+  // What n8n does to make the tool: the same description under the name `asanaExportTool`.
+  const tool = { ...description, name: `${description.name}Tool` };
+  const typeVersion = Number(description.defaultVersion);
+  const kept = (type: typeof description, parameters: Record<string, unknown>) =>
+    Object.keys(
+      NodeHelpers.getNodeParameters(
+        description.properties,
+        { resource: 'export', kind: 'graph', ...parameters } as never,
+        true,
+        false,
+        { typeVersion },
+        type,
+      ) ?? {},
+    );
+  const operationsOf = (type: typeof description) =>
+    description.properties
+      .filter(
+        (property) =>
+          property.name === 'operation' &&
+          NodeHelpers.displayParameter({ resource: 'export' }, property, { typeVersion }, type),
+      )
+      .flatMap((property) =>
+        (property.options ?? []).map((option) => (option as { value: string }).value),
+      );
+
+  it('offers Create and Get Status only, and none of waiting, downloading or storing', () => {
+    expect(operationsOf(tool)).toEqual(['create', 'getStatus']);
+    expect(operationsOf(description)).toEqual(['compare', 'create', 'download', 'getStatus']);
+    const toolCreate = kept(tool, { operation: 'create' });
+    expect(toolCreate).toEqual(expect.arrayContaining(['operation', 'options', 'toolDescription']));
+    for (const name of ['waitForCompletion', 'download', 'storeIn', 'binaryPropertyName']) {
+      expect(toolCreate).not.toContain(name);
+    }
+    // The node itself is as it was: waiting by default, with no tool fields.
+    const nodeCreate = kept(description, { operation: 'create' });
+    expect(nodeCreate).toEqual(
+      expect.arrayContaining(['waitForCompletion', 'download', 'storeIn']),
+    );
+    expect(nodeCreate).not.toContain('toolDescription');
+  });
+
+  it('tells the agent what it does and how long it takes, in its default description', () => {
+    const field = description.properties.find((property) => property.name === 'toolDescription');
+    expect(field?.default).toBe(TOOL_DESCRIPTION);
+    expect(TOOL_DESCRIPTION).toContain('returns at once with the new export');
+    expect(TOOL_DESCRIPTION).toContain('minutes to hours');
+    expect(TOOL_DESCRIPTION).toContain('Get Status returns at once');
+    expect(TOOL_DESCRIPTION).toContain('binary file');
+  });
+
+  describe('run as the tool', () => {
+    let sandbox: Sandbox;
+    beforeAll(async () => {
+      // Exports that take a minute: a Create that waited would outlast the test's timeout.
+      sandbox = await startSandbox({ scenario: { durationMs: 60_000 } });
+    });
+    afterAll(() => sandbox.close());
+
+    async function runTool(parameters: Record<string, unknown>) {
+      const fake = await fakeContext({
+        parameters: { authentication: 'accessToken', resource: 'export', ...parameters },
+        credentials: { accessToken: sandbox.token, baseUrl: sandbox.apiUrl },
+        nodeType: 'n8n-nodes-asana-exports.asanaExportTool',
+      });
+      try {
+        return await node.execute.call(fake.context);
+      } finally {
+        await fake.close();
+      }
+    }
+
+    it('creates without waiting, whatever Wait for Completion says, and reads the status', async () => {
+      const [[created]] = (await runTool({
+        operation: 'create',
+        kind: 'graph',
+        parent: '1700000000000009',
+        waitForCompletion: true,
+      })) as [[{ json: Record<string, unknown> }]];
+      expect(created.json).toMatchObject({ kind: 'graph', state: 'waiting', done: false });
+      const [[status]] = (await runTool({
+        operation: 'getStatus',
+        kind: 'graph',
+        gid: created.json.gid,
+      })) as [[{ json: Record<string, unknown> }]];
+      expect(status.json).toMatchObject({ gid: created.json.gid, done: false });
+    });
+
+    it('refuses Download before any request, naming what an agent may use', async () => {
+      const before = sandbox.requests.length;
+      const error = await runTool({
+        operation: 'download',
+        kind: 'graph',
+        gid: '1700000000000009',
+      }).then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBeInstanceOf(NodeOperationError);
+      expect((error as Error).message).toBe(
+        'The operation "download" is not offered to an AI agent: only Create (without waiting) and Get Status are',
+      );
+      expect(sandbox.requests.length).toBe(before);
+    });
   });
 });

@@ -12,6 +12,7 @@ import { create } from './actions/create';
 import { download } from './actions/download';
 import { getStatus } from './actions/getStatus';
 import { exportFields, exportOperations } from './descriptions/exportDescription';
+import { isToolNode, TOOL_OPERATIONS, withToolFields } from './descriptions/tool';
 import { toNodeError } from './errors';
 import { checkAzureBlobCredential, checkS3Credential } from './storageCredentialTests';
 import { createRuntime, type Runtime } from './transport/runtime';
@@ -71,7 +72,8 @@ export class AsanaExport implements INodeType {
         displayOptions: { show: { operation: ['create', 'download'], storeIn: ['azure'] } },
       },
     ],
-    properties: [
+    // As an AI agent's tool: Create without waiting and Get Status only (see descriptions/tool.ts).
+    properties: withToolFields([
       {
         displayName: 'Authentication',
         name: 'authentication',
@@ -95,7 +97,7 @@ export class AsanaExport implements INodeType {
       },
       ...exportOperations,
       ...exportFields,
-    ],
+    ]),
   };
 
   methods = {
@@ -110,6 +112,17 @@ export class AsanaExport implements INodeType {
     for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
       try {
         const name = this.getNodeParameter('operation', itemIndex) as string;
+        if (isToolNode(this.getNode()) && !TOOL_OPERATIONS.includes(name)) {
+          throw new NodeOperationError(
+            this.getNode(),
+            `The operation "${name}" is not offered to an AI agent: only Create (without waiting) and Get Status are`,
+            {
+              itemIndex,
+              description:
+                'Download and Compare need a workflow: Create → Wait → Get Status → Download (see the node’s README)',
+            },
+          );
+        }
         if (name === 'compare') {
           returnData.push(...(await compare(this, itemIndex)));
           continue;

@@ -28,6 +28,8 @@ export interface FakeOptions {
   readonly items?: number;
   readonly timeZone?: string;
   readonly continueOnFail?: boolean;
+  /** The node's type: n8n's AI tool of the node is `n8n-nodes-asana-exports.asanaExportTool`. */
+  readonly nodeType?: string;
   /** The node's On Error setting, as n8n sets it on the node (continueOnFail follows from it). */
   readonly onError?: INode['onError'];
   /** How prepareBinaryData consumes the stream: like n8n's filesystem mode, or its database mode. */
@@ -178,7 +180,11 @@ export async function fakeContext(options: FakeOptions): Promise<FakeContext> {
     data.id === undefined ? Buffer.from(data.data, 'base64') : await readFile(join(dir, data.id));
 
   const context = {
-    getNode: () => (options.onError === undefined ? node : { ...node, onError: options.onError }),
+    getNode: () => ({
+      ...node,
+      ...(options.onError === undefined ? {} : { onError: options.onError }),
+      ...(options.nodeType === undefined ? {} : { type: options.nodeType }),
+    }),
     getInputData: (): INodeExecutionData[] => inputItems,
     getNodeParameter: (name: string, itemIndex: number, fallback?: unknown) => {
       const parameters = parametersAt(itemIndex);

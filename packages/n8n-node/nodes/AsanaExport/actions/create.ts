@@ -1,5 +1,6 @@
 import { RunDeadline, runExport } from '@asana-exports/core/protocol';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { isToolNode } from '../descriptions/tool';
 import { binaryFileFor, describeStatus } from '../output';
 import { readDownloadPolicy, readExportRequest, readFileOptions, readPollPolicy } from '../params';
 import { readStoreIn } from '../storeIn';
@@ -20,7 +21,10 @@ export async function create(
 ): Promise<INodeExecutionData[]> {
   const request = readExportRequest(context, itemIndex);
   const { client, signal } = runtime;
-  const wait = context.getNodeParameter('waitForCompletion', itemIndex, true) === true;
+  // A tool never waits: an agent's call would hold a worker for hours (see descriptions/tool.ts).
+  const wait =
+    !isToolNode(context.getNode()) &&
+    context.getNodeParameter('waitForCompletion', itemIndex, true) === true;
   const pairedItem = { item: itemIndex };
   // Also bounds the wait for a running export of the same workspace to end (see `create`).
   const poll = readPollPolicy(context, itemIndex);

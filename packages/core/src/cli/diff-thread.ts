@@ -12,6 +12,15 @@ import { EXIT_CODES } from './exit-codes.js';
 /** Young generation (V8's semi-spaces) of the diff's thread: 3 × an 8 MiB semi-space. */
 export const DIFF_YOUNG_GENERATION_MB = 24;
 
+/**
+ * Old generation of the diff's thread. What it keeps is some 10 MiB for the report and the spill
+ * files' chunk lists, plus two versions of a changed record at a time (up to 16 MiB of JSON each,
+ * parsed); unbounded, V8 let garbage build up to 320 MiB between full collections (4 GB each
+ * side). With 192 MiB: a peak RSS of 222 MiB for 4 GB each side; reaching it fails the diff with
+ * a clear message, never a wrong report.
+ */
+export const DIFF_OLD_GENERATION_MB = 192;
+
 /** What the thread is started with. */
 export interface ThreadData {
   readonly argv: readonly string[];
@@ -29,7 +38,10 @@ export function runsOnThread(argv: readonly string[]): boolean {
 export function runOnThread(entry: URL, argv: readonly string[]): Promise<number> {
   const worker = new Worker(entry, {
     workerData: { argv } satisfies ThreadData,
-    resourceLimits: { maxYoungGenerationSizeMb: DIFF_YOUNG_GENERATION_MB },
+    resourceLimits: {
+      maxYoungGenerationSizeMb: DIFF_YOUNG_GENERATION_MB,
+      maxOldGenerationSizeMb: DIFF_OLD_GENERATION_MB,
+    },
   });
   let forwarded = false;
   const forward = (signal: NodeJS.Signals) => {

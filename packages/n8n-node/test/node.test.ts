@@ -80,7 +80,7 @@ describe('node description', () => {
       [{ _cnd: { gte: 1.1 } }],
     ]);
     expect(kinds.map((kind) => kind.default)).toEqual(['organization', 'graph']);
-    expect(description.defaultVersion).toBe(1.1);
+    expect(description.defaultVersion).toBe(1.2);
     const options = (kinds[1]?.options ?? []) as Array<{
       name: string;
       value: string;

@@ -14,6 +14,7 @@ import { getStatus } from './actions/getStatus';
 import { exportFields, exportOperations } from './descriptions/exportDescription';
 import { isToolNode, TOOL_OPERATIONS, withToolFields } from './descriptions/tool';
 import { toNodeError } from './errors';
+import { searchOrganizations, searchParents, searchWorkspaces } from './listSearch';
 import { checkAzureBlobCredential, checkS3Credential } from './storageCredentialTests';
 import { createRuntime, type Runtime } from './transport/runtime';
 
@@ -36,9 +37,10 @@ export class AsanaExport implements INodeType {
       dark: 'file:../../icons/asana-exports.dark.svg',
     },
     group: ['input'],
-    // 1.1: plain-word kinds with graph as the default, and pick-lists (see descriptions/kinds.ts).
-    version: [1, 1.1],
-    defaultVersion: 1.1,
+    // 1.1: plain-word kinds with graph as the default (see descriptions/kinds.ts); 1.2: the
+    // organization, workspace and parent picked from Asana's lists (descriptions/locators.ts).
+    version: [1, 1.1, 1.2],
+    defaultVersion: 1.2,
     subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
     description:
       "Create, wait for, download and compare Asana's organization, resource and graph exports as binary data",
@@ -102,6 +104,7 @@ export class AsanaExport implements INodeType {
 
   methods = {
     credentialTest: { checkS3Credential, checkAzureBlobCredential },
+    listSearch: { searchOrganizations, searchWorkspaces, searchParents },
   };
 
   async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

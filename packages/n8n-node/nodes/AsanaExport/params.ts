@@ -13,6 +13,7 @@ import {
   isExportKind,
   type PollPolicy,
   parseAgeRecipients,
+  printable,
   validateExportGid,
   validateExportRequest,
   validatePollPolicy,
@@ -22,6 +23,7 @@ import {
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { DEFAULT_BINARY_PROPERTY, DEFAULT_MAX_RECORDS, MAX_MAX_RECORDS } from './constants';
 import { toInstant } from './dates';
+import { PARENT_URL_REGEX } from './descriptions/locators';
 
 /** The node's filter names and Asana's. */
 export const FILTER_NAMES: Readonly<Record<string, string>> = {
@@ -52,14 +54,17 @@ export function readExportRequest(context: IExecuteFunctions, itemIndex: number)
   const input: ExportRequestInput = { kind };
   switch (kind) {
     case 'organization':
-      input.organization = readString(context, 'organization', itemIndex);
+      input.organization = readLocatedGid(
+        'organization',
+        getParameter(context, 'organization', itemIndex),
+      );
       break;
     case 'resource':
-      input.workspace = readString(context, 'workspace', itemIndex);
+      input.workspace = readLocatedGid('workspace', getParameter(context, 'workspace', itemIndex));
       input.resources = readResources(context, itemIndex);
       break;
     case 'graph':
-      input.parent = readString(context, 'parent', itemIndex);
+      input.parent = readLocatedGid('parent', getParameter(context, 'parent', itemIndex));
       break;
   }
   return validateExportRequest(input);
@@ -122,9 +127,36 @@ export function splitList(value: unknown): string[] {
     .filter((item) => item !== '');
 }
 
-function readString(context: IExecuteFunctions, name: string, itemIndex: number): string {
-  const value = context.getNodeParameter(name, itemIndex, '') as unknown;
-  return typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
+function getParameter(context: IExecuteFunctions, name: string, itemIndex: number): unknown {
+  return context.getNodeParameter(name, itemIndex, '') as unknown;
+}
+
+/**
+ * The gid in an organization, workspace or parent parameter, for the core to validate like any
+ * typed gid: a string or a number (versions 1 and 1.1, or an expression), or, from version 1.2, a
+ * resource locator's value, whatever its mode: "From list" and "By ID" hold the gid, "By URL" an
+ * Asana link that the mode's own regex (descriptions/locators.ts) reads the gid from. The
+ * listSearch methods read the workspace they list from through this too.
+ */
+export function readLocatedGid(name: string, raw: unknown): string {
+  const located = isLocator(raw);
+  const value = located ? raw.value : raw;
+  const text = typeof value === 'number' ? String(value) : typeof value === 'string' ? value : '';
+  if (!located || raw.mode !== 'url' || text.trim() === '') return text;
+  const match = new RegExp(PARENT_URL_REGEX).exec(text);
+  if (match?.[1] === undefined) {
+    throw new InputError(
+      name,
+      `${JSON.stringify(printable(text.trim(), 200))} is not an Asana link to a project, portfolio, team or goal`,
+      'Paste the address Asana shows in the browser, such as https://app.asana.com/1/1234567890123456/project/1234567890123457, or pick the parent From List.',
+    );
+  }
+  return match[1];
+}
+
+/** A resource locator's value as n8n saves it: `{ __rl: true, mode, value }`. */
+function isLocator(value: unknown): value is { mode?: unknown; value?: unknown } {
+  return typeof value === 'object' && value !== null && 'value' in value && 'mode' in value;
 }
 
 export interface FileOptions {

@@ -2,7 +2,8 @@ import type { INodeProperties } from 'n8n-workflow';
 import { DEFAULT_BINARY_PROPERTY, DEFAULT_MAX_RECORDS, MAX_MAX_RECORDS } from '../constants';
 import { compareFields } from './compareDescription';
 import { filterOptions } from './filters';
-import { kindFields } from './kinds';
+import { BEFORE_VERSION_1_2, kindFields } from './kinds';
+import { parentLocators, targetLocators } from './locators';
 
 const forOperations = (...operation: string[]) => ({ show: { resource: ['export'], operation } });
 const forCreate = (show: Record<string, Array<string | boolean>>) => ({
@@ -289,7 +290,9 @@ export const exportFields: INodeProperties[] = [
     default: '',
     placeholder: '1234567890123456',
     description: "The organization's workspace gid",
-    displayOptions: forCreate({ kind: ['organization'] }),
+    displayOptions: {
+      show: { ...forCreate({ kind: ['organization'] }).show, ...BEFORE_VERSION_1_2 },
+    },
   },
   {
     displayName: 'Workspace GID',
@@ -299,8 +302,9 @@ export const exportFields: INodeProperties[] = [
     default: '',
     placeholder: '1234567890123456',
     description: 'The workspace whose tasks, teams or messages to export',
-    displayOptions: forCreate({ kind: ['resource'] }),
+    displayOptions: { show: { ...forCreate({ kind: ['resource'] }).show, ...BEFORE_VERSION_1_2 } },
   },
+  ...targetLocators,
   {
     displayName: 'Resource Types',
     name: 'resources',
@@ -357,8 +361,9 @@ export const exportFields: INodeProperties[] = [
     default: '',
     placeholder: '1234567890123456',
     description: 'The goal, project, portfolio or team to export with its hierarchy',
-    displayOptions: forCreate({ kind: ['graph'] }),
+    displayOptions: { show: { ...forCreate({ kind: ['graph'] }).show, ...BEFORE_VERSION_1_2 } },
   },
+  ...parentLocators,
   {
     displayName: 'Export or Job GID',
     name: 'gid',

@@ -9,6 +9,13 @@ import type { INodeProperties } from 'n8n-workflow';
  */
 export const VERSION_1 = { '@version': [1] };
 export const FROM_VERSION_1_1 = { '@version': [{ _cnd: { gte: 1.1 } }] };
+/**
+ * Node version 1.2 made the organization, the workspace and the parent pick-lists
+ * (`resourceLocator`, descriptions/locators.ts): their saved values are objects there, so the
+ * gid fields typed by hand stay for versions 1 and 1.1, whose workflows hold strings.
+ */
+export const BEFORE_VERSION_1_2 = { '@version': [{ _cnd: { lt: 1.2 } }] };
+export const FROM_VERSION_1_2 = { '@version': [{ _cnd: { gte: 1.2 } }] };
 
 const show = { resource: ['export'], operation: ['create', 'download', 'getStatus'] };
 

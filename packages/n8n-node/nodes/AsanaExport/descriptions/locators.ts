@@ -1,4 +1,4 @@
-import type { INodeProperties, INodePropertyMode } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 import { FROM_VERSION_1_2 } from './kinds';
 
 /**
@@ -27,30 +27,6 @@ const GID_REGEX = '^\\s*[0-9]{1,32}\\s*$';
 export const PARENT_URL_REGEX =
   '^\\s*https://app\\.asana\\.com/(?:1/[0-9]+/(?:project|portfolio|goal|team)|0(?:/(?:portfolio|goal|team))?)/([0-9]{1,32})(?:[/?#].*)?$';
 
-// A resource locator's mode, not a parameter: it takes no default.
-// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
-const byId = (what: string): INodePropertyMode => ({
-  displayName: 'By ID',
-  name: 'id',
-  type: 'string',
-  placeholder: 'e.g. 1234567890123456',
-  validation: [
-    {
-      type: 'regex',
-      properties: { regex: GID_REGEX, errorMessage: `Not a gid: the numeric id of ${what}` },
-    },
-  ],
-});
-
-// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
-const fromList = (method: string, placeholder: string): INodePropertyMode => ({
-  displayName: 'From List',
-  name: 'list',
-  type: 'list',
-  placeholder,
-  typeOptions: { searchListMethod: method, searchable: true },
-});
-
 const forCreate = (kind: string) => ({
   show: { resource: ['export'], operation: ['create'], kind: [kind], ...FROM_VERSION_1_2 },
 });
@@ -66,8 +42,28 @@ export const targetLocators: INodeProperties[] = [
     description: 'The organization to export: Asana lists the organizations among your workspaces',
     displayOptions: forCreate('organization'),
     modes: [
-      fromList(LIST_METHODS.organizations, 'Select an organization...'),
-      byId('the organization (its workspace gid)'),
+      {
+        displayName: 'From List',
+        name: 'list',
+        type: 'list',
+        placeholder: 'Select an organization...',
+        typeOptions: { searchListMethod: LIST_METHODS.organizations, searchable: true },
+      },
+      {
+        displayName: 'By ID',
+        name: 'id',
+        type: 'string',
+        placeholder: 'e.g. 1234567890123456',
+        validation: [
+          {
+            type: 'regex',
+            properties: {
+              regex: GID_REGEX,
+              errorMessage: 'Not a gid: the numeric id of the organization (its workspace gid)',
+            },
+          },
+        ],
+      },
     ],
   },
   {
@@ -78,7 +74,30 @@ export const targetLocators: INodeProperties[] = [
     default: { mode: 'list', value: '' },
     description: 'The workspace whose tasks, teams or messages to export',
     displayOptions: forCreate('resource'),
-    modes: [fromList(LIST_METHODS.workspaces, 'Select a workspace...'), byId('the workspace')],
+    modes: [
+      {
+        displayName: 'From List',
+        name: 'list',
+        type: 'list',
+        placeholder: 'Select a workspace...',
+        typeOptions: { searchListMethod: LIST_METHODS.workspaces, searchable: true },
+      },
+      {
+        displayName: 'By ID',
+        name: 'id',
+        type: 'string',
+        placeholder: 'e.g. 1234567890123456',
+        validation: [
+          {
+            type: 'regex',
+            properties: {
+              regex: GID_REGEX,
+              errorMessage: 'Not a gid: the numeric id of the workspace',
+            },
+          },
+        ],
+      },
+    ],
   },
 ];
 
@@ -92,7 +111,30 @@ export const parentLocators: INodeProperties[] = [
     default: { mode: 'list', value: '' },
     description: 'Where to list parents from; not needed for a parent given by ID or URL',
     displayOptions: forCreate('graph'),
-    modes: [fromList(LIST_METHODS.workspaces, 'Select a workspace...'), byId('the workspace')],
+    modes: [
+      {
+        displayName: 'From List',
+        name: 'list',
+        type: 'list',
+        placeholder: 'Select a workspace...',
+        typeOptions: { searchListMethod: LIST_METHODS.workspaces, searchable: true },
+      },
+      {
+        displayName: 'By ID',
+        name: 'id',
+        type: 'string',
+        placeholder: 'e.g. 1234567890123456',
+        validation: [
+          {
+            type: 'regex',
+            properties: {
+              regex: GID_REGEX,
+              errorMessage: 'Not a gid: the numeric id of the workspace',
+            },
+          },
+        ],
+      },
+    ],
   },
   {
     displayName: 'Parent',
@@ -104,7 +146,13 @@ export const parentLocators: INodeProperties[] = [
       'The project, portfolio, team or goal to export with its hierarchy. The list shows those of the workspace above.',
     displayOptions: forCreate('graph'),
     modes: [
-      fromList(LIST_METHODS.parents, 'Select a project, portfolio, team or goal...'),
+      {
+        displayName: 'From List',
+        name: 'list',
+        type: 'list',
+        placeholder: 'Select a project, portfolio, team or goal...',
+        typeOptions: { searchListMethod: LIST_METHODS.parents, searchable: true },
+      },
       {
         displayName: 'By URL',
         name: 'url',
@@ -121,7 +169,21 @@ export const parentLocators: INodeProperties[] = [
           },
         ],
       },
-      byId('the project, portfolio, team or goal'),
+      {
+        displayName: 'By ID',
+        name: 'id',
+        type: 'string',
+        placeholder: 'e.g. 1234567890123456',
+        validation: [
+          {
+            type: 'regex',
+            properties: {
+              regex: GID_REGEX,
+              errorMessage: 'Not a gid: the numeric id of the project, portfolio, team or goal',
+            },
+          },
+        ],
+      },
     ],
   },
 ];

@@ -8,6 +8,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { AgeIdentity } from '../protocol/age-x25519.js';
+import { pairWarnings, targetText } from '../protocol/diff-manifests.js';
 import { type DiffReport, type DiffSide, DiffTally } from '../protocol/diff-report.js';
 import { AgeDecryptError, InputError } from '../protocol/errors.js';
 import type { Manifest } from '../protocol/manifest.js';
@@ -143,10 +144,10 @@ function checkComparable(older: OpenedSide, newer: OpenedSide): string[] {
       'Compare two exports of the same kind and target.',
     );
   }
-  if (a && b && targetText(a) !== targetText(b)) {
+  if (a && b && targetOf(a) !== targetOf(b)) {
     throw new InputError(
       'NEW',
-      `${newer.shown} is an export of ${targetText(b)} and ${older.shown} of ${targetText(a)}`,
+      `${newer.shown} is an export of ${targetOf(b)} and ${older.shown} of ${targetOf(a)}`,
       'Compare two exports of the same target: every record would show as removed and added.',
     );
   }
@@ -164,27 +165,13 @@ function checkComparable(older: OpenedSide, newer: OpenedSide): string[] {
       `no manifest beside ${missing.join(' and ')}: their kind and target could not be checked, nor their content against what was downloaded`,
     );
   }
-  if (a && b && JSON.stringify(a.parameters ?? []) !== JSON.stringify(b.parameters ?? [])) {
-    warnings.push(
-      'the two exports were requested with different parameters (types, fields or filters): records outside what both asked for show as added or removed',
-    );
-  }
-  const aDone = a?.completedAt ?? a?.downloadedAt;
-  const bDone = b?.completedAt ?? b?.downloadedAt;
-  if (aDone && bDone && aDone > bDone) {
-    warnings.push(
-      `OLD completed after NEW (${printable(aDone, 40)} > ${printable(bDone, 40)}): are the two the wrong way round?`,
-    );
-  }
+  warnings.push(...pairWarnings(a, b));
   return warnings;
 }
 
-function targetText(manifest: Manifest): string {
-  const { organization, workspace, parent } = manifest.target;
-  if (organization) return `organization ${printable(organization, 64)}`;
-  if (workspace) return `workspace ${printable(workspace, 64)}`;
-  if (parent) return `parent ${printable(parent, 64)}`;
-  return 'an unrecorded target';
+/** The manifest's target as messages name it, or that it records none (a download by gid). */
+function targetOf(manifest: Manifest): string {
+  return targetText(manifest) ?? 'an unrecorded target';
 }
 
 async function readSide(

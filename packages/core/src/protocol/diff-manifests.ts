@@ -64,18 +64,7 @@ export function checkComparable(
         : `the manifest of ${side.shown} records no target (it was downloaded by gid): its target could not be checked`,
     );
   }
-  if (a && b && JSON.stringify(a.parameters ?? []) !== JSON.stringify(b.parameters ?? [])) {
-    warnings.push(
-      'the two exports were requested with different parameters (types, fields or filters): records outside what both asked for show as added or removed',
-    );
-  }
-  const aDone = a?.completedAt ?? a?.downloadedAt;
-  const bDone = b?.completedAt ?? b?.downloadedAt;
-  if (aDone && bDone && aDone > bDone) {
-    warnings.push(
-      `the older export completed after the newer one (${printable(aDone, 40)} > ${printable(bDone, 40)}): are the two the wrong way round?`,
-    );
-  }
+  warnings.push(...pairWarnings(a, b));
   return { kind: oldKind ?? newKind, warnings };
 }
 
@@ -95,7 +84,29 @@ function formatOf(side: ComparedExport): 'json' | 'jsonl' | undefined {
 }
 
 /** What the export was made of; undefined when not known (no manifest, or none recorded). */
-function targetText(manifest: Manifest | undefined): string | undefined {
+/**
+ * What two manifests make doubtful about a change report between their exports: different
+ * request parameters, or a pair the wrong way round. The CLI's diff warns of the same.
+ */
+export function pairWarnings(a: Manifest | undefined, b: Manifest | undefined): string[] {
+  const warnings: string[] = [];
+  if (a && b && JSON.stringify(a.parameters ?? []) !== JSON.stringify(b.parameters ?? [])) {
+    warnings.push(
+      'the two exports were requested with different parameters (types, fields or filters): records outside what both asked for show as added or removed',
+    );
+  }
+  const aDone = a?.completedAt ?? a?.downloadedAt;
+  const bDone = b?.completedAt ?? b?.downloadedAt;
+  if (aDone && bDone && aDone > bDone) {
+    warnings.push(
+      `the older export completed after the newer one (${printable(aDone, 40)} > ${printable(bDone, 40)}): are the two the wrong way round?`,
+    );
+  }
+  return warnings;
+}
+
+/** The manifest's target, as messages name it; undefined when it records none. */
+export function targetText(manifest: Manifest | undefined): string | undefined {
   if (manifest === undefined) return undefined;
   const { organization, workspace, parent } = manifest.target;
   if (organization) return `organization ${printable(organization, 64)}`;

@@ -57,7 +57,7 @@ export async function runCheckOnly(
       .addRaw(`<p>${escapeHtml(reason)}</p>`, true),
   );
   if (verdict.fresh) {
-    core.info(reason);
+    core.info(printable(reason, Infinity));
     return;
   }
   core.setFailed(
@@ -107,7 +107,8 @@ async function findLastExport(
     return {
       place: `the state artifacts ${stateName}`,
       last: {
-        where: `artifact ${state.exportArtifact.name} of run ${runId}`,
+        // Names read from a state artifact are outside text: printable before any log line.
+        where: `artifact ${printable(state.exportArtifact.name, 200)} of run ${runId}`,
         kind: manifest.kind,
         exportGid: manifest.exportGid ?? manifest.jobGid,
         completedAt: manifest.completedAt,

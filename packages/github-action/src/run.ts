@@ -19,6 +19,7 @@ import {
   InputError,
   type Manifest,
   openStore,
+  printable,
   printableLines,
   type Redactor,
   runExportToFile,
@@ -360,8 +361,9 @@ function reportComparison(comparison: ComparisonOutcome, redact: Redactor): void
   core.setOutput('removed', totals.removed);
   core.setOutput('changed', totals.changed);
   core.setOutput('changes-file', comparison.reportName);
+  // The artifact's name comes from a state file: outside text, printable before it is logged.
   core.info(
-    `Since the last run (${comparison.base.artifactName}): ${totals.added} added, ${totals.removed} removed, ${totals.changed} changed, ${totals.unchanged} unchanged`,
+    `Since the last run (${printable(comparison.base.artifactName, 200)}): ${totals.added} added, ${totals.removed} removed, ${totals.changed} changed, ${totals.unchanged} unchanged`,
   );
   for (const crossed of comparison.warned) {
     core.warning(`The change report crosses warn-on: ${describeCrossed(crossed)}`);

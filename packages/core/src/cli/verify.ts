@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import {
-  formatOf,
   isAgeFile,
   readIdentities,
   readManifest,
@@ -11,7 +10,7 @@ import { digestFile, verifyEncryptedGzipFile, verifyGzipFile } from '../node/ver
 import { InputError, IntegrityError } from '../protocol/errors.js';
 import type { Manifest } from '../protocol/manifest.js';
 import { checkStoredAgainstManifest } from '../protocol/manifest-check.js';
-import { manifestFileName } from '../protocol/run.js';
+import { formatInFileName, manifestFileName } from '../protocol/run.js';
 import { printable } from '../protocol/text.js';
 
 export interface VerifyArgs {
@@ -72,7 +71,7 @@ export async function verifyExportFile(args: VerifyArgs): Promise<VerifyReport> 
   if (encrypted && args.identities.length === 0) {
     return checkCiphertextOnly(args.file, manifest, manifestUsed);
   }
-  const format = formatOf(args.file) ?? manifest?.file.format;
+  const format = formatInFileName(basename(args.file)) ?? manifest?.file.format;
   if (format === undefined) {
     throw new InputError(
       'file',

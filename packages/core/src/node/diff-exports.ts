@@ -8,7 +8,7 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import type { AgeIdentity } from '../protocol/age-x25519.js';
-import { pairWarnings, targetText } from '../protocol/diff-manifests.js';
+import { checkComparable } from '../protocol/diff-manifests.js';
 import { type DiffReport, type DiffSide, DiffTally } from '../protocol/diff-report.js';
 import { AgeDecryptError, InputError } from '../protocol/errors.js';
 import type { Manifest } from '../protocol/manifest.js';
@@ -18,7 +18,7 @@ import { printable } from '../protocol/text.js';
 import { comparePartitions } from './diff-compare.js';
 import { PartitionWriter, partitionsFor } from './diff-partitions.js';
 import { readIntoPartitions, type SideFigures } from './diff-read.js';
-import { formatOf, isAgeFile, readManifest, withRecipientsHint } from './export-file.js';
+import { isAgeFile, readManifest, withRecipientsHint } from './export-file.js';
 import { onDisk } from './local-error.js';
 
 export interface DiffFileInput {
@@ -49,7 +49,6 @@ interface OpenedSide {
   readonly shown: string;
   readonly manifest: Manifest | undefined;
   readonly encrypted: boolean;
-  readonly format: 'json' | 'jsonl' | undefined;
   /** The stored file's size. */
   readonly bytes: number;
 }
@@ -61,7 +60,7 @@ export async function diffExportFiles(
 ): Promise<DiffResult> {
   const older = await openSide('OLD', '--old-manifest', oldInput, options);
   const newer = await openSide('NEW', '--new-manifest', newInput, options);
-  const warnings = checkComparable(older, newer);
+  const { warnings } = checkComparable(compared(older), compared(newer));
 
   const base = options.tempDir ?? tmpdir();
   const dir = await onDisk('create', base, () => mkdtemp(join(base, 'asana-export-diff-')));
@@ -129,49 +128,7 @@ async function openSide(
       'Pass --identity KEY, the identity file of one of its recipients, to decrypt it as it is read.',
     );
   }
-  const format = formatOf(input.path) ?? manifest?.file.format;
-  return { label, path: input.path, shown, manifest, encrypted, format, bytes: fileStat.size };
-}
-
-/** Refuses two exports that cannot be compared; returns what is worth a warning. */
-function checkComparable(older: OpenedSide, newer: OpenedSide): string[] {
-  const a = older.manifest;
-  const b = newer.manifest;
-  if (a && b && a.kind !== b.kind) {
-    throw new InputError(
-      'NEW',
-      `${newer.shown} is a ${b.kind} export and ${older.shown} a ${a.kind} export`,
-      'Compare two exports of the same kind and target.',
-    );
-  }
-  if (a && b && targetOf(a) !== targetOf(b)) {
-    throw new InputError(
-      'NEW',
-      `${newer.shown} is an export of ${targetOf(b)} and ${older.shown} of ${targetOf(a)}`,
-      'Compare two exports of the same target: every record would show as removed and added.',
-    );
-  }
-  if (older.format && newer.format && older.format !== newer.format) {
-    throw new InputError(
-      'NEW',
-      `${newer.shown} is ${newer.format} and ${older.shown} is ${older.format}`,
-      'Compare two exports of the same kind.',
-    );
-  }
-  const warnings: string[] = [];
-  if (!a || !b) {
-    const missing = [!a ? older.shown : undefined, !b ? newer.shown : undefined].filter(Boolean);
-    warnings.push(
-      `no manifest beside ${missing.join(' and ')}: their kind and target could not be checked, nor their content against what was downloaded`,
-    );
-  }
-  warnings.push(...pairWarnings(a, b));
-  return warnings;
-}
-
-/** The manifest's target as messages name it, or that it records none (a download by gid). */
-function targetOf(manifest: Manifest): string {
-  return targetText(manifest) ?? 'an unrecorded target';
+  return { label, path: input.path, shown, manifest, encrypted, bytes: fileStat.size };
 }
 
 async function readSide(
@@ -219,6 +176,16 @@ function checkRecordsPerLine(side: OpenedSide, figures: SideFigures): void {
     `${side.shown} holds one JSON document, not one record per line`,
     'diff compares exports of one record per line (resource and graph exports, and organization exports laid out that way); compare this one with a JSON tool such as jq instead.',
   );
+}
+
+/** What the comparability rules (protocol/diff-manifests.ts, shared with n8n's Compare) look at. */
+function compared(side: OpenedSide) {
+  return {
+    input: 'NEW',
+    shown: side.shown,
+    manifest: side.manifest,
+    fileName: basename(side.path),
+  };
 }
 
 function sideOf(side: OpenedSide, figures: SideFigures, duplicates: number): DiffSide {

@@ -75,10 +75,3 @@ export async function readManifest(
   }
   return parseManifest(text, input);
 }
-
-export function formatOf(file: string): 'json' | 'jsonl' | undefined {
-  const plain = file.replace(/\.age$/, '');
-  if (plain.endsWith('.jsonl.gz')) return 'jsonl';
-  if (plain.endsWith('.json.gz')) return 'json';
-  return undefined;
-}

@@ -2,13 +2,14 @@
  * Whether two exports can be compared, from what is known of them before they are read: their
  * manifests when there are any, else their file names. Two kinds, two targets or JSON against
  * JSON Lines are refused (every record would show as removed and added); what is merely
- * doubtful is returned as warnings for the report's reader. The rules of the CLI's `diff`
- * (node/diff-exports.ts), for front ends that take the two exports from elsewhere (n8n's items),
- * but for one: a manifest that records no target (a download by gid) is a warning, not a refusal.
+ * doubtful is returned as warnings for the report's reader (a manifest that records no target, a
+ * download by gid, is one of those). The one home of these rules: the CLI's `diff`
+ * (node/diff-exports.ts) and n8n's Compare both call it.
  */
 import { InputError } from './errors.js';
 import { type ExportKind, isExportKind } from './kinds.js';
 import type { Manifest } from './manifest.js';
+import { formatInFileName } from './run.js';
 import { printable } from './text.js';
 
 export interface ComparedExport {
@@ -76,11 +77,8 @@ function kindOf(side: ComparedExport): ExportKind | undefined {
   return named !== undefined && isExportKind(named) ? named : undefined;
 }
 
-/** `x.jsonl.gz`, `x.jsonl`, `x.json.gz.age`…: the format the name says, if any. */
 function formatOf(side: ComparedExport): 'json' | 'jsonl' | undefined {
-  const named = /\.(jsonl?)(\.gz)?(\.age)?$/.exec(side.fileName ?? '')?.[1];
-  if (named === 'json' || named === 'jsonl') return named;
-  return side.manifest?.file.format;
+  return formatInFileName(side.fileName ?? '') ?? side.manifest?.file.format;
 }
 
 /** What the export was made of; undefined when not known (no manifest, or none recorded). */

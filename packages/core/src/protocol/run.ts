@@ -127,6 +127,16 @@ export function defaultFileName(ref: ExportRef): string {
   return `asana-${ref.kind}-export-${ref.gid}.${extension}`;
 }
 
+/**
+ * The format a stored file's name says (`x.jsonl.gz`, `x.json.gz.age`, or `x.jsonl` as n8n's
+ * Download names what it decompressed), if it says one: the reverse of `defaultFileName` and
+ * `encryptedFileName`, for files named by the user.
+ */
+export function formatInFileName(fileName: string): 'json' | 'jsonl' | undefined {
+  const named = /\.(jsonl?)(\.gz)?(\.age)?$/.exec(fileName)?.[1];
+  return named === 'json' || named === 'jsonl' ? named : undefined;
+}
+
 /** The media type of a stored export: gzip as Asana serves it, or its age ciphertext. */
 export function storedMediaType(encrypted: boolean): string {
   return encrypted ? 'application/vnd.age' : 'application/gzip';

@@ -7,7 +7,7 @@ import {
   parseManifest,
 } from '../../src/protocol/manifest.js';
 import type { ExportStatus } from '../../src/protocol/responses.js';
-import { encryptedFileName, manifestFileName } from '../../src/protocol/run.js';
+import { encryptedFileName, formatInFileName, manifestFileName } from '../../src/protocol/run.js';
 import { TOOL_VERSION } from '../../src/protocol/version.js';
 
 const SHA = 'a'.repeat(64);
@@ -207,5 +207,19 @@ describe('manifestSchema and parseManifest', () => {
       /^Invalid previous-manifest: is not a version 1 asana-exports manifest; invalid fields: manifestVersion, file.sha256$/,
     );
     expect(() => parseManifest('{')).toThrow(InputError);
+  });
+});
+
+describe('formatInFileName', () => {
+  it.each([
+    ['asana-resource-export-1.jsonl.gz', 'jsonl'],
+    ['asana-organization-export-1.json.gz', 'json'],
+    ['asana-graph-export-1.jsonl.gz.age', 'jsonl'],
+    ['export.json.gz.age', 'json'],
+    ['export.jsonl', 'jsonl'],
+    ['export.gz', undefined],
+    ['export.jsonl.gz.bak', undefined],
+  ])('%s says %s', (file, format) => {
+    expect(formatInFileName(file)).toBe(format);
   });
 });

@@ -124,6 +124,17 @@ export * from './params.js';
 export * from './polling.js';
 export * from './ports.js';
 export * from './progress-text.js';
+export {
+  EXPORT_LAYOUTS,
+  type ExportLayout,
+  type FieldSchema,
+  type FieldType,
+  RECORD_SCHEMAS,
+  type RecordSchema,
+  recordSchema,
+  SCHEMA_VERSION,
+  unknownFields,
+} from './record-schemas.js';
 export * from './records.js';
 export * from './redact.js';
 export * from './requests.js';

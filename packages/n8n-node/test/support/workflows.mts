@@ -181,3 +181,15 @@ export function manualWorkflow(
     settings: { executionOrder: 'v1' },
   };
 }
+
+/** An Access Token credential for the sandbox, as `n8n import:credentials` takes it. */
+export function sandboxCredential(
+  ref: { id: string; name: string },
+  sandbox: Pick<Sandbox, 'token' | 'apiUrl'>,
+): Record<string, unknown> {
+  return {
+    ...ref,
+    type: 'asanaExportsApi',
+    data: { accessToken: sandbox.token, baseUrl: sandbox.apiUrl },
+  };
+}

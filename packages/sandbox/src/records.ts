@@ -228,7 +228,6 @@ class World {
       description: prose(rng, 6, 30),
       organization: this.#workspace,
       visibility: rng.pick(['secret', 'request_to_join', 'public']),
-      created_at: new Date(this.#time()).toISOString(),
       permalink_url: `https://app.asana.com/1/${this.#workspace.gid}/team/${gid}`,
     };
   }
@@ -240,13 +239,14 @@ class World {
     return {
       gid: this.#ids.gid(),
       resource_type: 'message',
-      name: title(rng),
+      // Messages carry a title and the objects they were sent to (Asana's export notes).
+      title: title(rng),
       text: prose(rng, 20, 120),
       created_at: new Date(created).toISOString(),
       modified_at: this.#after(created),
       created_by: this.#user(),
       followers: this.#some(this.#users, 1, 6),
-      parent: rng.chance(0.5) ? rng.pick(this.#projects) : rng.pick(this.#teams),
+      parents: [rng.chance(0.5) ? rng.pick(this.#projects) : rng.pick(this.#teams)],
       num_likes: likes.length,
       likes,
       stories: this.#stories(created, 0, 2),

@@ -178,7 +178,7 @@ describe('resource export filters', () => {
 
   it('treats equal requests alike: one cache entry, whatever the order, offset or repeats', async () => {
     const one = await exported([
-      { resource_type: 'message', fields: ['name', 'gid'] },
+      { resource_type: 'message', fields: ['title', 'gid'] },
       {
         resource_type: 'task',
         filters: {
@@ -192,12 +192,12 @@ describe('resource export filters', () => {
         resource_type: 'task',
         filters: { 'assignee.any': ['2', '1'], 'created_at.after': '2023-01-01T00:00:00.000Z' },
       },
-      { resource_type: 'message', fields: ['gid', 'name', 'name'] },
+      { resource_type: 'message', fields: ['gid', 'title', 'title'] },
     ]);
     expect(other.info.path).toBe(one.info.path);
     expect(other.info.sha256).toBe(one.info.sha256);
     const differently = await exported([
-      { resource_type: 'message', fields: ['name', 'gid'] },
+      { resource_type: 'message', fields: ['title', 'gid'] },
       {
         resource_type: 'task',
         filters: { 'created_at.after': '2023-01-01T00:00:00.001Z', 'assignee.any': ['1', '2'] },
@@ -227,13 +227,13 @@ describe('resource export fields', () => {
     const fields = ['name', 'assignee.name', 'followers', 'likes.user.name', 'modified_at'];
     const { rows, info } = await exported([
       { resource_type: 'task', fields },
-      { resource_type: 'message', fields: ['resource_type', 'name'] },
+      { resource_type: 'message', fields: ['resource_type', 'title'] },
     ]);
     expect(rows).toHaveLength(whole.length);
     rows.forEach((row, index) => {
       const source = whole[index] as Row;
       if (source.resource_type === 'message') {
-        expect(row).toEqual({ gid: source.gid, resource_type: 'message', name: source.name });
+        expect(row).toEqual({ gid: source.gid, resource_type: 'message', title: source.title });
         return;
       }
       const assignee = source.assignee as Row | null;
@@ -258,7 +258,7 @@ describe('resource export fields', () => {
   it('shows the default fields for an empty list, and leaves out fields the records lack', async () => {
     const { rows } = await exported([
       { resource_type: 'task', fields: [] },
-      { resource_type: 'message', fields: ['gid', 'html_notes', 'title'] },
+      { resource_type: 'message', fields: ['gid', 'html_notes', 'status_type'] },
     ]);
     expect(rows.filter((row) => row.resource_type === 'task')).toEqual(
       whole.filter((row) => row.resource_type === 'task'),

@@ -3,7 +3,7 @@
 // resolve (an `npx asana-export` installs one tarball). The sources are the core's and the
 // sandbox's own; ESM with code splitting, so the CLI's entry point checks the Node.js version
 // before the chunk that loads undici is imported.
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { thirdPartyNotices } from '../../../scripts/third-party-notices.mjs';
@@ -48,5 +48,8 @@ await writeFile(
     title: 'asana-export: the bundled files in dist/',
   }),
 );
+// The JSON Schema files of the export records (the core's, generated from its record-schemas.ts),
+// for those who load or check an export with tools of their own.
+await cp(join(root, '../core/schemas'), join(dist, 'schemas'), { recursive: true });
 await mkdir(join(root, 'build'), { recursive: true });
 await writeFile(metafilePath, `${JSON.stringify(result.metafile, null, 2)}\n`);

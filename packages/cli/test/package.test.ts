@@ -4,8 +4,8 @@
  * that documents every command the CLI has. scripts/release-dry-run.mjs installs the packed
  * tarball and runs it on that floor and on Node 24.
  */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import { MIN_NODE_VERSION } from '@asana-exports/core/cli/node-version';
@@ -79,6 +79,35 @@ describe('the asana-export package', () => {
     const codes = [...help.matchAll(/^ {2}(\d+) {2,}/gm)].map(([, code]) => code);
     expect(codes).toContain('0');
     for (const code of codes) expect(readme).toMatch(new RegExp(`^\\| ${code} +\\|`, 'm'));
+  });
+
+  it('ships the JSON Schema files of the export records, as the core generates them', () => {
+    const schemas = join(packageDir, '../core/schemas');
+    const expected = readdirSync(schemas, { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.json'))
+      .map((name) => name.split('\\').join('/'))
+      .sort();
+    expect(expected).toContain('v1/index.schema.json');
+    expect(expected).toContain('v1/task.schema.json');
+    // What `npm publish` would put in the tarball, as npm itself reports it.
+    const [report] = JSON.parse(
+      execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+        cwd: packageDir,
+        encoding: 'utf8',
+        timeout: 60_000,
+      }),
+    ) as [{ files: { path: string }[] }];
+    const packed = report.files
+      .map((file) => file.path)
+      .filter((path) => path.startsWith('dist/schemas/'))
+      .map((path) => path.slice('dist/schemas/'.length))
+      .sort();
+    expect(packed).toEqual(expected);
+    for (const name of expected) {
+      expect(readFileSync(join(packageDir, 'dist/schemas', name), 'utf8'), name).toBe(
+        readFileSync(join(schemas, name), 'utf8'),
+      );
+    }
   });
 
   it('ships a notice for every bundled package, with its licence text, and nothing else', () => {

@@ -22,6 +22,8 @@ const result = await build({
     // Loaded with `new URL('./record-counter-worker.js', import.meta.url)` from the chunk that
     // counts records: every file sits flat in dist/, so the URL finds it.
     'record-counter-worker': '../core/src/node/record-counter-worker.ts',
+    // The diff's second thread, found the same way (`./diff-worker.js`).
+    'diff-worker': '../core/src/node/diff-worker.ts',
   },
   outdir: dist,
   chunkNames: '[name]-[hash]',

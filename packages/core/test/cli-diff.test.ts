@@ -2,7 +2,9 @@ import { copyFile, mkdir, readdir, readFile, stat, truncate } from 'node:fs/prom
 import { join } from 'node:path';
 import type { RevisionChanges, Sandbox } from '@asana-exports/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DiffReport } from '../src/protocol/diff-report.js';
+import { diffExportFiles } from '../src/node/diff-exports.js';
+import { secondThreadAvailable } from '../src/node/diff-on-thread.js';
+import { DIFF_EXAMPLES, type DiffReport } from '../src/protocol/diff-report.js';
 import { type Manifest, manifestSchema } from '../src/protocol/manifest.js';
 import { ageKeygen, describeWithAge } from './support/age-tool.js';
 import { runCli, startTestSandbox, tempDir } from './support/sandbox.js';
@@ -130,6 +132,30 @@ describe('asana-export diff', () => {
       );
     },
   );
+
+  it('makes on two threads (the built CLI) the report one thread makes, examples included', async () => {
+    // The built package has the second thread's script beside the code that starts it; the
+    // TypeScript sources do not, so diffExportFiles from them does everything on one thread.
+    const built = (await import(
+      new URL('../dist/node/diff-on-thread.js', import.meta.url).href
+    )) as typeof import('../src/node/diff-on-thread.js');
+    expect(built.secondThreadAvailable()).toBe(true);
+    expect(secondThreadAvailable()).toBe(false);
+
+    const { older, newer } = await pair('graph');
+    const result = await runCli(['diff', older.path, newer.path], {});
+    expect(result.code, result.stderr).toBe(0);
+    const inOne = await diffExportFiles(
+      { path: older.path, manifest: undefined },
+      { path: newer.path, manifest: undefined },
+      { identities: [], tempDir: undefined, signal: new AbortController().signal },
+    );
+    const { tool: _, ...threaded } = parseReport(result.stdout);
+    const { tool: __, ...single } = inOne.report;
+    expect(threaded).toEqual(JSON.parse(JSON.stringify(single)));
+    expect(threaded.examples.added).toHaveLength(Math.min(DIFF_EXAMPLES, threaded.totals.added));
+    expect(threaded.examples.changed).toHaveLength(DIFF_EXAMPLES);
+  });
 
   it('finds nothing changed between an export and itself, and leaves no temporary file', async () => {
     const { older } = await pair('graph');

@@ -1,6 +1,6 @@
 // Bundles the action and its dependencies into one directory (dist/ by default) with esbuild, the
 // way GitHub runs it: `node dist/index.js`, no node_modules. Beside it: the core's record-counting
-// worker, the notice file of every bundled package, and a package.json that makes Node read the
+// and diff workers, the notice file of every bundled package, and a package.json that makes Node read the
 // bundle as ESM (the action's repository has none at its root). The output is deterministic, so
 // the committed dist/ can be checked against the source (test/dist.test.ts).
 //
@@ -32,6 +32,8 @@ const { metafile } = await build({
     // The core starts it as `new URL('./record-counter-worker.js', import.meta.url)`: beside
     // index.js. Built from its source, so that what it bundles is in the metafile too.
     'record-counter-worker': join(coreDir, 'src/node/record-counter-worker.ts'),
+    // The second thread of `compare: last-run`'s diff, found the same way (`./diff-worker.js`).
+    'diff-worker': join(coreDir, 'src/node/diff-worker.ts'),
   },
   outdir: outDir,
   bundle: true,
@@ -71,7 +73,8 @@ writeFileSync(
   join(outDir, 'THIRD_PARTY_NOTICES.txt'),
   thirdPartyNotices(metafile, {
     cwd: packageDir,
-    title: 'Asana export action: dist/index.js and dist/record-counter-worker.js',
+    title:
+      'Asana export action: dist/index.js, dist/record-counter-worker.js and dist/diff-worker.js',
   }),
 );
 if (values.metafile !== undefined) writeFileSync(values.metafile, JSON.stringify(metafile));

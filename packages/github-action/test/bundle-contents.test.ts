@@ -106,11 +106,12 @@ describe('the bundle', () => {
     expect(undici.map((found) => found.version)).toHaveLength(1);
   });
 
-  it('builds the record-counting worker beside index.js, where the core looks for it', async () => {
+  it('builds the record-counting and diff workers beside index.js, where the core looks for them', async () => {
     const index = await readFile(join(work, 'dist', 'index.js'), 'utf8');
     expect(index).toContain('new URL("./record-counter-worker.js", import.meta.url)');
+    expect(index).toContain('new URL("./diff-worker.js", import.meta.url)');
     expect(Object.keys(metafile.outputs).map((path) => path.replace(/.*\//, ''))).toEqual(
-      expect.arrayContaining(['index.js', 'record-counter-worker.js']),
+      expect.arrayContaining(['index.js', 'record-counter-worker.js', 'diff-worker.js']),
     );
   });
 });

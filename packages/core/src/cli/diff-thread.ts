@@ -1,5 +1,6 @@
 /**
- * `diff` runs on a worker thread of its own, with a young generation of 24 MiB. It allocates a
+ * `diff` runs on a worker thread of its own, with a young generation of 24 MiB (the limits are in
+ * node/diff-on-thread.ts, shared with the diff's second thread). It allocates a
  * short-lived object per record (millions), and at V8's default the young generation grew to its
  * maximum: 150 MiB of heap for 20-60 MiB in use, and a peak RSS of 330 MiB (1 GB each side,
  * bench/diff.mjs). With 24 MiB it stays near 35-90 MiB, and the run is no slower. A worker is the
@@ -7,19 +8,8 @@
  * runs on the main thread as before. Output, exit code and Ctrl-C pass through unchanged.
  */
 import { Worker } from 'node:worker_threads';
+import { DIFF_THREAD_LIMITS } from '../node/diff-on-thread.js';
 import { EXIT_CODES } from './exit-codes.js';
-
-/** Young generation (V8's semi-spaces) of the diff's thread: 3 × an 8 MiB semi-space. */
-export const DIFF_YOUNG_GENERATION_MB = 24;
-
-/**
- * Old generation of the diff's thread. What it keeps is some 10 MiB for the report and the spill
- * files' chunk lists, plus two versions of a changed record at a time (up to 16 MiB of JSON each,
- * parsed); unbounded, V8 let garbage build up to 320 MiB between full collections (4 GB each
- * side). With 192 MiB: a peak RSS of 222 MiB for 4 GB each side; reaching it fails the diff with
- * a clear message, never a wrong report.
- */
-export const DIFF_OLD_GENERATION_MB = 192;
 
 /** What the thread is started with. */
 export interface ThreadData {
@@ -38,10 +28,7 @@ export function runsOnThread(argv: readonly string[]): boolean {
 export function runOnThread(entry: URL, argv: readonly string[]): Promise<number> {
   const worker = new Worker(entry, {
     workerData: { argv } satisfies ThreadData,
-    resourceLimits: {
-      maxYoungGenerationSizeMb: DIFF_YOUNG_GENERATION_MB,
-      maxOldGenerationSizeMb: DIFF_OLD_GENERATION_MB,
-    },
+    resourceLimits: DIFF_THREAD_LIMITS,
   });
   let forwarded = false;
   const forward = (signal: NodeJS.Signals) => {

@@ -15,8 +15,9 @@ import type { Manifest } from '../protocol/manifest.js';
 import { checkStoredAgainstManifest } from '../protocol/manifest-check.js';
 import { manifestFileName } from '../protocol/run.js';
 import { printable } from '../protocol/text.js';
-import { comparePartitions } from './diff-compare.js';
-import { PartitionWriter, partitionsFor } from './diff-partitions.js';
+import { comparePartitions, type DuplicateCounts } from './diff-compare.js';
+import { onSecondThread, secondThreadAvailable } from './diff-on-thread.js';
+import { PartitionWriter, partitionsFor, SpillFile } from './diff-partitions.js';
 import { readIntoPartitions, type SideFigures } from './diff-read.js';
 import { isAgeFile, readManifest, withRecipientsHint } from './export-file.js';
 import { onDisk } from './local-error.js';
@@ -65,35 +66,21 @@ export async function diffExportFiles(
   const base = options.tempDir ?? tmpdir();
   const dir = await onDisk('create', base, () => mkdtemp(join(base, 'asana-export-diff-')));
   try {
-    const partitions = partitionsFor(Math.max(older.bytes, newer.bytes));
-    const oldWriter = new PartitionWriter(join(dir, 'old'), 0, partitions);
-    const newWriter = new PartitionWriter(join(dir, 'new'), 0, partitions);
-    let figures: [SideFigures, SideFigures];
-    try {
-      figures = await Promise.all([
-        readSide(older, oldWriter, options),
-        readSide(newer, newWriter, options),
-      ]);
-    } catch (error) {
-      await Promise.all([oldWriter.abandon(), newWriter.abandon()]);
-      throw error;
-    }
-    const [oldFigures, newFigures] = figures;
-    const [oldSpill, newSpill] = await Promise.all([oldWriter.end(), newWriter.end()]);
-    checkManifest(older, oldFigures);
-    checkManifest(newer, newFigures);
-    checkRecordsPerLine(older, oldFigures);
-    checkRecordsPerLine(newer, newFigures);
-
-    const tally = new DiffTally();
-    const duplicates = await comparePartitions(
+    const threaded = secondThreadAvailable();
+    const [oldRead, newRead] = await readSides(older, newer, dir, threaded, options);
+    checkManifest(older, oldRead.figures);
+    checkManifest(newer, newRead.figures);
+    checkRecordsPerLine(older, oldRead.figures);
+    checkRecordsPerLine(newer, newRead.figures);
+    const { tally, duplicates } = await compareSides(
       dir,
-      oldSpill,
-      newSpill,
-      tally,
-      options.signal,
-      options.splitBytes,
+      oldRead.spill,
+      newRead.spill,
+      threaded,
+      options,
     );
+    const oldFigures = oldRead.figures;
+    const newFigures = newRead.figures;
     const report = tally.report({
       kind: older.manifest?.kind ?? newer.manifest?.kind,
       target: older.manifest?.target ?? newer.manifest?.target,
@@ -131,25 +118,123 @@ async function openSide(
   return { label, path: input.path, shown, manifest, encrypted, bytes: fileStat.size };
 }
 
-async function readSide(
-  side: OpenedSide,
-  writer: PartitionWriter,
+interface ReadSide {
+  readonly figures: SideFigures;
+  readonly spill: SpillFile;
+}
+
+/**
+ * Reads both sides at once into partitions of the same count: a plaintext side on the second
+ * thread when there is one, the other here (age identities stay on this thread). The first
+ * failure stops the other side.
+ */
+async function readSides(
+  older: OpenedSide,
+  newer: OpenedSide,
+  dir: string,
+  threaded: boolean,
   options: DiffFilesOptions,
-): Promise<SideFigures> {
+): Promise<[ReadSide, ReadSide]> {
+  const partitions = partitionsFor(Math.max(older.bytes, newer.bytes));
+  const away = threaded ? [newer, older].find((side) => !side.encrypted) : undefined;
+  const stop = new AbortController();
+  const signal = AbortSignal.any([options.signal, stop.signal]);
+  const read = (side: OpenedSide, name: string) =>
+    side === away
+      ? readOnSecondThread(side, join(dir, name), partitions, signal)
+      : readHere(side, join(dir, name), partitions, options.identities, signal);
+  const reads = [read(older, 'old'), read(newer, 'new')] as const;
   try {
-    return await readIntoPartitions(
-      {
-        path: side.path,
-        shown: side.shown,
-        identities: side.encrypted ? options.identities : undefined,
-      },
-      writer,
-      options.signal,
-    );
+    return await Promise.all(reads);
   } catch (error) {
+    stop.abort();
+    await Promise.allSettled(reads);
+    throw error;
+  }
+}
+
+async function readHere(
+  side: OpenedSide,
+  spillPath: string,
+  partitions: number,
+  identities: readonly AgeIdentity[],
+  signal: AbortSignal,
+): Promise<ReadSide> {
+  const writer = new PartitionWriter(spillPath, 0, partitions);
+  try {
+    const figures = await readIntoPartitions(
+      { path: side.path, shown: side.shown, identities: side.encrypted ? identities : undefined },
+      writer,
+      signal,
+    );
+    return { figures, spill: await writer.end() };
+  } catch (error) {
+    await writer.abandon();
     if (error instanceof AgeDecryptError) {
-      throw withRecipientsHint(error, options.identities, side.manifest);
+      throw withRecipientsHint(error, identities, side.manifest);
     }
+    throw error;
+  }
+}
+
+async function readOnSecondThread(
+  side: OpenedSide,
+  spillPath: string,
+  partitions: number,
+  signal: AbortSignal,
+): Promise<ReadSide> {
+  const job = { job: 'read', path: side.path, shown: side.shown, spillPath, partitions } as const;
+  const answer = await onSecondThread(job, 'read', signal, side.shown);
+  return { figures: answer.figures, spill: SpillFile.fromData(answer.spill) };
+}
+
+/**
+ * Compares every partition: the first half here and the second on the second thread, whose tally
+ * is then added to this one's, so the report is the one a single pass in order would make.
+ */
+async function compareSides(
+  dir: string,
+  older: SpillFile,
+  newer: SpillFile,
+  threaded: boolean,
+  options: DiffFilesOptions,
+): Promise<{ tally: DiffTally; duplicates: DuplicateCounts }> {
+  const tally = new DiffTally();
+  const { signal, splitBytes } = options;
+  if (!threaded || older.partitions < 2) {
+    const duplicates = await comparePartitions(dir, older, newer, tally, signal, splitBytes);
+    return { tally, duplicates };
+  }
+  const half = Math.ceil(older.partitions / 2);
+  const stop = new AbortController();
+  const both = AbortSignal.any([signal, stop.signal]);
+  const here = comparePartitions(dir, older, newer, tally, both, splitBytes, {
+    first: 0,
+    end: half,
+  });
+  const away = onSecondThread(
+    {
+      job: 'compare',
+      dir,
+      older: older.data(),
+      newer: newer.data(),
+      range: { first: half, end: older.partitions },
+      splitBytes,
+    },
+    'compared',
+    both,
+  );
+  try {
+    const [mine, theirs] = await Promise.all([here, away]);
+    tally.add(theirs.tally);
+    const duplicates = {
+      old: mine.old + theirs.duplicates.old,
+      new: mine.new + theirs.duplicates.new,
+    };
+    return { tally, duplicates };
+  } catch (error) {
+    stop.abort();
+    await Promise.allSettled([here, away]);
     throw error;
   }
 }

@@ -78,6 +78,19 @@ export class ChunkList {
   #count = 0;
   #bytes = 0;
 
+  /** As plain data a worker thread can send: the pairs in use, copied. */
+  static fromData(data: ChunkListData): ChunkList {
+    const list = new ChunkList();
+    list.#pairs = data.pairs.length > 0 ? data.pairs : new Float64Array(16);
+    list.#count = data.pairs.length / 2;
+    list.#bytes = data.bytes;
+    return list;
+  }
+
+  data(): ChunkListData {
+    return { pairs: this.#pairs.slice(0, 2 * this.#count), bytes: this.#bytes };
+  }
+
   get count(): number {
     return this.#count;
   }
@@ -108,6 +121,18 @@ export class ChunkList {
   }
 }
 
+export interface ChunkListData {
+  /** Position and length of each chunk, in the order they were written. */
+  readonly pairs: Float64Array<ArrayBuffer>;
+  readonly bytes: number;
+}
+
+/** A spill file's index as plain data, for a spill written on one thread and read on another. */
+export interface SpillFileData {
+  readonly path: string;
+  readonly chunks: readonly ChunkListData[];
+}
+
 const NO_CHUNKS = new ChunkList();
 
 /** Where each partition's chunks are in a spill file. */
@@ -120,6 +145,14 @@ export class SpillFile {
     this.path = path;
     this.partitions = chunks.length;
     this.#chunks = chunks;
+  }
+
+  static fromData(data: SpillFileData): SpillFile {
+    return new SpillFile(data.path, data.chunks.map(ChunkList.fromData));
+  }
+
+  data(): SpillFileData {
+    return { path: this.path, chunks: this.#chunks.map((chunks) => chunks.data()) };
   }
 
   /** Bytes of one partition. */

@@ -61,32 +61,39 @@ function toField([name, type, nullable, description]: Row): FieldSchema {
   return { name, type, nullable, description };
 }
 
-/** A type whose records have a gid of their own. */
-function schema(resourceType: string, description: string, rows: readonly Row[]): RecordSchema {
-  return { resourceType, description, fields: [GID, RESOURCE_TYPE, ...rows].map(toField) };
+interface Entry {
+  readonly description: string;
+  /** A graph export's link between two objects, which has no gid of its own. */
+  readonly link?: true;
+  readonly rows: readonly Row[];
 }
 
-/** A graph export's link between two objects: no gid of its own, two compact objects. */
-function link(resourceType: string, description: string, rows: readonly Row[]): RecordSchema {
-  return { resourceType, description, fields: [RESOURCE_TYPE, ...rows].map(toField) };
+function toSchemas(entries: Readonly<Record<string, Entry>>): Record<string, RecordSchema> {
+  return Object.fromEntries(
+    Object.entries(entries).map(([resourceType, { description, link, rows }]) => {
+      const fields = [...(link ? [] : [GID]), RESOURCE_TYPE, ...rows].map(toField);
+      return [resourceType, { resourceType, description, fields }];
+    }),
+  );
 }
 
 /** Every record type an export may contain, by resource_type. */
+// One call marked pure, so that a bundle which does not use the table leaves it out.
 // biome-ignore format: a table, one field a line
-export const RECORD_SCHEMAS: Readonly<Record<string, RecordSchema>> = {
-  workspace: schema('workspace', 'A workspace is the highest-level organizational unit in Asana.', [
+export const RECORD_SCHEMAS: Readonly<Record<string, RecordSchema>> = /* @__PURE__ */ toSchemas({
+  workspace: { description: 'A workspace is the highest-level organizational unit in Asana.', rows: [
     ['name', 'string', false, 'The name of the workspace.'],
     ['email_domains', 'array', false, 'The email domains that are associated with this workspace.'],
     ['is_organization', 'boolean', false, 'Whether the workspace is an organization.'],
-  ]), // WorkspaceResponse
-  user: schema('user', 'A user object represents an account in Asana that can be given access to various workspaces, projects, and tasks.', [
+  ] }, // WorkspaceResponse
+  user: { description: 'A user object represents an account in Asana that can be given access to various workspaces, projects, and tasks.', rows: [
     ['name', 'string', false, 'The user\'s name.'],
     ['email', 'string', false, 'The user\'s email address.'],
     ['photo', 'object', true, 'A map of the user\'s profile photo in various sizes, or null if no photo is set.'],
     ['workspaces', 'array', false, 'Workspaces and organizations this user may access.'],
     ['custom_fields', 'array', false, 'Array of Custom Fields.'],
-  ]), // UserResponse
-  team: schema('team', 'A team is used to group related projects and people together within an organization.', [
+  ] }, // UserResponse
+  team: { description: 'A team is used to group related projects and people together within an organization.', rows: [
     ['name', 'string', false, 'The name of the team.'],
     ['description', 'string', false, 'The description of the team.'],
     ['html_description', 'string', false, 'The description of the team with formatting as HTML.'],
@@ -104,8 +111,8 @@ export const RECORD_SCHEMAS: Readonly<Record<string, RecordSchema>> = {
     ['custom_field_settings', 'array', false, 'Array of Custom Field Settings applied to the team.'],
     // Exports only (the OAS, POST /exports/resource): included by default with each team.
     ['members', 'array', false, 'Exports only: the users who are members of the team.'],
-  ]), // TeamResponse
-  project: schema('project', 'A project represents a prioritized list of tasks in Asana or a board with columns of tasks represented as cards.', [
+  ] }, // TeamResponse
+  project: { description: 'A project represents a prioritized list of tasks in Asana or a board with columns of tasks represented as cards.', rows: [
     ['name', 'string', false, 'Name of the project.'],
     ['archived', 'boolean', false, 'True if the project is archived, false if not.'],
     ['color', 'string', true, 'Color of the project.'],
@@ -138,14 +145,14 @@ export const RECORD_SCHEMAS: Readonly<Record<string, RecordSchema>> = {
     ['project_brief', 'object', true, 'The project brief associated with this project.'],
     ['created_from_template', 'object', true, 'The project template from which this project was created.'],
     ['workspace', 'object', false, 'The workspace or organization this project is associated with.'],
-  ]), // ProjectResponse
-  section: schema('section', 'A section is a subdivision of a project that groups tasks together.', [
+  ] }, // ProjectResponse
+  section: { description: 'A section is a subdivision of a project that groups tasks together.', rows: [
     ['name', 'string', false, 'The name of the section (i.e. the text displayed as the section header).'],
     ['created_at', 'date-time', false, 'The time at which this resource was created.'],
     ['project', 'object', false, 'A project (compact object).'],
     ['projects', 'array', false, 'Deprecated: use project instead.'],
-  ]), // SectionResponse
-  task: schema('task', 'The task is the basic object around which many operations in Asana are centered.', [
+  ] }, // SectionResponse
+  task: { description: 'The task is the basic object around which many operations in Asana are centered.', rows: [
     ['name', 'string', false, 'Name of the task.'],
     ['resource_subtype', 'string', false, 'The subtype of this resource.'],
     ['created_by', 'object', false, 'A user object represents an account in Asana that can be given access to various workspaces, projects, and tasks.'],
@@ -190,8 +197,8 @@ export const RECORD_SCHEMAS: Readonly<Record<string, RecordSchema>> = {
     // Exports only (the OAS, POST /exports/resource): included by default with each task.
     ['attachments', 'array', false, 'Exports only: the task\'s attachments (without download_url or view_url).'],
     ['stories', 'array', false, 'Exports only: the comments and other changes made to the task.'],
-  ]), // TaskResponse
-  story: schema('story', 'A story represents an activity associated with an object in the Asana system.', [
+  ] }, // TaskResponse
+  story: { description: 'A story represents an activity associated with an object in the Asana system.', rows: [
     ['created_at', 'date-time', false, 'The time at which this resource was created.'],
     ['resource_subtype', 'string', false, 'The subtype of this resource.'],
     ['text', 'string', false, 'The plain text of the comment.'],
@@ -244,8 +251,8 @@ export const RECORD_SCHEMAS: Readonly<Record<string, RecordSchema>> = {
     ['dependency', 'object', false, 'A task (compact object).'],
     ['source', 'string', false, 'The component of the Asana product the user used to trigger the story.'],
     ['target', 'object', false, 'The object this story is associated with.'],
-  ]), // StoryResponse
-  tag: schema('tag', 'A tag is a label that can be attached to any task in Asana.', [
+  ] }, // StoryResponse
+  tag: { description: 'A tag is a label that can be attached to any task in Asana.', rows: [
     ['name', 'string', false, 'Name of the tag.'],
     ['color', 'string', true, 'Color of the tag.'],
     ['notes', 'string', false, 'Free-form textual information associated with the tag (i.e. its description).'],
@@ -253,8 +260,8 @@ export const RECORD_SCHEMAS: Readonly<Record<string, RecordSchema>> = {
     ['followers', 'array', false, 'Array of users following this tag.'],
     ['workspace', 'object', false, 'A workspace (compact object).'],
     ['permalink_url', 'string', false, 'A url that points directly to the object within Asana.'],
-  ]), // TagResponse
-  attachment: schema('attachment', 'An attachment object represents any file attached to a task in Asana, whether it\'s an uploaded file or one associated via a third-party service such as Dropbox or Google Drive.', [
+  ] }, // TagResponse
+  attachment: { description: 'An attachment object represents any file attached to a task in Asana, whether it\'s an uploaded file or one associated via a third-party service such as Dropbox or Google Drive.', rows: [
     ['name', 'string', false, 'The name of the file.'],
     ['resource_subtype', 'string', false, 'The service hosting the attachment.'],
     ['created_at', 'date-time', false, 'The time at which this resource was created.'],
@@ -265,8 +272,8 @@ export const RECORD_SCHEMAS: Readonly<Record<string, RecordSchema>> = {
     ['size', 'integer', false, 'The size of the attachment in bytes.'],
     ['view_url', 'string', true, 'The URL where the attachment can be viewed, which may be friendlier to users in a browser than just directing them to a raw file.'],
     ['connected_to_app', 'boolean', false, 'Whether the attachment is connected to the app making the request for the purposes of showing an app components widget.'],
-  ]), // AttachmentResponse
-  custom_field: schema('custom_field', 'Custom Fields store the metadata that is used in order to add user-specified information to tasks in Asana.', [
+  ] }, // AttachmentResponse
+  custom_field: { description: 'Custom Fields store the metadata that is used in order to add user-specified information to tasks in Asana.', rows: [
     ['name', 'string', false, 'The name of the custom field.'],
     ['type', 'string', false, 'Deprecated: new integrations should prefer the resource_subtype field.'],
     ['enum_options', 'array', false, 'Only relevant for custom fields of type enum or multi_enum.'],
@@ -298,8 +305,8 @@ export const RECORD_SCHEMAS: Readonly<Record<string, RecordSchema>> = {
     ['privacy_setting', 'string', false, 'The privacy setting of the custom field.'],
     ['default_access_level', 'string', false, 'The default access level when inviting new members to the custom field.'],
     ['resource_subtype', 'string', false, 'The type of the custom field.'],
-  ]), // CustomFieldResponse
-  portfolio: schema('portfolio', 'A portfolio gives a high-level overview of the status of multiple initiatives in Asana.', [
+  ] }, // CustomFieldResponse
+  portfolio: { description: 'A portfolio gives a high-level overview of the status of multiple initiatives in Asana.', rows: [
     ['name', 'string', false, 'The name of the portfolio.'],
     ['archived', 'boolean', false, 'True if the portfolio is archived, false if not.'],
     ['color', 'string', false, 'Color of the portfolio.'],
@@ -318,8 +325,8 @@ export const RECORD_SCHEMAS: Readonly<Record<string, RecordSchema>> = {
     ['public', 'boolean', false, 'True if the portfolio is public to its workspace members.'],
     ['privacy_setting', 'string', false, 'The privacy setting of the portfolio.'],
     ['project_templates', 'array', false, 'Array of project templates that are in the portfolio'],
-  ]), // PortfolioResponse
-  allocation: schema('allocation', 'An allocation of a person\'s time to a project, over a date range.', [
+  ] }, // PortfolioResponse
+  allocation: { description: 'An allocation of a person\'s time to a project, over a date range.', rows: [
     ['start_date', 'date', false, 'The localized day on which the allocation starts.'],
     ['end_date', 'date', false, 'The localized day on which the allocation ends.'],
     ['effort', 'object', true, 'The amount of time associated with the allocation, represented as a percentage or number of hours.'],
@@ -327,8 +334,8 @@ export const RECORD_SCHEMAS: Readonly<Record<string, RecordSchema>> = {
     ['created_by', 'object', false, 'The user who created the allocation.'],
     ['parent', 'object', false, 'The project the allocation is on.'],
     ['resource_subtype', 'string', false, 'The subtype of the allocation.'],
-  ]), // AllocationResponse
-  time_tracking_entry: schema('time_tracking_entry', 'A record of the actual time someone spent on a task.', [
+  ] }, // AllocationResponse
+  time_tracking_entry: { description: 'A record of the actual time someone spent on a task.', rows: [
     ['duration_minutes', 'integer', false, 'Time in minutes tracked by the entry.'],
     ['entered_on', 'date', false, 'The day that this entry is logged on.'],
     ['attributable_to', 'object', false, 'The attributable to project specifies which project\'s budget a time entry should be counted toward, if the task belongs to more than one project.'],
@@ -339,8 +346,8 @@ export const RECORD_SCHEMAS: Readonly<Record<string, RecordSchema>> = {
     ['approval_status', 'string', false, 'The current approval status of the entry.'],
     ['billable_status', 'string', false, 'The current billable status of the entry.'],
     ['description', 'string', false, 'The description of the entry.'],
-  ]), // TimeTrackingEntryBase
-  goal: schema('goal', 'A goal in the goal-tracking system: the parent of a graph export, or a parent a message was sent to.', [
+  ] }, // TimeTrackingEntryBase
+  goal: { description: 'A goal in the goal-tracking system: the parent of a graph export, or a parent a message was sent to.', rows: [
     ['name', 'string', false, 'The name of the goal.'],
     ['html_notes', 'string', false, 'The notes of the goal with formatting as HTML.'],
     ['notes', 'string', false, 'Free-form textual information associated with the goal (i.e. its description).'],
@@ -362,9 +369,9 @@ export const RECORD_SCHEMAS: Readonly<Record<string, RecordSchema>> = {
     ['default_access_level', 'string', false, 'The default access level when inviting new members to the goal'],
     ['custom_fields', 'array', false, 'Array of custom field values applied directly to the goal itself.'],
     ['custom_field_settings', 'array', false, 'Array of custom field definitions that are enabled for the goal.'],
-  ]), // GoalResponse
+  ] }, // GoalResponse
   // No OAS schema: the fields the OAS lists for messages in its notes on POST /exports/resource.
-  message: schema('message', 'A message or status update sent to projects, portfolios, teams or goals (resource exports).', [
+  message: { description: 'A message or status update sent to projects, portfolios, teams or goals (resource exports).', rows: [
     ['resource_subtype', 'string', false, 'The subtype of the message: default or status_update.'],
     ['status_type', 'string', false, 'For a status update: on_track, at_risk, off_track, on_hold, complete, achieved, partial, missed or dropped.'],
     ['created_by', 'object', false, 'The user who created the message.'],
@@ -379,17 +386,17 @@ export const RECORD_SCHEMAS: Readonly<Record<string, RecordSchema>> = {
     ['attachments', 'array', false, 'The attachments added to the message.'],
     ['followers', 'array', false, 'The users following the message; users it was sent to count as followers.'],
     ['parents', 'array', false, 'The objects the message was sent to: projects, portfolios, teams or goals.'],
-  ]),
+  ] },
   // Graph exports' links: Asana documents the types by name only; the fields are the sandbox's.
-  portfolio_to_portfolio: link('portfolio_to_portfolio', 'Relation between portfolios (graph exports).', [
+  portfolio_to_portfolio: { link: true, description: 'Relation between portfolios (graph exports).', rows: [
     ['parent', 'object', false, 'The portfolio that holds the other (compact object).'],
     ['child', 'object', false, 'The portfolio held (compact object).'],
-  ]),
-  project_to_portfolio: link('project_to_portfolio', 'Relation between a project and a portfolio (graph exports).', [
+  ] },
+  project_to_portfolio: { link: true, description: 'Relation between a project and a portfolio (graph exports).', rows: [
     ['project', 'object', false, 'The project (compact object).'],
     ['portfolio', 'object', false, 'The portfolio that holds the project (compact object).'],
-  ]),
-};
+  ] },
+});
 
 /** The schema of a record type, or undefined for a type no export is known to contain. */
 export function recordSchema(resourceType: string): RecordSchema | undefined {

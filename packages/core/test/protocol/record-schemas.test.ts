@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import {
   EXPORT_LAYOUTS,
@@ -115,5 +116,30 @@ describe('the JSON Schema files', () => {
       expect(typeof schema.description).toBe('string');
       if (name !== 'index.schema.json') expect(schema.additionalProperties).toBe(true);
     }
+  });
+});
+
+describe('a bundle of the protocol', () => {
+  // The GitHub action and the n8n node bundle the protocol's index without using the schemas.
+  it('leaves the table out when it uses nothing of record-schemas.ts', async () => {
+    const bundle = async (name: string) => {
+      const result = await build({
+        stdin: {
+          contents: `import { ${name} } from './index.ts'; console.log(${name});`,
+          resolveDir: join(coreDir, 'src/protocol'),
+          loader: 'ts',
+        },
+        bundle: true,
+        write: false,
+        platform: 'node',
+        format: 'esm',
+        packages: 'external',
+        logLevel: 'silent',
+      });
+      return result.outputFiles[0]?.text ?? '';
+    };
+    const marker = 'highest-level organizational unit';
+    expect(await bundle('normalizeState')).not.toContain(marker);
+    expect(await bundle('recordSchema')).toContain(marker);
   });
 });

@@ -446,7 +446,7 @@ export const EXPORT_LAYOUTS: Readonly<Record<ExportKind, ExportLayout>> = {
   },
   organization: {
     description:
-      'JSON in gzip (.json.gz), "the full export of the organization in JSON format"; Asana documents no more. Older exports, and the sandbox, hold one JSON object a line, the workspace first, then its users, teams, projects, sections, tasks, stories, tags, attachments and custom fields.',
+      'JSON in gzip (.json.gz), "the full export of the organization in JSON format"; Asana documents no more, so a file may be one JSON document. Older exports, and the sandbox, hold one JSON object a line, the workspace first, then its users, teams, projects, sections, tasks, stories, tags, attachments and custom fields.',
     recordTypes: [
       'workspace',
       'user',

@@ -4,13 +4,14 @@
  * the loader types its columns by it, and `unknownFields` names what a record carries beyond it
  * (schema drift, which is warned about, never refused).
  *
- * Written from Asana's OpenAPI description (`defs/asana_oas.yaml` in github.com/Asana/openapi):
- * each type's fields are its `*Response` schema's top-level properties, with their types, `format:
- * date` / `date-time`, `nullable` and the first sentence of their description; the comment after
- * each type names the schema. Where exports differ from the API, the export notes of that file
- * (POST /exports/resource) win: tasks carry `stories` and `attachments`, teams `members`, and
- * messages (no schema of their own) the fields listed there. The graph exports' link types are
- * documented by name only ("Relation between portfolios"); their fields are the sandbox's.
+ * Written from Asana's OpenAPI description (`defs/asana_oas.yaml` in github.com/Asana/openapi, at
+ * commit fc9f8dc of 2026-06-11): each type's fields are its `*Response` schema's top-level
+ * properties, with their types, `format: date` / `date-time`, `nullable` and the first sentence of
+ * their description; the comment after each type names the schema. Where exports differ from the
+ * API, the export notes of that file (POST /exports/resource) win: tasks carry `stories` and
+ * `attachments`, teams `members`, and messages (no schema of their own) the fields listed there.
+ * The graph exports' link types are documented by name only ("Relation between portfolios"); their
+ * fields are the sandbox's.
  *
  * Pure data, no I/O. Bump SCHEMA_VERSION when a change could break a reader of the files (a field
  * removed or retyped); adding a type or a field does not.

@@ -156,7 +156,7 @@ export const RECORD_SCHEMAS: Readonly<Record<string, RecordSchema>> = /* @__PURE
   task: { description: 'The task is the basic object around which many operations in Asana are centered.', rows: [
     ['name', 'string', false, 'Name of the task.'],
     ['resource_subtype', 'string', false, 'The subtype of this resource.'],
-    ['created_by', 'object', false, 'A user object represents an account in Asana that can be given access to various workspaces, projects, and tasks.'],
+    ['created_by', 'object', false, 'A user (compact object).'],
     ['approval_status', 'string', false, 'Reflects the approval status of this task.'],
     ['assignee_status', 'string', false, 'Deprecated: scheduling status of this task for the user it is assigned to.'],
     ['assigned_by', 'object', true, 'The user who assigned the task.'],

@@ -1,6 +1,7 @@
 // Bundles what `npm install asana-export` ships: the CLI, the sandbox's CLI and the core's
-// record-counting worker, with undici and zod inside, so the package has no dependencies to
-// resolve (an `npx asana-export` installs one tarball). The sources are the core's and the
+// record-counting worker, with undici and zod inside, so the package has one dependency only:
+// DuckDB (`@duckdb/node-api`), which `load` imports when it runs and which cannot be bundled (a
+// native binary, one optional package per platform); every other command starts without it. The sources are the core's and the
 // sandbox's own; ESM with code splitting, so the CLI's entry point checks the Node.js version
 // before the chunk that loads undici is imported.
 import { cp, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -28,6 +29,8 @@ const result = await build({
   outdir: dist,
   chunkNames: '[name]-[hash]',
   bundle: true,
+  // Native: installed beside the bundle as the package's dependency (see package.json).
+  external: ['@duckdb/node-api'],
   splitting: true,
   platform: 'node',
   format: 'esm',

@@ -1,6 +1,6 @@
 /**
- * What `npm install asana-export` gets: a package named after its command, with no dependencies
- * (everything is bundled into dist/), the Node.js floor the executable itself checks, and a README
+ * What `npm install asana-export` gets: a package named after its command, with one dependency,
+ * DuckDB's, for `load` (everything else is bundled into dist/), the Node.js floor the executable itself checks, and a README
  * that documents every command the CLI has. scripts/release-dry-run.mjs installs the packed
  * tarball and runs it on that floor and on Node 24.
  */
@@ -24,6 +24,7 @@ const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) a
 const core = JSON.parse(readFileSync(join(packageDir, '../core/package.json'), 'utf8')) as {
   version: string;
   engines: { node: string };
+  dependencies: Record<string, string>;
 };
 
 function cli(args: readonly string[]) {
@@ -49,8 +50,11 @@ describe('the asana-export package', () => {
     expect(result.stdout).toBe(`asana-export ${pkg.version}\n`);
   });
 
-  it('has no dependencies: the bundle imports nothing but Node’s built-ins and itself', () => {
-    expect(pkg.dependencies ?? {}).toEqual({});
+  it('depends on DuckDB alone: the bundle imports nothing else but Node’s built-ins and itself', () => {
+    // The version load was tested with: the core's.
+    expect(pkg.dependencies ?? {}).toEqual({
+      '@duckdb/node-api': core.dependencies['@duckdb/node-api'],
+    });
     expect(pkg.peerDependencies ?? {}).toEqual({});
     const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
     const metafile = JSON.parse(readFileSync(join(packageDir, 'build/metafile.json'), 'utf8')) as {
@@ -62,7 +66,24 @@ describe('the asana-export package', () => {
         if (external && !builtins.has(path)) outside.add(path);
       }
     }
-    expect([...outside]).toEqual([]);
+    expect([...outside]).toEqual(['@duckdb/node-api']);
+  });
+
+  it('imports DuckDB only from the chunk of load, so no other command needs it', () => {
+    const metafile = JSON.parse(readFileSync(join(packageDir, 'build/metafile.json'), 'utf8')) as {
+      outputs: Record<string, { imports: { path: string; kind: string; external?: boolean }[] }>;
+    };
+    const importers = Object.entries(metafile.outputs).filter(([, output]) =>
+      output.imports.some((entry) => entry.path === '@duckdb/node-api'),
+    );
+    expect(importers.length).toBe(1);
+    for (const [, output] of importers) {
+      for (const entry of output.imports.filter((one) => one.path === '@duckdb/node-api')) {
+        expect(entry.kind).toBe('dynamic-import');
+      }
+    }
+    // `--help` and `--version` run without it (the tests' machine has it, so a lack is not shown).
+    expect(cli(['--version']).status).toBe(0);
   });
 
   it('documents every command of --help in its README', () => {

@@ -13,6 +13,7 @@ import {
   validateRequestTimeout,
   validateStallPolicy,
 } from '../protocol/limits.js';
+import { DEFAULT_MEMORY_LIMIT, type MemoryLimit, parseMemoryLimit } from '../protocol/load-plan.js';
 import { type ExportRequestInput, quoteUserValue, validateExportGid } from '../protocol/params.js';
 import {
   DEFAULT_POLL_POLICY,
@@ -25,7 +26,16 @@ import { checkSinceApplies, resolveSince, withModifiedAfter } from '../protocol/
 import { printable } from '../protocol/text.js';
 import { DESTINATION_FLAGS, type DestinationArgs, destinationArgs } from './destination-args.js';
 
-export const COMMANDS = ['run', 'create', 'status', 'download', 'verify', 'diff', 'check'] as const;
+export const COMMANDS = [
+  'run',
+  'create',
+  'status',
+  'download',
+  'verify',
+  'diff',
+  'check',
+  'load',
+] as const;
 export type Command = (typeof COMMANDS)[number];
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -85,6 +95,14 @@ const OPTIONS_BY_COMMAND: Record<Command, Options> = {
     'fail-on': { type: 'string', multiple: true },
     'temp-dir': { type: 'string' },
   },
+  load: {
+    ...COMMON,
+    duckdb: { type: 'string' },
+    parquet: { type: 'string' },
+    'memory-limit': { type: 'string' },
+    identity: { type: 'string', short: 'i', multiple: true },
+    force: { type: 'boolean' },
+  },
   check: {
     ...COMMON,
     ...NETWORK,
@@ -128,7 +146,19 @@ export type ParsedCommand =
       readonly identities: readonly string[];
     })
   | (CommonArgs & { readonly command: 'diff' } & DiffArgs)
-  | (CommonArgs & { readonly command: 'check' } & CheckArgs);
+  | (CommonArgs & { readonly command: 'check' } & CheckArgs)
+  | (CommonArgs & { readonly command: 'load' } & LoadArgs);
+
+export interface LoadArgs {
+  readonly exports: readonly string[];
+  readonly duckdb: string;
+  readonly parquetDir: string | undefined;
+  readonly force: boolean;
+  readonly memoryLimit: MemoryLimit;
+  /** `--memory-limit` as typed (or the default), for the summary line. */
+  readonly memoryLimitText: string;
+  readonly identities: readonly string[];
+}
 
 export interface CheckArgs {
   /** A folder of downloaded exports, or a destination (`--to`) with a kind and a target. */
@@ -206,6 +236,8 @@ export function parseCommandLine(argv: readonly string[]): ParsedCommand {
       return { ...common, command: 'diff', ...diffArgs(values, positionals) };
     case 'check':
       return { ...common, command: 'check', ...checkArgs(values, positionals) };
+    case 'load':
+      return { ...common, command: 'load', ...loadArgs(values, positionals) };
     case 'create':
       return {
         ...common,
@@ -260,8 +292,9 @@ function parseOptions(
       args: [...args],
       options: OPTIONS_BY_COMMAND[command],
       strict: true,
-      // Only `verify` (the file), `diff` (two files) and `check` (a folder) take operands.
-      allowPositionals: command === 'verify' || command === 'diff' || command === 'check',
+      // Only `verify` (the file), `diff` (two files), `check` (a folder), `load` (exports) take operands.
+      allowPositionals:
+        command === 'verify' || command === 'diff' || command === 'check' || command === 'load',
     });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -320,6 +353,43 @@ function diffArgs(values: Values, positionals: readonly string[]): DiffArgs {
     reportFile: stringValue(values, 'report'),
     limits: parseChangeLimits('--fail-on', stringValues(values, 'fail-on')),
     tempDir: stringValue(values, 'temp-dir'),
+  };
+}
+
+function loadArgs(values: Values, positionals: readonly string[]): LoadArgs {
+  if (positionals.length === 0) {
+    throw new InputError(
+      'EXPORT',
+      'is required',
+      'Run `asana-export load EXPORT.jsonl.gz... --duckdb FILE`: one or more downloaded exports.',
+    );
+  }
+  const duckdb = stringValue(values, 'duckdb');
+  if (duckdb === undefined || duckdb === '') {
+    throw new InputError(
+      '--duckdb',
+      'is required',
+      'Name the DuckDB database file to load into, e.g. --duckdb asana.duckdb (created, or merged into when it exists).',
+    );
+  }
+  const parquetDir = stringValue(values, 'parquet');
+  const force = values.force === true;
+  if (force && parquetDir === undefined) {
+    throw new InputError(
+      '--force',
+      'only goes with --parquet',
+      'A database is never replaced, only merged into: drop --force.',
+    );
+  }
+  const memoryLimitText = stringValue(values, 'memory-limit') ?? DEFAULT_MEMORY_LIMIT;
+  return {
+    exports: positionals,
+    duckdb,
+    parquetDir,
+    force,
+    memoryLimit: parseMemoryLimit('--memory-limit', memoryLimitText),
+    memoryLimitText,
+    identities: stringValues(values, 'identity'),
   };
 }
 

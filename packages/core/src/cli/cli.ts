@@ -83,6 +83,14 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       io.stdout.write(outcome.output);
       return outcome.crossed.length > 0 ? EXIT_CODES.changesOverLimit : EXIT_CODES.ok;
     }
+    if (parsed.command === 'load') {
+      // Needs no token. Imported only now, as DuckDB is: no other command loads either.
+      const { runLoad } = await import('./load.js');
+      const outcome = await runLoad(parsed);
+      if (!parsed.quiet) for (const note of outcome.notes) say(note);
+      io.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
+      return EXIT_CODES.ok;
+    }
     if (parsed.command === 'verify') {
       // Needs no token: it only reads files.
       const report = await verifyExportFile(parsed);
@@ -214,6 +222,7 @@ async function resumeLine(
     parsed.command === 'verify' ||
     parsed.command === 'diff' ||
     parsed.command === 'check' ||
+    parsed.command === 'load' ||
     observed === undefined
   ) {
     return undefined;

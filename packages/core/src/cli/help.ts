@@ -1,3 +1,5 @@
+import { DEFAULT_MEMORY_LIMIT } from '../protocol/load-plan.js';
+import { EXAMPLE_QUERIES } from '../protocol/load-queries.js';
 import type { Command } from './args.js';
 
 const EXIT_CODES_TEXT = `Exit codes:
@@ -162,6 +164,47 @@ latest.json of the target, under PREFIX/KIND/TARGET/, with the storage credentia
 
 Exit codes: 0 fresh, 2 bad input, 8 the store refused, 10 stale or missing.`;
 
+const LOAD_TEXT = `Usage: asana-export load EXPORT... --duckdb FILE [--parquet DIR] [options]
+
+Loads downloaded exports (any kind, plain or encrypted) into a DuckDB database for analysis:
+one table per resource_type (task, project, message, workspace, ...), its fields typed from
+the record schemas (schemaVersion) and the rest of each record in the JSON column _extra.
+Each export is checked first as verify checks it (gzip stream, records, its manifest when it
+is beside it); one that fails is refused before anything is loaded.
+
+Loading into an existing database merges into it, by gid: a record replaces the stored one
+when it was modified later (modified_at), or for types without modified_at when its export is
+not older. So a full export plus nightly increments give one current table per type. Records
+missing from a later export are kept (an increment cannot tell removed from unchanged).
+_asana_export_history lists every export loaded; an export already in it is skipped. Each row
+says where it came from: _export_sha256 and _export_gid (the export its values are from),
+_changed_in (the export it last appeared new or changed in), _loaded_at.
+
+  --duckdb FILE        the database (required): created, or merged into when it exists
+  --parquet DIR        also write each table as DIR/<table>.parquet (for a warehouse)
+  --force              with --parquet: replace .parquet files already in DIR (each is written
+                       under a temporary name, then renamed); without it they are refused
+  --memory-limit SIZE  DuckDB's memory_limit (default: ${DEFAULT_MEMORY_LIMIT}), e.g. 512MiB, 4GB;
+                       what does not fit spills to a folder beside the database, removed after
+  -i, --identity KEY   age identity file to decrypt .age exports (repeatable); the plaintext
+                       goes to that folder beside the database, and is removed after
+  -q, --quiet          no summary or warnings on stderr
+
+Fields a record has that its schema lacks are warned about (schema drift), never refused; a
+resource_type without a schema is loaded with every field in _extra, with a warning.
+
+Example queries (duckdb FILE):
+${Object.values(EXAMPLE_QUERIES)
+  .map((query) => `  -- ${query.title}\n${query.sql.replace(/^/gm, '  ')}`)
+  .join('\n\n')}
+
+DuckDB is imported only by load: its native binary comes with the package @duckdb/node-api,
+one per platform. Where it is missing, load says so; every other command works without it.
+
+Exit codes: 0 loaded, 2 bad input, 4 an export is damaged or differs from its manifest,
+6 the database or a file could not be written (DuckDB refused, or its binary is missing),
+7 no identity fits.`;
+
 const TEXTS: Record<Command | 'overview', string> = {
   overview: `asana-export: create, wait for, download and verify Asana exports.
 
@@ -176,6 +219,7 @@ Commands:
              matches its manifest
   diff       what changed between two exports: added, removed, changed records and fields
   check      exit 10 unless the newest verified export is younger than --max-age
+  load       load exports into DuckDB tables (and Parquet files), merging increments
 
 Run \`asana-export <command> --help\` for a command's options.
 
@@ -221,6 +265,7 @@ ${COMMON_TEXT}`,
   verify: VERIFY_TEXT,
   diff: DIFF_TEXT,
   check: CHECK_TEXT,
+  load: LOAD_TEXT,
   download: `Usage: asana-export download --kind KIND --gid GID [options]
 
 Waits for the export if it is still running, then downloads and verifies it and writes its

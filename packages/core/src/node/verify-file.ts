@@ -42,13 +42,15 @@ export async function verifyGzipFile(
 /**
  * Verifies an age-encrypted export in one streaming pass: it is decrypted as it is read (each
  * chunk authenticated before its bytes go on), and the plaintext checked as `verifyGzipFile`
- * checks a plain file. Nothing decrypted is written anywhere. Throws `AgeDecryptError` when no
- * identity fits or the ciphertext was changed.
+ * checks a plain file. Nothing decrypted is written anywhere, unless `onPlaintext` writes it.
+ * Throws `AgeDecryptError` when no identity fits or the ciphertext was changed.
  */
 export async function verifyEncryptedGzipFile(
   path: string,
   identities: readonly AgeIdentity[],
   options: VerifyOptions,
+  /** Given each piece of plaintext once it is authenticated (`load` writes them to a file). */
+  onPlaintext?: (piece: Uint8Array) => Promise<void>,
 ): Promise<EncryptedFileVerification> {
   const decryptor = createAgeDecryptor(identities);
   const verifier = new GzipVerifier(options);
@@ -57,6 +59,7 @@ export async function verifyEncryptedGzipFile(
   const take = async (pieces: Uint8Array[]) => {
     for (const piece of pieces) {
       plaintext.update(piece);
+      await onPlaintext?.(piece);
       await verifier.write(piece);
     }
   };

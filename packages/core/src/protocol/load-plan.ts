@@ -1,0 +1,273 @@
+/**
+ * What `asana-export load` does to a DuckDB database, decided without I/O: the tables and their
+ * columns (from `record-schemas.ts`), the SQL that fills them from a staging table of raw JSON
+ * records, which of two versions of a record wins, and the `--memory-limit` it runs under. The
+ * node side (`node/load/`) only runs these statements.
+ *
+ * One table per `resource_type`: the schema's fields as typed columns, the record's other fields
+ * in `_extra` (JSON), and the provenance columns below. A record is keyed by its gid; a record
+ * without one (graph exports' links) by the MD5 of its JSON, so the same link loaded twice is one
+ * row.
+ */
+import { InputError } from './errors.js';
+import { formatBytes } from './format.js';
+import { quoteUserValue } from './params.js';
+import type { FieldSchema, FieldType, RecordSchema } from './record-schemas.js';
+
+/** One row per export loaded: which file, what it held, when, under which schemas. */
+export const HISTORY_TABLE = '_asana_export_history';
+
+/** DuckDB's type for each schema type. */
+export const COLUMN_TYPES: Readonly<Record<FieldType, string>> = {
+  string: 'VARCHAR',
+  boolean: 'BOOLEAN',
+  integer: 'BIGINT',
+  number: 'DOUBLE',
+  date: 'DATE',
+  'date-time': 'TIMESTAMPTZ',
+  object: 'JSON',
+  array: 'JSON',
+};
+
+/**
+ * The columns every table has after the schema's. `_export_sha256` (the content's SHA-256, as
+ * `_asana_export_history.sha256`) is the export the row's values come from; `_changed_in` the
+ * export in which the record last appeared new or different, so "changed since the last export"
+ * is one comparison.
+ */
+export const PROVENANCE_COLUMNS: readonly (readonly [name: string, type: string])[] = [
+  ['_extra', 'JSON'],
+  ['_key', 'VARCHAR'],
+  ['_hash', 'VARCHAR'],
+  ['_export_gid', 'VARCHAR'],
+  ['_export_sha256', 'VARCHAR'],
+  ['_export_at', 'TIMESTAMPTZ'],
+  ['_changed_in', 'VARCHAR'],
+  ['_loaded_at', 'TIMESTAMPTZ'],
+];
+
+export const HISTORY_COLUMNS: readonly (readonly [name: string, type: string])[] = [
+  ['sha256', 'VARCHAR'],
+  ['export_gid', 'VARCHAR'],
+  ['file', 'VARCHAR'],
+  ['kind', 'VARCHAR'],
+  ['target', 'VARCHAR'],
+  ['completed_at', 'TIMESTAMPTZ'],
+  ['records', 'BIGINT'],
+  ['records_by_type', 'JSON'],
+  ['loaded_at', 'TIMESTAMPTZ'],
+  ['schema_version', 'INTEGER'],
+];
+
+/** The staging table each export is read into, one raw JSON object per row. */
+export const STAGING_TABLE = '_asana_export_staging';
+/** The records of one type from one export, typed and deduplicated, before they are merged. */
+export const INCOMING_TABLE = '_asana_export_incoming';
+
+const TABLE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
+
+/**
+ * The table of a resource type, or undefined when the type cannot be a table name (it came from
+ * the file: nothing from outside becomes SQL unless it is a plain lower-case name).
+ */
+export function tableNameFor(resourceType: string): string | undefined {
+  return TABLE_NAME.test(resourceType) ? resourceType : undefined;
+}
+
+/** A DuckDB identifier, always quoted. */
+export function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A DuckDB string literal. */
+export function quoteLiteral(text: string): string {
+  return `'${text.replaceAll("'", "''")}'`;
+}
+
+/** The columns of a type's table, in order: the schema's fields, then the provenance. */
+export function tableColumns(
+  schema: RecordSchema | undefined,
+): (readonly [name: string, type: string])[] {
+  const fields = schemaFields(schema).map(
+    (field) => [field.name, COLUMN_TYPES[field.type]] as const,
+  );
+  return [...fields, ...PROVENANCE_COLUMNS];
+}
+
+export function createTableSql(
+  table: string,
+  columns: readonly (readonly [string, string])[],
+): string {
+  const list = columns.map(([name, type]) => `${quoteIdentifier(name)} ${type}`).join(', ');
+  return `CREATE TABLE IF NOT EXISTS ${quoteIdentifier(table)} (${list})`;
+}
+
+/** Columns a table made by an earlier version lacks: added, never dropped. */
+export function addColumnSql(table: string, name: string, type: string): string {
+  return `ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN ${quoteIdentifier(name)} ${type}`;
+}
+
+/** The fields that get a column of their own (`resource_type` is the table itself). */
+function schemaFields(schema: RecordSchema | undefined): readonly FieldSchema[] {
+  return (schema?.fields ?? []).filter(
+    (field) => field.name !== 'resource_type' && !field.name.startsWith('_'),
+  );
+}
+
+function jsonPath(name: string): string {
+  return quoteLiteral(`$."${name.replaceAll('"', '\\"')}"`);
+}
+
+/** A field of the raw `json` as its column's type; a value that does not cast is NULL. */
+function fieldExpression(field: FieldSchema): string {
+  const path = jsonPath(field.name);
+  switch (field.type) {
+    case 'object':
+    case 'array':
+      // JSON null is SQL NULL, so `assignee IS NULL` means what it says.
+      return `nullif(json_extract(json, ${path}), 'null'::JSON)`;
+    case 'string':
+      return `json_extract_string(json, ${path})`;
+    default:
+      return `TRY_CAST(json_extract_string(json, ${path}) AS ${COLUMN_TYPES[field.type]})`;
+  }
+}
+
+/** When the record says it was last modified, for picking the newer of two versions. */
+function modifiedExpression(schema: RecordSchema | undefined, alias: string): string {
+  const column = schemaFields(schema).find((field) => field.name === 'modified_at');
+  return column?.type === 'date-time'
+    ? `${alias}.${quoteIdentifier('modified_at')}`
+    : `TRY_CAST(json_extract_string(${alias}._extra, '$.modified_at') AS TIMESTAMPTZ)`;
+}
+
+export interface ExportProvenance {
+  readonly exportGid: string | undefined;
+  /** The content's SHA-256: the export's key in the history table. */
+  readonly sha256: string;
+  /** When the export was made (its manifest's completedAt), ISO 8601. */
+  readonly exportAt: string;
+  /** When this load started, ISO 8601. */
+  readonly loadedAt: string;
+}
+
+/**
+ * Fills `INCOMING_TABLE` with the records of one type from the staging table, typed, keeping one
+ * version per key: the one modified last, and of those the last in the file.
+ */
+export function incomingSql(
+  resourceType: string,
+  schema: RecordSchema | undefined,
+  provenance: ExportProvenance,
+): string {
+  const fields = schemaFields(schema);
+  const typed = fields.map(
+    (field) => `${fieldExpression(field)} AS ${quoteIdentifier(field.name)}`,
+  );
+  // RFC 7396: a null in the patch removes the key, so `_extra` is what no column holds.
+  const removed = JSON.stringify(
+    Object.fromEntries(
+      ['resource_type', ...fields.map((field) => field.name)].map((n) => [n, null]),
+    ),
+  );
+  const literal = (text: string | undefined) => (text === undefined ? 'NULL' : quoteLiteral(text));
+  const sha = quoteLiteral(provenance.sha256);
+  return [
+    `CREATE OR REPLACE TEMP TABLE ${INCOMING_TABLE} AS`,
+    'SELECT * EXCLUDE (_line) FROM (SELECT',
+    [
+      ...typed,
+      `nullif(json_merge_patch(json, ${quoteLiteral(removed)}), '{}'::JSON) AS _extra`,
+      `coalesce(json_extract_string(json, '$.gid'), 'md5:' || md5(json::VARCHAR)) AS _key`,
+      'md5(json::VARCHAR) AS _hash',
+      `${literal(provenance.exportGid)} AS _export_gid`,
+      `${sha} AS _export_sha256`,
+      `${quoteLiteral(provenance.exportAt)}::TIMESTAMPTZ AS _export_at`,
+      `${sha} AS _changed_in`,
+      `${quoteLiteral(provenance.loadedAt)}::TIMESTAMPTZ AS _loaded_at`,
+      'rowid AS _line',
+    ].join(', '),
+    `FROM ${STAGING_TABLE} WHERE resource_type = ${quoteLiteral(resourceType)}) AS typed`,
+    `QUALIFY row_number() OVER (PARTITION BY _key ORDER BY ${modifiedExpression(schema, 'typed')} DESC NULLS LAST, _line DESC) = 1`,
+  ].join('\n');
+}
+
+/**
+ * Merges `INCOMING_TABLE` into a type's table. A version replaces the stored one when it was
+ * modified later, or, modified at the same time (or neither says when), when its export is not
+ * older: so the order exports are loaded in does not matter, and an old export loaded after a
+ * new one changes nothing. A record whose content did not change keeps the `_changed_in` it had.
+ * Records absent from a later export stay: an increment cannot tell removed from unchanged.
+ */
+export function mergeSql(table: string, schema: RecordSchema | undefined): string[] {
+  const target = quoteIdentifier(table);
+  const incoming = modifiedExpression(schema, 'i');
+  const stored = modifiedExpression(schema, 't');
+  const inf = "'-infinity'::TIMESTAMPTZ";
+  const wins =
+    `(coalesce(${incoming}, ${inf}) > coalesce(${stored}, ${inf}) OR ` +
+    `(${incoming} IS NOT DISTINCT FROM ${stored} AND i._export_at >= t._export_at))`;
+  return [
+    `UPDATE ${INCOMING_TABLE} AS i SET _changed_in = t._changed_in FROM ${target} AS t WHERE t._key = i._key AND t._hash = i._hash`,
+    `DELETE FROM ${target} AS t USING ${INCOMING_TABLE} AS i WHERE t._key = i._key AND ${wins}`,
+    `INSERT INTO ${target} BY NAME SELECT i.* FROM ${INCOMING_TABLE} AS i WHERE NOT EXISTS (SELECT 1 FROM ${target} AS t WHERE t._key = i._key)`,
+  ];
+}
+
+/** Reads one export's records into the staging table, DuckDB doing the gzip and the JSON. */
+export function stagingSql(path: string, format: 'json' | 'jsonl'): string {
+  // `auto` reads a JSON array of records as well as one record per line. A record may be up to
+  // DuckDB's maximum_object_size (16 MiB): each reading thread holds a buffer of about twice it.
+  const layout = format === 'jsonl' ? 'newline_delimited' : 'auto';
+  return [
+    `CREATE OR REPLACE TEMP TABLE ${STAGING_TABLE} AS`,
+    // The table keeps the file's order (DuckDB's preserve_insertion_order): its rowid is the line.
+    "SELECT json, json_extract_string(json, '$.resource_type') AS resource_type",
+    `FROM read_json_objects(${quoteLiteral(path)}, format = '${layout}', compression = 'gzip')`,
+  ].join('\n');
+}
+
+export interface MemoryLimit {
+  readonly bytes: number;
+  /** As DuckDB's `memory_limit` takes it. */
+  readonly setting: string;
+}
+
+export const DEFAULT_MEMORY_LIMIT = '1GB';
+/** Below this DuckDB spends its time spilling, or fails outright on a wide record. */
+const MIN_MEMORY_BYTES = 128 * 1024 * 1024;
+
+const UNITS: Readonly<Record<string, number>> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/** `--memory-limit 2GB`, `512MiB`: checked here, so DuckDB never sees a value it would refuse. */
+export function parseMemoryLimit(input: string, text: string): MemoryLimit {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*([a-z]+)\s*$/i.exec(text);
+  const unit = match?.[2]?.toLowerCase();
+  const factor = unit === undefined ? undefined : UNITS[unit];
+  if (match === null || factor === undefined) {
+    throw new InputError(
+      input,
+      `${quoteUserValue(text)} is not an amount of memory`,
+      'Write a number and a unit, e.g. --memory-limit 1GB or 512MiB.',
+    );
+  }
+  const bytes = Math.floor(Number(match[1]) * factor);
+  if (bytes < MIN_MEMORY_BYTES) {
+    throw new InputError(
+      input,
+      `${quoteUserValue(text)} is less than ${formatBytes(MIN_MEMORY_BYTES)}`,
+      'Give DuckDB at least 128MiB; it spills what does not fit to a temporary folder.',
+    );
+  }
+  return { bytes, setting: `${bytes}B` };
+}

@@ -1,14 +1,8 @@
 import { type Sandbox, startSandbox } from '@asana-exports/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pathJoin as join, listFiles, readText, sha256Of } from './support/files.mts';
-import {
-  type N8nInstance,
-  NODE_TYPE,
-  onlyItem,
-  packageRoot,
-  requireN8n,
-  startN8n,
-} from './support/n8n.mts';
+import { longExportExample } from './support/examples.mts';
+import { pathJoin as join, listFiles, sha256Of } from './support/files.mts';
+import { type N8nInstance, onlyItem, requireN8n, startN8n } from './support/n8n.mts';
 import { sandboxCredential } from './support/workflows.mts';
 
 /**
@@ -17,7 +11,7 @@ import { sandboxCredential } from './support/workflows.mts';
  * → back to Wait, or stop with an error. Only what a user sets is changed (credential, parent,
  * folder), plus the Wait shortened to 1 s: below n8n's 65 s the Wait node sleeps in-process, so
  * `n8n execute` runs the whole loop (a wait of 65 s or more parks the execution in the database,
- * which e2e-parked-wait.test.ts covers with a started n8n).
+ * which e2e-parked.test.ts covers with a started n8n).
  */
 const n8nBin = requireN8n();
 const GOOD = { id: 'e2eLongCredent01', name: 'Asana sandbox' };
@@ -40,9 +34,7 @@ describe.skipIf(n8nBin === undefined)('The long-export example workflow in a rea
   });
 
   it('starts the export, checks until it is done, then downloads the file and its manifest', async () => {
-    await n8n.importWorkflows([
-      await example('e2eLongExport001', { folder: await n8n.folder('long') }),
-    ]);
+    await n8n.importWorkflows([await example('e2eLongExport001', await n8n.folder('long'))]);
     const execution = await n8n.execute('e2eLongExport001');
     const created = onlyItem(execution, 'Start export').json;
     expect(created).toMatchObject({ kind: 'graph', state: 'waiting', done: false });
@@ -75,9 +67,7 @@ describe.skipIf(n8nBin === undefined)('The long-export example workflow in a rea
   it('stops with an error naming the gid when the export is still running after the last check', async () => {
     sandbox.configure({ durationMs: 3_600_000 });
     try {
-      await n8n.importWorkflows([
-        await example('e2eLongExport002', { folder: await n8n.folder('never'), checks: 3 }),
-      ]);
+      await n8n.importWorkflows([await example('e2eLongExport002', await n8n.folder('never'), 3)]);
       const execution = await n8n.execute('e2eLongExport002');
       expect(execution.code).not.toBe(0);
       const output = execution.stdout + execution.stderr;
@@ -94,34 +84,13 @@ describe.skipIf(n8nBin === undefined)('The long-export example workflow in a rea
     }
   });
 
-  /** The shipped example with a user's settings, the Wait cut to 1 s and, if given, fewer checks. */
-  async function example(id: string, options: { folder: string; checks?: number }) {
-    const workflow = JSON.parse(
-      await readText(join(packageRoot, 'examples', 'long-export-with-wait.json')),
-    ) as { nodes: Array<Record<string, unknown> & { parameters: Record<string, unknown> }> };
-    for (const node of workflow.nodes) {
-      const parameters = node.parameters;
-      if (node.type === 'n8n-nodes-asana-exports.asanaExport') {
-        node.type = NODE_TYPE;
-        node.credentials = { asanaExportsApi: GOOD };
-        if (parameters.operation === 'create') {
-          (parameters.parent as { value: string }).value = PARENT;
-        }
-      }
-      if (node.type === 'n8n-nodes-base.wait') {
-        expect(parameters).toEqual({ amount: 5, unit: 'minutes' });
-        Object.assign(parameters, { amount: 1, unit: 'seconds' });
-      }
-      if (node.name === 'Checks left?' && options.checks !== undefined) {
-        const [condition] = (parameters.conditions as { conditions: Array<{ rightValue: number }> })
-          .conditions;
-        expect(condition?.rightValue).toBe(48);
-        if (condition) condition.rightValue = options.checks;
-      }
-      if (node.type === 'n8n-nodes-base.readWriteFile') {
-        parameters.fileName = `=${options.folder}/{{ $binary.data.fileName }}`;
-      }
-    }
-    return { ...workflow, id };
-  }
+  const example = (id: string, folder: string, checks?: number) =>
+    longExportExample({
+      id,
+      credential: GOOD,
+      parent: PARENT,
+      folder,
+      wait: { amount: 1, unit: 'seconds' },
+      ...(checks === undefined ? {} : { checks }),
+    });
 });

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { expect, it } from 'vitest';
 
 export const N8N_VERSION = '2.41.1';
@@ -39,6 +39,8 @@ export interface N8nInstance {
   readonly files: string;
   /** Creates a folder under `files` (the Write File node does not) and returns its path. */
   folder(name: string): Promise<string>;
+  /** The environment every n8n command of this instance runs with (n8n-server.mts starts it). */
+  readonly env: Readonly<Record<string, string>>;
   run(args: readonly string[], extraEnv?: Record<string, string>): Promise<N8nResult>;
   importCredentials(credentials: readonly object[]): Promise<void>;
   importWorkflows(workflows: readonly object[]): Promise<void>;
@@ -83,6 +85,11 @@ export async function startN8n(
      * extension. The node's type is then `n8n-nodes-asana-exports.asanaExport`.
      */
     tarball?: string;
+    /**
+     * Folders of test-only nodes (test/fixtures) copied in beside dist/: n8n loads every folder
+     * of N8N_CUSTOM_EXTENSIONS as the one package CUSTOM, so a second folder would replace the first.
+     */
+    extensions?: readonly string[];
   } = {},
 ): Promise<N8nInstance> {
   const home = await mkdtemp(join(tmpdir(), 'n8n-e2e-'));
@@ -95,6 +102,9 @@ export async function startN8n(
     // n8n's own, as it does for an installed community package.
     const extension = join(home, 'extension');
     await cp(distDir, extension, { recursive: true });
+    for (const folder of options.extensions ?? []) {
+      await cp(folder, join(extension, basename(folder)), { recursive: true });
+    }
     loadFrom = { N8N_CUSTOM_EXTENSIONS: extension };
   } else {
     const nodesFolder = join(userFolder, '.n8n', 'nodes');
@@ -154,6 +164,7 @@ export async function startN8n(
   return {
     home,
     files,
+    env,
     folder: async (name) => {
       const path = join(files, name);
       await mkdir(path, { recursive: true });

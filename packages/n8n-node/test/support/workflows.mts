@@ -102,13 +102,12 @@ export function chainConnections(nodes: readonly WorkflowNode[]): Record<string,
   return connections;
 }
 
-/** Webhook → nodes in a row; the webhook answers with the last node's first item. */
-export function webhookWorkflow(
-  id: string,
-  path: string,
-  nodes: readonly WorkflowNode[],
-): Record<string, unknown> {
-  const trigger = {
+/**
+ * A POST webhook trigger named Webhook: it answers with the last node's first item, or with
+ * `answerAtOnce` as soon as it is called (an execution that parks would keep it waiting).
+ */
+export function webhookTrigger(path: string, { answerAtOnce = false } = {}): WorkflowNode {
+  return {
     id: randomUUID(),
     name: 'Webhook',
     type: 'n8n-nodes-base.webhook',
@@ -118,12 +117,21 @@ export function webhookWorkflow(
     parameters: {
       httpMethod: 'POST',
       path,
-      responseMode: 'lastNode',
-      responseData: 'firstEntryJson',
+      ...(answerAtOnce
+        ? { responseMode: 'onReceived' }
+        : { responseMode: 'lastNode', responseData: 'firstEntryJson' }),
       options: {},
     },
   };
-  const all = [trigger, ...nodes];
+}
+
+/** Webhook → nodes in a row; the webhook answers with the last node's first item. */
+export function webhookWorkflow(
+  id: string,
+  path: string,
+  nodes: readonly WorkflowNode[],
+): Record<string, unknown> {
+  const all = [webhookTrigger(path), ...nodes];
   return {
     id,
     name: id,

@@ -14,6 +14,7 @@ import { handleApiRequest } from './server-api.js';
 import { handleDownloadRequest } from './server-download.js';
 import type {
   ExportFileInfo,
+  ExportKind,
   ExportTarget,
   Fault,
   RecordedRequest,
@@ -146,6 +147,12 @@ class RunningSandbox implements Sandbox {
     const info = await this.#context.fileInfo(gid);
     if (info === undefined) throw new RangeError(`No export or job with gid ${gid}`);
     return info;
+  }
+
+  exportTarget(gid: string): { readonly kind: ExportKind; readonly gid: string } {
+    const record = this.#context.store.find(gid);
+    if (record === undefined) throw new RangeError(`No export or job with gid ${gid}`);
+    return { kind: record.kind, gid: record.scopeGid };
   }
 
   close(): Promise<void> {

@@ -241,6 +241,11 @@ export interface Sandbox {
   /** The file the download host serves now for an export or job gid: its current version. */
   exportFile(gid: string): Promise<ExportFileInfo>;
   /**
+   * What an export or job was created for, as the create request named it: its kind and the
+   * organization, workspace or parent gid. How a test sees which gid a client sent.
+   */
+  exportTarget(gid: string): { readonly kind: ExportKind; readonly gid: string };
+  /**
    * Starts an export as any other client would: a POST over HTTP with the sandbox's token, so it
    * is logged, counted and limited (one resource export per workspace) like one. Resolves with
    * its gid (the job gid for resource and graph exports); throws unless Asana's 201 came back.

@@ -391,6 +391,9 @@ describe('the control endpoints', () => {
     const info = await (await control(`files/${gid}`)).json();
     expect(info).toEqual(await sandbox.exportFile(gid));
     expect((await control('files/999')).status).toBe(404);
+    const job = await sandbox.startExport({ parent: '1100000000000777' });
+    expect(sandbox.exportTarget(job)).toEqual({ kind: 'graph', gid: '1100000000000777' });
+    expect(() => sandbox.exportTarget('999')).toThrow(RangeError);
   });
 
   it('refuses malformed scenarios and faults with 400', async () => {

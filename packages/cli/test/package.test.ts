@@ -5,9 +5,11 @@
  * tarball and runs it on that floor and on Node 24.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { MIN_NODE_VERSION } from '@asana-exports/core/cli/node-version';
 import { describe, expect, it } from 'vitest';
 import { checkNotices } from '../../../scripts/third-party-notices.mjs';
@@ -82,8 +84,29 @@ describe('the asana-export package', () => {
         expect(entry.kind).toBe('dynamic-import');
       }
     }
-    // `--help` and `--version` run without it (the tests' machine has it, so a lack is not shown).
-    expect(cli(['--version']).status).toBe(0);
+  });
+
+  it('without DuckDB installed, load says which package to install and the rest works', () => {
+    // The bundle alone, where no node_modules can be found: as if the binary were missing.
+    const alone = mkdtempSync(join(tmpdir(), 'asana-export-alone-'));
+    try {
+      cpSync(join(packageDir, 'dist'), alone, { recursive: true });
+      const run = (args: readonly string[]) =>
+        spawnSync(process.execPath, [join(alone, 'asana-export.js'), ...args], {
+          encoding: 'utf8',
+        });
+      const export_ = join(alone, 'x.jsonl.gz');
+      writeFileSync(export_, gzipSync('{"gid":"1","resource_type":"task"}\n'));
+      const load = run(['load', export_, '--duckdb', join(alone, 'x.duckdb')]);
+      expect(load.status, load.stderr).toBe(6);
+      expect(load.stderr).toMatch(/^error: DuckDB could not be loaded on this platform/m);
+      expect(load.stderr).toMatch(/^hint: .*npm install @duckdb\/node-api/m);
+      expect(run(['--version']).status).toBe(0);
+      const verify = run(['verify', export_]);
+      expect(verify.status, verify.stderr).toBe(0);
+    } finally {
+      rmSync(alone, { recursive: true, force: true });
+    }
   });
 
   it('documents every command of --help in its README', () => {

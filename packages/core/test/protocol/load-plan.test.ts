@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/protocol/errors.js';
+import {
+  COLUMN_TYPES,
+  incomingSql,
+  mergeSql,
+  parseMemoryLimit,
+  quoteIdentifier,
+  quoteLiteral,
+  stagingSql,
+  tableColumns,
+  tableNameFor,
+} from '../../src/protocol/load-plan.js';
+import { EXAMPLE_QUERIES } from '../../src/protocol/load-queries.js';
+import { RECORD_SCHEMAS, recordSchema } from '../../src/protocol/record-schemas.js';
+
+describe('parseMemoryLimit', () => {
+  it.each([
+    ['1GB', 1e9],
+    ['1 GB', 1e9],
+    ['512MiB', 512 * 2 ** 20],
+    ['1.5gb', 1.5e9],
+    ['4GiB', 4 * 2 ** 30],
+    ['200mb', 200e6],
+  ])('reads %s as %d bytes, for DuckDB in bytes', (text, bytes) => {
+    expect(parseMemoryLimit('--memory-limit', text)).toEqual({ bytes, setting: `${bytes}B` });
+  });
+
+  it.each(['', 'lots', '1', '1 GQ', '-1GB', '1e9', "1GB'; DROP TABLE task; --"])(
+    'refuses %j, naming the flag',
+    (text) => {
+      expect(() => parseMemoryLimit('--memory-limit', text)).toThrow(InputError);
+      expect(() => parseMemoryLimit('--memory-limit', text)).toThrow(/--memory-limit/);
+    },
+  );
+
+  it('refuses less than 128 MiB, which DuckDB would spend spilling', () => {
+    expect(() => parseMemoryLimit('--memory-limit', '100MB')).toThrow(/less than/);
+    expect(parseMemoryLimit('--memory-limit', '128MiB').bytes).toBe(128 * 2 ** 20);
+  });
+});
+
+describe('tableNameFor', () => {
+  it.each([
+    ['task', 'task'],
+    ['time_tracking_entry', 'time_tracking_entry'],
+    ['portfolio_to_portfolio', 'portfolio_to_portfolio'],
+    ['Task', undefined],
+    ['_asana_export_history', undefined],
+    ['task; DROP TABLE x', undefined],
+    ['x"y', undefined],
+    ['', undefined],
+    ['a'.repeat(64), undefined],
+  ])('%j → %j: only a plain lower-case name from a file becomes a table', (type, table) => {
+    expect(tableNameFor(type)).toBe(table);
+  });
+});
+
+describe('SQL pieces', () => {
+  it('quotes identifiers and literals whatever they hold', () => {
+    expect(quoteIdentifier('a"b')).toBe('"a""b"');
+    expect(quoteLiteral("it's")).toBe("'it''s'");
+    expect(stagingSql("/tmp/o'neil/x.jsonl.gz", 'jsonl')).toContain("'/tmp/o''neil/x.jsonl.gz'");
+  });
+
+  it('reads JSON Lines as such, and lets DuckDB tell a JSON document from lines', () => {
+    expect(stagingSql('x', 'jsonl')).toContain("format = 'newline_delimited'");
+    expect(stagingSql('x', 'json')).toContain("format = 'auto'");
+  });
+
+  it('gives every schema field its column type, then the provenance columns', () => {
+    for (const schema of Object.values(RECORD_SCHEMAS)) {
+      const columns = tableColumns(schema);
+      const names = columns.map(([name]) => name);
+      expect(new Set(names).size, schema.resourceType).toBe(names.length);
+      expect(names).not.toContain('resource_type');
+      for (const field of schema.fields.filter((one) => one.name !== 'resource_type')) {
+        expect(columns).toContainEqual([field.name, COLUMN_TYPES[field.type]]);
+      }
+      expect(names.slice(-8)).toEqual([
+        '_extra',
+        '_key',
+        '_hash',
+        '_export_gid',
+        '_export_sha256',
+        '_export_at',
+        '_changed_in',
+        '_loaded_at',
+      ]);
+    }
+    expect(tableColumns(undefined).map(([name]) => name)[0]).toBe('_extra');
+  });
+
+  it('orders versions by modified_at where the schema has it, else by what _extra holds', () => {
+    const provenance = {
+      exportGid: undefined,
+      sha256: 'a'.repeat(64),
+      exportAt: '2026-01-01T00:00:00Z',
+      loadedAt: '2026-01-02T00:00:00Z',
+    };
+    expect(incomingSql('task', recordSchema('task'), provenance)).toContain(
+      'ORDER BY typed."modified_at" DESC NULLS LAST, _line DESC',
+    );
+    expect(incomingSql('widget', undefined, provenance)).toContain(
+      "TRY_CAST(json_extract_string(typed._extra, '$.modified_at') AS TIMESTAMPTZ) DESC",
+    );
+    expect(incomingSql('widget', undefined, provenance)).toContain('NULL AS _export_gid');
+    const [keep, remove, insert] = mergeSql('task', recordSchema('task'));
+    expect(keep).toContain('SET _changed_in = t._changed_in');
+    expect(remove).toContain('i._export_at >= t._export_at');
+    expect(insert).toContain('INSERT INTO "task" BY NAME');
+  });
+});
+
+describe('the example queries', () => {
+  it('are shown in both READMEs as the tests run them', () => {
+    for (const readme of ['../../README.md', '../../../cli/README.md']) {
+      const text = readFileSync(join(import.meta.dirname, readme), 'utf8');
+      for (const { title, sql } of Object.values(EXAMPLE_QUERIES)) {
+        expect(text, readme).toContain(`${title}:\n\n\`\`\`sql\n${sql}\n\`\`\``);
+      }
+    }
+  });
+});

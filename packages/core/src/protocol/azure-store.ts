@@ -14,9 +14,15 @@ import { decodeBase64, encodeBase64 } from './age-base64.js';
 import { md5Base64 } from './hash.js';
 import {
   checkedVersionId,
+  type ListedKeys,
+  type ListingFormat,
+  listPages,
+  type ObjectRead,
+  type ObjectReader,
   type ObjectStore,
   type PartUpload,
   type PutOptions,
+  readFromStore,
   type StoredVersion,
   type StoreRequestContext,
   sendToStore,
@@ -24,7 +30,7 @@ import {
 import type { StoreRequest, StoreResponse } from './ports.js';
 import { uriEncode } from './sigv4.js';
 import { azureError } from './store-errors.js';
-import { xmlEscape } from './xml-text.js';
+import { xmlEscape, xmlText } from './xml-text.js';
 
 /** A REST version with access tiers, encryption scopes and version-level immutability. */
 export const AZURE_API_VERSION = '2023-11-03';
@@ -58,11 +64,22 @@ function blockId(partNumber: number): string {
   return encodeBase64(new TextEncoder().encode(`block-${String(partNumber).padStart(6, '0')}`));
 }
 
-export function createAzureStore(options: AzureStoreOptions): ObjectStore {
+export function createAzureStore(options: AzureStoreOptions): ObjectStore & ObjectReader {
   return new AzureStore(options);
 }
 
-class AzureStore implements ObjectStore {
+/** Blobs per List Blobs page: a page of 5,000 would pass the 64 KiB answers hold. */
+const LIST_PAGE_BLOBS = 100;
+
+const AZURE_LISTING: ListingFormat = {
+  store: 'Azure Blob',
+  operation: 'List Blobs',
+  root: 'EnumerationResults',
+  key: 'Name',
+  next: (body) => xmlText(body, 'NextMarker'),
+};
+
+class AzureStore implements ObjectStore, ObjectReader {
   readonly label = 'Azure Blob';
   readonly minPartBytes = 1;
   readonly maxParts = 50_000;
@@ -102,6 +119,37 @@ class AzureStore implements ObjectStore {
     if (response.status === 404) return undefined;
     this.check('Get Blob', key, response);
     return response.body;
+  }
+
+  async read(key: string, signal: AbortSignal): Promise<ObjectRead | undefined> {
+    return await readFromStore(
+      this.#options,
+      `Get Blob of ${this.location(key)}`,
+      async () => await this.#request(key, 'GET', {}, {}, undefined, signal),
+      signal,
+      (answer) => azureError('Get Blob', this.location(key), answer),
+    );
+  }
+
+  async list(prefix: string, limit: number, signal: AbortSignal): Promise<ListedKeys> {
+    return await listPages(
+      AZURE_LISTING,
+      this.location(prefix),
+      limit,
+      LIST_PAGE_BLOBS,
+      async (max, marker) => {
+        const query: Record<string, string> = {
+          restype: 'container',
+          comp: 'list',
+          prefix,
+          maxresults: String(max),
+          ...(marker === undefined ? {} : { marker }),
+        };
+        const response = await this.send('List Blobs', '', 'GET', query, {}, undefined, signal);
+        this.check('List Blobs', prefix, response);
+        return response;
+      },
+    );
   }
 
   async startUpload(key: string, contentType: string): Promise<PartUpload> {
@@ -156,32 +204,41 @@ class AzureStore implements ObjectStore {
     body: Uint8Array | undefined,
     signal: AbortSignal,
   ): Promise<StoreResponse> {
-    const options = this.#options;
     return await sendToStore(
-      options,
+      this.#options,
       `${operation} of ${this.location(key)}`,
-      async () => {
-        const url = this.#url(key, query);
-        const all: Record<string, string> = {
-          ...headers,
-          'x-ms-version': AZURE_API_VERSION,
-          'x-ms-date': new Date(options.clock.now()).toUTCString(),
-          'content-length': String(body?.byteLength ?? 0),
-        };
-        const auth = options.auth;
-        if (auth.type === 'sas') {
-          for (const [name, value] of new URLSearchParams(auth.token.replace(/^\?/, ''))) {
-            url.searchParams.append(name, value);
-          }
-        } else if (auth.type === 'shared-key') {
-          all.authorization = sharedKey(options.account, auth.accountKey, method, url, all);
-        } else {
-          all.authorization = `Bearer ${await auth.token()}`;
-        }
-        return { method, url: url.href, headers: all, body, signal };
-      },
+      async () => await this.#request(key, method, query, headers, body, signal),
       signal,
     );
+  }
+
+  async #request(
+    key: string,
+    method: StoreRequest['method'],
+    query: Readonly<Record<string, string>>,
+    headers: Readonly<Record<string, string>>,
+    body: Uint8Array | undefined,
+    signal: AbortSignal,
+  ): Promise<StoreRequest> {
+    const options = this.#options;
+    const url = this.#url(key, query);
+    const all: Record<string, string> = {
+      ...headers,
+      'x-ms-version': AZURE_API_VERSION,
+      'x-ms-date': new Date(options.clock.now()).toUTCString(),
+      'content-length': String(body?.byteLength ?? 0),
+    };
+    const auth = options.auth;
+    if (auth.type === 'sas') {
+      for (const [name, value] of new URLSearchParams(auth.token.replace(/^\?/, ''))) {
+        url.searchParams.append(name, value);
+      }
+    } else if (auth.type === 'shared-key') {
+      all.authorization = sharedKey(options.account, auth.accountKey, method, url, all);
+    } else {
+      all.authorization = `Bearer ${await auth.token()}`;
+    }
+    return { method, url: url.href, headers: all, body, signal };
   }
 
   check(operation: string, key: string, response: StoreResponse): void {
@@ -192,7 +249,9 @@ class AzureStore implements ObjectStore {
   #url(key: string, query?: Readonly<Record<string, string>>): URL {
     const url = new URL(this.#base.href);
     const base = url.pathname.replace(/\/$/, '');
-    url.pathname = `${base}/${this.#options.container}/${key.split('/').map(uriEncode).join('/')}`;
+    // The container itself (a listing) has no trailing slash: `/container/` names a blob.
+    const blob = key === '' ? '' : `/${key.split('/').map(uriEncode).join('/')}`;
+    url.pathname = `${base}/${this.#options.container}${blob}`;
     for (const [name, value] of Object.entries(query ?? {})) url.searchParams.set(name, value);
     return url;
   }

@@ -90,13 +90,18 @@ const pointerSchema = z.object({
   records: z.number(),
 });
 
+export interface ParsedPointer {
+  readonly ok: true;
+  readonly last: LastExport;
+  /** The key of the export it names, as stored: outside text, to check before use. */
+  readonly objectKey: string;
+}
+
 /**
  * `latest.json` as read back from a store: outside text, so every field used is checked and
  * anything else is a one-line reason, not a crash.
  */
-export function parseLatestPointer(
-  text: string,
-): { ok: true; last: LastExport } | { ok: false; problem: string } {
+export function parseLatestPointer(text: string): ParsedPointer | { ok: false; problem: string } {
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -114,6 +119,7 @@ export function parseLatestPointer(
   const pointer = result.data;
   return {
     ok: true,
+    objectKey: pointer.object.key,
     last: {
       where: printable(pointer.object.key, 300),
       kind: pointer.kind,

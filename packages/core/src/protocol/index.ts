@@ -114,6 +114,9 @@ export {
   type StreamVerifier,
 } from './object-sink.js';
 export type {
+  ListedKeys,
+  ObjectRead,
+  ObjectReader,
   ObjectStore,
   PartUpload,
   PutOptions,
@@ -160,6 +163,19 @@ export {
   type StoreSinkOptions,
 } from './store-export.js';
 export * from './store-settings.js';
+export {
+  checkObjectKey,
+  type ExportListing,
+  exportKeyBeside,
+  exportListing,
+  MAX_LISTED_KEYS,
+  MAX_MANIFESTS_READ,
+  MAX_OBJECT_KEY_BYTES,
+  manifestKeyOf,
+  manifestsToRead,
+  previousExport,
+  type StoredCandidate,
+} from './stored-exports.js';
 export * from './text.js';
 export * from './version.js';
 export { WHO_MAY_EXPORT, whoMayExport } from './who-may-export.js';

@@ -6,8 +6,17 @@
  */
 import { sleepOrCancel } from './abort.js';
 import { TransportError } from './errors.js';
-import type { Clock, Random, StoreHttp, StoreRequest, StoreResponse } from './ports.js';
+import type {
+  Clock,
+  DownloadResponse,
+  Random,
+  StoreHttp,
+  StoreRequest,
+  StoreResponse,
+} from './ports.js';
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from './retry.js';
+import { unusableAnswer } from './store-errors.js';
+import { xmlTexts } from './xml-text.js';
 
 export interface StoredVersion {
   /** The store's version of the object, when versioning is on (S3 `x-amz-version-id`). */
@@ -55,6 +64,32 @@ export interface ObjectStore {
   ): Promise<StoredVersion>;
 }
 
+/** An object being read, streamed: its body must be read to the end or cancelled. */
+export interface ObjectRead {
+  /** What the store says the object holds (`content-length`), when it says. */
+  readonly bytes: number | undefined;
+  readonly body: AsyncIterable<Uint8Array>;
+  cancel(): Promise<void>;
+}
+
+export interface ListedKeys {
+  /** In the store's order (UTF-8 binary order, for S3 and Azure alike). */
+  readonly keys: readonly string[];
+  /** True when there were more than the limit asked for. */
+  readonly truncated: boolean;
+}
+
+/**
+ * Reading back what was stored, for comparing two stored exports: streamed, never held, and a
+ * listing to find an export's predecessor. Needs a `StoreHttp` with `stream`.
+ */
+export interface ObjectReader {
+  /** The object's bytes, streamed; undefined when there is no such object. */
+  read(key: string, signal: AbortSignal): Promise<ObjectRead | undefined>;
+  /** The keys below `prefix` (a plain prefix, not a folder), at most `limit` of them. */
+  list(prefix: string, limit: number, signal: AbortSignal): Promise<ListedKeys>;
+}
+
 export interface StoreRequestContext {
   readonly http: StoreHttp;
   readonly clock: Clock;
@@ -76,16 +111,131 @@ export async function sendToStore(
   isTransient: (response: StoreResponse) => boolean = (response) =>
     response.status === 429 || response.status >= 500,
 ): Promise<StoreResponse> {
+  return await retryStore(context, what, build, signal, {
+    send: (request) => context.http.send(request),
+    isTransient,
+    release: async () => undefined,
+  });
+}
+
+/**
+ * `sendToStore` for a GET whose body is streamed: on 200 the object's bytes, for the caller to
+ * read (an answer retried is released first); undefined on 404; otherwise `fail`'s error, made
+ * from the answer with its body (at most 64 KiB of it) as text.
+ */
+export async function readFromStore(
+  context: StoreRequestContext,
+  what: string,
+  build: () => Promise<StoreRequest>,
+  signal: AbortSignal,
+  fail: (answer: StoreResponse) => Error,
+): Promise<ObjectRead | undefined> {
+  const stream = context.http.stream;
+  if (stream === undefined) throw new RangeError('this StoreHttp cannot stream an object');
+  const response = await retryStore(context, what, build, signal, {
+    send: (request) => stream.call(context.http, request),
+    isTransient: (answer) => answer.status === 429 || answer.status >= 500,
+    release: (answer) => answer.cancel(),
+  });
+  if (response.status === 200) {
+    const length = Number(response.headers['content-length']);
+    return {
+      bytes: Number.isSafeInteger(length) && length >= 0 ? length : undefined,
+      body: response.body,
+      cancel: () => response.cancel(),
+    };
+  }
+  const body = await readErrorBody(response);
+  if (response.status === 404) return undefined;
+  throw fail({ status: response.status, headers: response.headers, body });
+}
+
+/** How a store's listing answers are read: their root element, key element and next cursor. */
+export interface ListingFormat {
+  readonly store: string;
+  readonly operation: string;
+  readonly root: string;
+  readonly key: string;
+  /** The cursor of the next page, or undefined at the end. */
+  next(body: string): string | undefined;
+}
+
+/**
+ * A listing read page by page, `pageKeys` at a time (answers are read up to 64 KiB: a page must
+ * fit), until the end or past `limit`. `page` sends one request, its answer already checked.
+ */
+export async function listPages(
+  format: ListingFormat,
+  location: string,
+  limit: number,
+  pageKeys: number,
+  page: (max: number, cursor: string | undefined) => Promise<StoreResponse>,
+): Promise<ListedKeys> {
+  const keys: string[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const response = await page(Math.min(pageKeys, limit + 1 - keys.length), cursor);
+    if (!response.body.trimEnd().endsWith(`</${format.root}>`)) {
+      throw unusableAnswer(
+        format.store,
+        format.operation,
+        location,
+        response.status,
+        'it is not a whole listing',
+      );
+    }
+    keys.push(...xmlTexts(response.body, format.key));
+    if (keys.length > limit) return { keys: keys.slice(0, limit), truncated: true };
+    cursor = format.next(response.body);
+    if (cursor === undefined || cursor === '') return { keys, truncated: false };
+  }
+}
+
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+
+async function readErrorBody(response: DownloadResponse): Promise<string> {
+  const pieces: Uint8Array[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of response.body) {
+      pieces.push(chunk);
+      length += chunk.byteLength;
+      if (length >= MAX_ERROR_BODY_BYTES) break;
+    }
+  } finally {
+    await response.cancel().catch(() => undefined);
+  }
+  const bytes = new Uint8Array(Math.min(length, MAX_ERROR_BODY_BYTES));
+  let at = 0;
+  for (const piece of pieces) {
+    const part = piece.subarray(0, bytes.length - at);
+    bytes.set(part, at);
+    at += part.length;
+  }
+  return new TextDecoder().decode(bytes);
+}
+
+async function retryStore<R extends Pick<StoreResponse, 'status' | 'headers'>>(
+  context: StoreRequestContext,
+  what: string,
+  build: () => Promise<StoreRequest>,
+  signal: AbortSignal,
+  how: {
+    readonly send: (request: StoreRequest) => Promise<R>;
+    readonly isTransient: (response: R) => boolean;
+    readonly release: (response: R) => Promise<void>;
+  },
+): Promise<R> {
   const { clock } = context;
   const policy = context.retry ?? DEFAULT_RETRY_POLICY;
   const startedAt = clock.now();
   for (let attempt = 1; ; attempt += 1) {
     let failure: Parameters<typeof decideRetry>[0]['failure'];
-    let response: StoreResponse | undefined;
+    let response: R | undefined;
     let error: TransportError | undefined;
     try {
-      response = await context.http.send(await build());
-      if (!isTransient(response)) return response;
+      response = await how.send(await build());
+      if (!how.isTransient(response)) return response;
       failure = {
         type: 'status',
         status: response.status >= 500 || response.status === 429 ? response.status : 500,
@@ -108,6 +258,7 @@ export async function sendToStore(
       if (response !== undefined) return response;
       throw error;
     }
+    if (response !== undefined) await how.release(response);
     await sleepOrCancel(clock.sleep, decision.delayMs, signal, what);
   }
 }

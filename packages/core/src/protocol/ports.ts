@@ -147,4 +147,9 @@ export interface StoreResponse {
  */
 export interface StoreHttp {
   send(request: StoreRequest): Promise<StoreResponse>;
+  /**
+   * The same request, its answer's body streamed rather than read (a stored export read back).
+   * Bounds silence between chunks as `send` bounds a request. Optional: writing needs none.
+   */
+  stream?(request: StoreRequest): Promise<DownloadResponse>;
 }

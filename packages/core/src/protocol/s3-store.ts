@@ -10,9 +10,15 @@ import { ObjectStoreError } from './errors.js';
 import { md5Base64 } from './hash.js';
 import {
   checkedVersionId,
+  type ListedKeys,
+  type ListingFormat,
+  listPages,
+  type ObjectRead,
+  type ObjectReader,
   type ObjectStore,
   type PartUpload,
   type PutOptions,
+  readFromStore,
   type StoredVersion,
   type StoreRequestContext,
   sendToStore,
@@ -43,11 +49,23 @@ export interface S3StoreOptions extends StoreRequestContext {
 
 const XML_CONTENT_TYPE = 'application/xml';
 
-export function createS3Store(options: S3StoreOptions): ObjectStore {
+export function createS3Store(options: S3StoreOptions): ObjectStore & ObjectReader {
   return new S3Store(options);
 }
 
-class S3Store implements ObjectStore {
+/** Keys per ListObjectsV2 page: a page of 1,000 long keys would pass the 64 KiB answers hold. */
+const LIST_PAGE_KEYS = 100;
+
+const S3_LISTING: ListingFormat = {
+  store: 'S3',
+  operation: 'ListObjectsV2',
+  root: 'ListBucketResult',
+  key: 'Key',
+  next: (body) =>
+    xmlText(body, 'IsTruncated') === 'true' ? xmlText(body, 'NextContinuationToken') : undefined,
+};
+
+class S3Store implements ObjectStore, ObjectReader {
   readonly label = 'S3';
   readonly minPartBytes = 5 * 1024 * 1024;
   readonly maxParts = 10_000;
@@ -182,6 +200,38 @@ class S3Store implements ObjectStore {
     return response.body;
   }
 
+  async read(key: string, signal: AbortSignal): Promise<ObjectRead | undefined> {
+    const options = this.#options;
+    const url = this.#url(key);
+    return await readFromStore(
+      options,
+      `GetObject of ${this.location(key)}`,
+      async () => this.#signed('GET', url, {}, EMPTY_SHA256, undefined, signal),
+      signal,
+      (answer) => s3Error('GetObject', this.location(key), answer, options.region),
+    );
+  }
+
+  async list(prefix: string, limit: number, signal: AbortSignal): Promise<ListedKeys> {
+    return await listPages(
+      S3_LISTING,
+      this.location(prefix),
+      limit,
+      LIST_PAGE_KEYS,
+      async (max, token) => {
+        const query: Record<string, string> = {
+          'list-type': '2',
+          prefix,
+          'max-keys': String(max),
+          ...(token === undefined ? {} : { 'continuation-token': token }),
+        };
+        const response = await this.#send('ListObjectsV2', '', 'GET', query, {}, undefined, signal);
+        this.#check('ListObjectsV2', prefix, response);
+        return response;
+      },
+    );
+  }
+
   async startUpload(key: string, contentType: string, signal: AbortSignal): Promise<PartUpload> {
     const response = await this.#send(
       'CreateMultipartUpload',
@@ -274,21 +324,7 @@ class S3Store implements ObjectStore {
     return await sendToStore(
       options,
       `${operation} of ${this.location(key)}`,
-      async () => ({
-        method,
-        url: url.href,
-        headers: signSigV4(
-          { method, url, headers, payloadSha256: payload },
-          {
-            region: options.region,
-            service: 's3',
-            credentials: await options.credentials(),
-            now: options.clock.now(),
-          },
-        ),
-        body,
-        signal,
-      }),
+      async () => this.#signed(method, url, headers, payload, body, signal),
       signal,
       // S3 may answer 200 to CompleteMultipartUpload and still fail it, in the body.
       (response) =>
@@ -296,6 +332,32 @@ class S3Store implements ObjectStore {
         response.status >= 500 ||
         (response.status === 200 && xmlText(response.body, 'Code') === 'InternalError'),
     );
+  }
+
+  async #signed(
+    method: StoreRequest['method'],
+    url: URL,
+    headers: Readonly<Record<string, string>>,
+    payloadSha256: string,
+    body: Uint8Array | undefined,
+    signal: AbortSignal,
+  ): Promise<StoreRequest> {
+    const options = this.#options;
+    return {
+      method,
+      url: url.href,
+      headers: signSigV4(
+        { method, url, headers, payloadSha256 },
+        {
+          region: options.region,
+          service: 's3',
+          credentials: await options.credentials(),
+          now: options.clock.now(),
+        },
+      ),
+      body,
+      signal,
+    };
   }
 
   #check(operation: string, key: string, response: StoreResponse): void {

@@ -15,8 +15,17 @@ const ENTITIES: Readonly<Record<string, string>> = {
 /** The text of the first `<name>…</name>` in `xml`, entities decoded; undefined when absent. */
 export function xmlText(xml: string, name: string): string | undefined {
   const match = new RegExp(`<${name}(?:\\s[^>]*)?>([^<]*)</${name}>`).exec(xml);
-  if (match === null) return undefined;
-  return (match[1] ?? '').replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
+  return match === null ? undefined : decoded(match[1] ?? '');
+}
+
+/** The texts of every `<name>…</name>` in `xml`, in order (the keys of a listing). */
+export function xmlTexts(xml: string, name: string): string[] {
+  const pattern = new RegExp(`<${name}(?:\\s[^>]*)?>([^<]*)</${name}>`, 'g');
+  return [...xml.matchAll(pattern)].map((match) => decoded(match[1] ?? ''));
+}
+
+function decoded(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
     if (entity.startsWith('#x') || entity.startsWith('#X')) {
       return safeCodePoint(Number.parseInt(entity.slice(2), 16)) ?? whole;
     }

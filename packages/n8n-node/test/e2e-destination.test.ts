@@ -2,11 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { type Manifest, manifestSchema } from '@asana-exports/core/protocol';
 import { type Sandbox, startSandbox } from '@asana-exports/sandbox';
 import { storesUnderTest, type TestStore } from '@asana-exports/test-stores';
-import {
-  ContainerSASPermissions,
-  generateBlobSASQueryParameters,
-  StorageSharedKeyCredential,
-} from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pathJoin as join, readText } from './support/files.mts';
 import {
@@ -17,6 +12,7 @@ import {
   requireN8n,
   startN8n,
 } from './support/n8n.mts';
+import { storageCredentialData } from './support/storage.mts';
 import { manualWorkflow as workflow } from './support/workflows.mts';
 
 /**
@@ -207,42 +203,13 @@ describe.each(storesUnderTest())('Store In %s in a real n8n', (_name, start) => 
 });
 
 function s3Credential(store: TestStore) {
-  const server = (
-    store as TestStore & {
-      server: { endpoint: string; region: string; accessKeyId: string; secretAccessKey: string };
-    }
-  ).server;
-  return {
-    ...STORAGE,
-    type: 'asanaExportsS3Api',
-    data: {
-      endpoint: server.endpoint,
-      region: server.region,
-      accessKeyId: server.accessKeyId,
-      secretAccessKey: server.secretAccessKey,
-      sessionToken: '',
-      forcePathStyle: true,
-    },
-  };
+  return { ...STORAGE, type: 'asanaExportsS3Api', data: storageCredentialData(store, '') };
 }
 
 function azureCredential(store: TestStore, container: string) {
-  const server = (
-    store as TestStore & { server: { blobEndpoint: string; account: string; accountKey: string } }
-  ).server;
-  const sas = generateBlobSASQueryParameters(
-    {
-      containerName: container,
-      permissions: ContainerSASPermissions.parse('rcwd'),
-      expiresOn: new Date(Date.now() + 3_600_000),
-    },
-    new StorageSharedKeyCredential(server.account, server.accountKey),
-  ).toString();
-  // The signature is the secret part of the SAS: it must not reach the output either.
-  (store.secrets as string[]).push(decodeURIComponent(sas.replace(/.*sig=([^&]*).*/, '$1')));
   return {
     ...STORAGE,
     type: 'asanaExportsAzureBlobApi',
-    data: { account: server.account, sasToken: sas, blobEndpoint: server.blobEndpoint },
+    data: storageCredentialData(store, container),
   };
 }

@@ -29,29 +29,37 @@ describe('node description', () => {
     ]);
   });
 
-  it('asks for a storage credential only when Create or Download stores in it', () => {
+  it('asks for a storage credential only when Create or Download stores in it, or Compare reads from it', () => {
     const shown = (name: string) =>
       description.credentials?.find((credential) => credential.name === name)?.displayOptions?.show;
     expect(shown(new AsanaExportsS3Api().name)).toEqual({
-      operation: ['create', 'download'],
+      operation: ['create', 'download', 'compare'],
       storeIn: ['s3'],
     });
     expect(shown(new AsanaExportsAzureBlobApi().name)).toEqual({
-      operation: ['create', 'download'],
+      operation: ['create', 'download', 'compare'],
       storeIn: ['azure'],
     });
   });
 
-  it('offers Store In on Download and on Create with download, with the same fields', () => {
+  it('offers Store In on Download and on Create with download, with the same fields, and Compare From', () => {
     const conditions = (name: string) =>
       description.properties
         .filter((property) => property.name === name)
         .map((property) => property.displayOptions?.show);
     for (const name of ['storeIn', 'bucket', 'container', 'prefix', 'storageOptions']) {
       const shown = conditions(name);
-      expect(shown.map((show) => show?.operation)).toEqual([['download'], ['create']]);
-      expect(shown[0]).toMatchObject({ splitIntoItems: [false] });
-      expect(shown[1]).toMatchObject({ waitForCompletion: [true], download: [true] });
+      expect(shown.map((show) => show?.operation)).toEqual([['compare'], ['download'], ['create']]);
+      expect(shown[1]).toMatchObject({ splitIntoItems: [false] });
+      expect(shown[2]).toMatchObject({ waitForCompletion: [true], download: [true] });
+    }
+    // Compare From defaults to the binary fields Compare read before it had a choice.
+    const compareFrom = description.properties.find((property) => property.name === 'storeIn');
+    expect(compareFrom?.default).toBe('binary');
+    for (const name of ['oldBinaryPropertyName', 'newBinaryPropertyName']) {
+      expect(conditions(name)).toEqual([
+        { resource: ['export'], operation: ['compare'], storeIn: ['binary'] },
+      ]);
     }
     // Binary Data's own field only when the file is output as binary data.
     for (const show of conditions('binaryPropertyName')) {

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NODE_TYPE, requireN8n } from './support/n8n.mts';
 import { type QueueMode, startQueueMode } from './support/queue-mode.mts';
 import { findPostgresBin, hasRedis } from './support/services.mts';
+import { storageCredentialData } from './support/storage.mts';
 import { webhookWorkflow } from './support/workflows.mts';
 
 /**
@@ -32,7 +33,6 @@ describe.skipIf(n8nBin === undefined)('Store In S3 in n8n queue mode', () => {
     store = await startS3Store();
     place = await store.newPlace();
     sandbox = await startSandbox({ scenario: { durationMs: 300, contentBytes: 24 * 1024 * 1024 } });
-    const { server } = store;
     n8n = await startQueueMode(n8nBin ?? '', {
       credentials: [
         {
@@ -43,14 +43,7 @@ describe.skipIf(n8nBin === undefined)('Store In S3 in n8n queue mode', () => {
         {
           ...STORAGE,
           type: 'asanaExportsS3Api',
-          data: {
-            endpoint: server.endpoint,
-            region: server.region,
-            accessKeyId: server.accessKeyId,
-            secretAccessKey: server.secretAccessKey,
-            sessionToken: '',
-            forcePathStyle: true,
-          },
+          data: storageCredentialData(store, ''),
         },
       ],
       workflows: [

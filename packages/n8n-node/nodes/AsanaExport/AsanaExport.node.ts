@@ -25,7 +25,7 @@ type Operation = (
 ) => Promise<INodeExecutionData[]>;
 
 const operations: Readonly<Record<string, Operation>> = { create, download, getStatus };
-/** The operations that talk to Asana; Compare reads the item's binary data only. */
+/** The operations that talk to Asana; Compare reads binary data or a bucket, never Asana. */
 const ASANA_OPERATIONS = Object.keys(operations);
 
 export class AsanaExport implements INodeType {
@@ -65,13 +65,15 @@ export class AsanaExport implements INodeType {
         name: 'asanaExportsS3Api',
         required: true,
         testedBy: 'checkS3Credential',
-        displayOptions: { show: { operation: ['create', 'download'], storeIn: ['s3'] } },
+        displayOptions: { show: { operation: ['create', 'download', 'compare'], storeIn: ['s3'] } },
       },
       {
         name: 'asanaExportsAzureBlobApi',
         required: true,
         testedBy: 'checkAzureBlobCredential',
-        displayOptions: { show: { operation: ['create', 'download'], storeIn: ['azure'] } },
+        displayOptions: {
+          show: { operation: ['create', 'download', 'compare'], storeIn: ['azure'] },
+        },
       },
     ],
     // As an AI agent's tool: Create without waiting and Get Status only (see descriptions/tool.ts).

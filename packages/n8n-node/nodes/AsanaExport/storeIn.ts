@@ -5,6 +5,7 @@ import {
   type DestinationInputs,
   type DestinationOption,
   InputError,
+  type ObjectReader,
   type ObjectStore,
   parseEndpoint,
   parseRegion,
@@ -38,7 +39,7 @@ export function readStoreIn(context: IExecuteFunctions, itemIndex: number): Stor
 }
 
 export interface OpenedDestination extends DestinationInputs {
-  readonly store: ObjectStore;
+  readonly store: ObjectStore & ObjectReader;
 }
 
 /**
@@ -50,7 +51,7 @@ export async function openDestination(
   context: IExecuteFunctions,
   itemIndex: number,
   storeIn: 's3' | 'azure',
-  runtime: Runtime,
+  runtime: Pick<Runtime, 'clock' | 'random'>,
   timeoutMs: number,
 ): Promise<OpenedDestination> {
   const field = (name: string) =>
@@ -184,7 +185,10 @@ function read(
 
 const DAY_MS = 24 * 60 * 60_000;
 
-function retentionUntil(inputs: DestinationInputs, runtime: Runtime): number | undefined {
+function retentionUntil(
+  inputs: DestinationInputs,
+  runtime: Pick<Runtime, 'clock'>,
+): number | undefined {
   const retention = inputs.settings.retention;
   return retention === undefined ? undefined : runtime.clock.now() + retention.days * DAY_MS;
 }

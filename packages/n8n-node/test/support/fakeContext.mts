@@ -104,7 +104,9 @@ export async function fakeContext(options: FakeOptions): Promise<FakeContext> {
       });
       req.once('response', resolve);
       req.once('error', reject);
-      req.end(typeof requestOptions.body === 'string' ? requestOptions.body : undefined);
+      // Text (Asana's JSON) or bytes (the parts and manifests Store In uploads).
+      const body = requestOptions.body;
+      req.end(typeof body === 'string' || body instanceof Uint8Array ? body : undefined);
     });
     if (requestOptions.encoding === 'stream') {
       return { body: response, headers: response.headers, statusCode: response.statusCode };

@@ -22,7 +22,9 @@ import {
   type INodeExecutionData,
   NodeOperationError,
 } from 'n8n-workflow';
+import { readStoreIn } from '../storeIn';
 import { type BinaryExport, openBinaryExport } from '../transport/binaryInput';
+import { type ComparedSide, openStoredPair } from './compareStored';
 
 export const OLD_FIELD_LABEL = 'Old Export Field';
 export const NEW_FIELD_LABEL = 'New Export Field';
@@ -31,44 +33,35 @@ export const OLD_MANIFEST_LABEL = 'Old Manifest';
 export const NEW_MANIFEST_LABEL = 'New Manifest';
 
 /**
- * Compares two exports of the same kind and target, from the item's binary data, with the core's
- * diff (the CLI's `asana-export diff` report, record by record by type and gid), in memory of an
- * index of their keys, never of the files (see the core's diffRecordStreams). One item out: the
- * change report, the percentages an If node tests, and the Fail On limits it crosses.
+ * Compares two exports of the same kind and target, from the item's binary data or from a bucket
+ * or container (Compare From), with the core's diff (the CLI's `asana-export diff` report, record
+ * by record by type and gid), in memory of an index of their keys, never of the files (see the
+ * core's diffRecordStreams). Both sources feed the same comparison, so two files make the same
+ * report wherever they are read from. One item out: the change report, the percentages an If node
+ * tests, and the Fail On limits it crosses.
  */
 export async function compare(
   context: IExecuteFunctions,
   itemIndex: number,
 ): Promise<INodeExecutionData[]> {
   const settings = readCompareSettings(context, itemIndex);
-  const older = openBinaryExport(context, itemIndex, OLD_FIELD_LABEL, settings.oldField);
-  const newer = openBinaryExport(context, itemIndex, NEW_FIELD_LABEL, settings.newField);
-  const { kind, warnings } = checkComparable(
-    {
-      input: NEW_FIELD_LABEL,
-      shown: older.shown,
-      manifest: settings.oldManifest,
-      fileName: older.fileName,
-    },
-    {
-      input: NEW_FIELD_LABEL,
-      shown: newer.shown,
-      manifest: settings.newManifest,
-      fileName: newer.fileName,
-    },
-  );
-
+  const storeIn = readStoreIn(context, itemIndex);
   const signal = context.getExecutionCancelSignal() ?? new AbortController().signal;
-  const result = await diffRecordStreams(older, newer, { signal });
-  checkManifest(older, settings.oldManifest, result.old);
-  checkManifest(newer, settings.newManifest, result.new);
-  assertRecordsPerLine(OLD_FIELD_LABEL, older.shown, result.old);
-  assertRecordsPerLine(NEW_FIELD_LABEL, newer.shown, result.new);
+  const stored =
+    storeIn === 'binary' ? undefined : await openStoredPair(context, itemIndex, storeIn, signal);
+  const { older, newer } = stored ?? binaryPair(context, itemIndex, settings);
+  const { kind, warnings } = checkComparable(comparedOf(older), comparedOf(newer));
+
+  const result = await diffRecordStreams(older.export, newer.export, { signal });
+  checkManifest(older.export, older.manifest, result.old);
+  checkManifest(newer.export, newer.manifest, result.new);
+  assertRecordsPerLine(older.input, older.export.shown, result.old);
+  assertRecordsPerLine(newer.input, newer.export.shown, result.new);
   const report = result.tally.report({
     kind,
-    target: settings.oldManifest?.target ?? settings.newManifest?.target,
-    old: sideOf(older, settings.oldField, settings.oldManifest, result.old),
-    new: sideOf(newer, settings.newField, settings.newManifest, result.new),
+    target: older.manifest?.target ?? newer.manifest?.target,
+    old: sideOf(older, result.old),
+    new: sideOf(newer, result.new),
   });
   const crossed = crossedLimits(report, settings.limits);
   if (crossed.length > 0 && settings.whenCrossed === 'fail') {
@@ -85,15 +78,42 @@ export async function compare(
     ...percentages(report),
     crossed: crossed.map(describeLimit),
     warnings,
+    ...(stored === undefined ? {} : { oldKey: stored.keys.old, newKey: stored.keys.new }),
     ...(report as unknown as IDataObject),
   };
   if (settings.includeMarkdown) json.markdown = diffMarkdown(report, crossed);
   return [{ json, pairedItem: { item: itemIndex } }];
 }
 
+/** The two binary fields of the item, with the manifests given in the options. */
+function binaryPair(
+  context: IExecuteFunctions,
+  itemIndex: number,
+  settings: CompareSettings,
+): { older: ComparedSide; newer: ComparedSide } {
+  const { oldField, newField } = readBinaryFields(context, itemIndex);
+  const side = (label: string, field: string, manifest: Manifest | undefined): ComparedSide => ({
+    input: label,
+    export: openBinaryExport(context, itemIndex, label, field),
+    manifest,
+    unnamed: `binary field ${printable(field, 100)}`,
+  });
+  return {
+    older: side(OLD_FIELD_LABEL, oldField, settings.oldManifest),
+    newer: side(NEW_FIELD_LABEL, newField, settings.newManifest),
+  };
+}
+
+function comparedOf(side: ComparedSide) {
+  return {
+    input: side.input,
+    shown: side.export.shown,
+    manifest: side.manifest,
+    fileName: side.export.fileName,
+  };
+}
+
 interface CompareSettings {
-  readonly oldField: string;
-  readonly newField: string;
   readonly limits: readonly ChangeLimit[];
   readonly whenCrossed: 'fail' | 'report';
   readonly includeMarkdown: boolean;
@@ -106,6 +126,43 @@ export function readCompareSettings(
   context: IExecuteFunctions,
   itemIndex: number,
 ): CompareSettings {
+  const failOn = context.getNodeParameter('failOn', itemIndex, '') as unknown;
+  if (typeof failOn !== 'string') {
+    throw new InputError(
+      FAIL_ON_LABEL,
+      `is a ${typeof failOn}, not text`,
+      'Write e.g. removed>5%.',
+    );
+  }
+  const whenCrossed = context.getNodeParameter('whenCrossed', itemIndex, 'fail');
+  const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+  const manifests = {
+    oldManifest: readManifest(options.oldManifest, OLD_MANIFEST_LABEL),
+    newManifest: readManifest(options.newManifest, NEW_MANIFEST_LABEL),
+  };
+  if (readStoreIn(context, itemIndex) !== 'binary') {
+    const given = manifests.oldManifest === undefined ? NEW_MANIFEST_LABEL : OLD_MANIFEST_LABEL;
+    if (manifests.oldManifest !== undefined || manifests.newManifest !== undefined) {
+      throw new InputError(
+        given,
+        'applies to Binary Fields only',
+        'Remove it: in a bucket or container, the manifest stored beside each export is read.',
+      );
+    }
+  }
+  return {
+    ...manifests,
+    limits: parseChangeLimits(FAIL_ON_LABEL, [failOn]),
+    whenCrossed: whenCrossed === 'report' ? 'report' : 'fail',
+    includeMarkdown: options.includeMarkdown === true,
+  };
+}
+
+/** The two binary fields, checked before a byte is read. */
+function readBinaryFields(
+  context: IExecuteFunctions,
+  itemIndex: number,
+): { oldField: string; newField: string } {
   const field = (name: string, label: string, fallback: string) => {
     const value = String(context.getNodeParameter(name, itemIndex, fallback)).trim();
     if (value === '') {
@@ -125,25 +182,7 @@ export function readCompareSettings(
       'Name the two binary fields that hold the older and the newer export.',
     );
   }
-  const failOn = context.getNodeParameter('failOn', itemIndex, '') as unknown;
-  if (typeof failOn !== 'string') {
-    throw new InputError(
-      FAIL_ON_LABEL,
-      `is a ${typeof failOn}, not text`,
-      'Write e.g. removed>5%.',
-    );
-  }
-  const whenCrossed = context.getNodeParameter('whenCrossed', itemIndex, 'fail');
-  const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-  return {
-    oldField,
-    newField,
-    limits: parseChangeLimits(FAIL_ON_LABEL, [failOn]),
-    whenCrossed: whenCrossed === 'report' ? 'report' : 'fail',
-    includeMarkdown: options.includeMarkdown === true,
-    oldManifest: readManifest(options.oldManifest, OLD_MANIFEST_LABEL),
-    newManifest: readManifest(options.newManifest, NEW_MANIFEST_LABEL),
-  };
+  return { oldField, newField };
 }
 
 /** A manifest as Create and Download output it: an object (an expression's) or its JSON text. */
@@ -176,14 +215,10 @@ function checkManifest(
   }
 }
 
-function sideOf(
-  side: BinaryExport,
-  field: string,
-  manifest: Manifest | undefined,
-  figures: DiffStreamFigures,
-): DiffReport['old'] {
+function sideOf(compared: ComparedSide, figures: DiffStreamFigures): DiffReport['old'] {
+  const { manifest } = compared;
   return {
-    file: side.fileName ?? `binary field ${printable(field, 100)}`,
+    file: compared.export.fileName ?? compared.unnamed,
     exportGid: optionalPrintable(manifest?.exportGid),
     completedAt: optionalPrintable(manifest?.completedAt),
     records: figures.records,

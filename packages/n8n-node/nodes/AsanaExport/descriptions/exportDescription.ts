@@ -4,6 +4,7 @@ import { compareFields } from './compareDescription';
 import { filterOptions } from './filters';
 import { BEFORE_VERSION_1_2, kindFields } from './kinds';
 import { parentLocators, targetLocators } from './locators';
+import { placeFields } from './storePlace';
 
 const forOperations = (...operation: string[]) => ({ show: { resource: ['export'], operation } });
 const forCreate = (show: Record<string, Array<string | boolean>>) => ({
@@ -107,34 +108,10 @@ function storeFields(show: Record<string, Array<string | boolean>>): INodeProper
         'Where the verified file goes. In a bucket or container it appears only once verified, with its manifest beside it; there is no size limit.',
       displayOptions: { show },
     },
-    {
-      displayName: 'Bucket',
-      name: 'bucket',
-      type: 'string',
-      required: true,
-      default: '',
-      placeholder: 'acme-backups',
-      displayOptions: { show: { ...show, storeIn: ['s3'] } },
-    },
-    {
-      displayName: 'Container',
-      name: 'container',
-      type: 'string',
-      required: true,
-      default: '',
-      placeholder: 'backups',
-      displayOptions: { show: { ...show, storeIn: ['azure'] } },
-    },
-    {
-      displayName: 'Prefix',
-      name: 'prefix',
-      type: 'string',
-      default: '',
-      placeholder: 'asana/',
-      description:
-        'Folder for the exports. Each goes to PREFIX/KIND/TARGET/TIMESTAMP/, and PREFIX/KIND/TARGET/latest.JSON names the newest.',
-      displayOptions: { show: { ...show, storeIn: ['s3', 'azure'] } },
-    },
+    ...placeFields(
+      show,
+      'Folder for the exports. Each goes to PREFIX/KIND/TARGET/TIMESTAMP/, and PREFIX/KIND/TARGET/latest.JSON names the newest.',
+    ),
     {
       displayName: 'Storage Options',
       name: 'storageOptions',

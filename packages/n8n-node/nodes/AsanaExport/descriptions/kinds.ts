@@ -19,7 +19,8 @@ export const FROM_VERSION_1_2 = { '@version': [{ _cnd: { gte: 1.2 } }] };
 
 const show = { resource: ['export'], operation: ['create', 'download', 'getStatus'] };
 
-const kindOptions: INodeProperties['options'] = [
+/** The kinds, in plain words: Create's Export Kind, and Compare's Kind for Latest vs Previous. */
+export const EXPORT_KIND_OPTIONS: INodeProperties['options'] = [
   {
     name: 'Organization',
     value: 'organization',
@@ -43,7 +44,7 @@ export const kindFields: INodeProperties[] = [
     name: 'kind',
     type: 'options',
     displayOptions: { show: { ...show, ...VERSION_1 } },
-    options: kindOptions,
+    options: EXPORT_KIND_OPTIONS,
     default: 'organization',
   },
   {
@@ -51,7 +52,7 @@ export const kindFields: INodeProperties[] = [
     name: 'kind',
     type: 'options',
     displayOptions: { show: { ...show, ...FROM_VERSION_1_1 } },
-    options: kindOptions,
+    options: EXPORT_KIND_OPTIONS,
     default: 'graph',
     description: 'What to export, and so who may run it',
   },

@@ -50,7 +50,20 @@ export function openBinaryExport(
   }
   const fileName = binary.fileName === undefined ? undefined : printable(binary.fileName, 200);
   const shown = `${fileName ?? 'file'} (binary field "${printable(property, 100)}")`;
-  const stored = storedBytes(context, itemIndex, property, binary);
+  return readableExport(label, shown, fileName, storedBytes(context, itemIndex, property, binary));
+}
+
+/**
+ * An export whose stored bytes `stored` yields from the start on each call (n8n's binary data, an
+ * object in a store): inflated when gzip, refused when age ciphertext, its first pass hashed for
+ * the manifest's check. `shown` and `fileName` are printable.
+ */
+export function readableExport(
+  label: string,
+  shown: string,
+  fileName: string | undefined,
+  stored: () => AsyncIterable<Uint8Array>,
+): BinaryExport {
   let digest: ObservedDigest | undefined;
   let gzip = false;
   let observed = false;

@@ -2,6 +2,7 @@ import type { StoreHttp } from '@asana-exports/core/protocol';
 import { USER_AGENT } from '@asana-exports/core/protocol';
 import type { IExecuteFunctions, IN8nHttpFullResponse } from 'n8n-workflow';
 import { normaliseHeaders, toTransportError } from './http';
+import { openStream, readTransfer, release } from './stream';
 
 /**
  * n8n's HTTP client sends a typed array's whole underlying buffer, not the view: a part that is a
@@ -20,7 +21,8 @@ const MAX_ANSWER_BYTES = 64 * 1024;
 /**
  * The object storage requests of Store In, over n8n's plain HTTP helper (never an authenticated
  * one: the core signs each request for the store). The URL may carry a SAS token, so a failure
- * names the operation only; redirects come back as answers.
+ * names the operation only; redirects come back as answers. Compare reads stored exports back
+ * with `stream`: the body as it arrives, each silence bounded by the same timeout.
  */
 export function createStoreHttp(context: IExecuteFunctions, timeoutMs: number): StoreHttp {
   return {
@@ -54,6 +56,22 @@ export function createStoreHttp(context: IExecuteFunctions, timeoutMs: number): 
         status: response.statusCode,
         headers: normaliseHeaders(response.headers),
         body: new TextDecoder().decode(bytes.subarray(0, MAX_ANSWER_BYTES)),
+      };
+    },
+    async stream(request) {
+      if (request.method !== 'GET') throw new RangeError('only a GET is streamed');
+      const { signal } = request;
+      const { status, headers, stream } = await openStream(
+        context,
+        request.url,
+        { offset: 0, ifRange: undefined, idleTimeoutMs: timeoutMs, signal },
+        { what: 'Object storage request', headers: request.headers },
+      );
+      return {
+        status,
+        headers,
+        body: readTransfer(stream, signal, 'Object storage transfer'),
+        cancel: async () => release(stream),
       };
     },
   };

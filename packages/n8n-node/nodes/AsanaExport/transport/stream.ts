@@ -14,15 +14,23 @@ export interface OpenedStream {
   readonly stream: NodeReadable;
 }
 
+/** What a request is called in messages (never its URL), and headers of its own (a signature). */
+export interface StreamRequest {
+  readonly what: string;
+  readonly headers?: Readonly<Record<string, string>> | undefined;
+}
+
 /**
  * GETs a presigned download link with n8n's plain helper: never the authenticated one, which would
  * send the Asana token on to the object store. The link carries its own credentials. Redirects
- * come back as answers: the core decides which ones to follow.
+ * come back as answers: the core decides which ones to follow. A stored export read back comes
+ * the same way, with the request the core signed for the store (`request.headers`).
  */
 export async function openStream(
   context: IExecuteFunctions,
   url: string,
   options: OpenOptions,
+  request: StreamRequest = { what: 'Download request' },
 ): Promise<OpenedStream> {
   const { offset, ifRange, idleTimeoutMs, signal } = options;
   let response: IN8nHttpFullResponse;
@@ -32,6 +40,7 @@ export async function openStream(
       url,
       headers: {
         'User-Agent': USER_AGENT,
+        ...request.headers,
         ...(offset > 0 ? { Range: `bytes=${offset}-` } : {}),
         ...(offset > 0 && ifRange !== undefined ? { 'If-Range': ifRange } : {}),
       },
@@ -45,7 +54,7 @@ export async function openStream(
     })) as IN8nHttpFullResponse;
   } catch (error) {
     // The URL is a secret: the message names the operation only.
-    throw toTransportError('Download request', error, signal);
+    throw toTransportError(request.what, error, signal);
   }
   return {
     status: response.statusCode,
@@ -64,10 +73,11 @@ export function release(stream: NodeReadable): void {
 export async function* readTransfer(
   stream: AsyncIterable<Uint8Array>,
   signal: AbortSignal,
+  what = 'Download transfer',
 ): AsyncIterable<Uint8Array> {
   try {
     yield* stream;
   } catch (error) {
-    throw toTransportError('Download transfer', error, signal);
+    throw toTransportError(what, error, signal);
   }
 }

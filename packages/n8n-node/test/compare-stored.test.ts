@@ -1,9 +1,16 @@
-import type { DiffReport } from '@asana-exports/core/protocol';
+import {
+  createAzureStore,
+  createS3Store,
+  type DiffReport,
+  type ObjectStore,
+  type StoreHttp,
+} from '@asana-exports/core/protocol';
 import { type RevisionChanges, type Sandbox, startSandbox } from '@asana-exports/sandbox';
 import { storesUnderTest, type TestStore } from '@asana-exports/test-stores';
 import { type IDataObject, NodeOperationError } from 'n8n-workflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AsanaExport } from '../nodes/AsanaExport/AsanaExport.node';
+import { n8nClock } from '../nodes/AsanaExport/transport/clock';
 import { type FakeContext, fakeContext } from './support/fakeContext.mts';
 import { storageCredentialData } from './support/storage.mts';
 
@@ -143,6 +150,35 @@ describe.each(storesUnderTest())('Compare from %s', (_name, start) => {
     expect(latest).toEqual(byKeys);
   });
 
+  it('refuses a stored export that is not the one its manifest describes, and a truncated one', async () => {
+    const { older, newer } = await storedPair();
+    const writer = storeWriter(store, bucket, storage);
+    const signal = new AbortController().signal;
+    const put = (key: string, bytes: Uint8Array) =>
+      writer.put(
+        key,
+        bytes,
+        { contentType: 'application/gzip', retain: false, replace: true },
+        signal,
+      );
+    const newBytes = await store.get(place, newer.key);
+    // The newer export's bytes beside the older one's manifest.
+    const swapped = `${PREFIX}/swapped/asana-graph-export-9.jsonl.gz`;
+    await put(swapped, newBytes);
+    await put(
+      `${PREFIX}/swapped/asana-graph-export-9.manifest.json`,
+      new TextEncoder().encode(JSON.stringify(older.manifest)),
+    );
+    await expect(compare({ oldObjectKey: older.key, newObjectKey: swapped })).rejects.toThrow(
+      `The stored export asana-graph-export-9.jsonl.gz (${bucket}/${swapped}) is not intact: it does not match its manifest`,
+    );
+    const truncated = `${PREFIX}/truncated/asana-graph-export-9.jsonl.gz`;
+    await put(truncated, newBytes.subarray(0, 200));
+    await expect(compare({ oldObjectKey: older.key, newObjectKey: truncated })).rejects.toThrow(
+      `The stored export asana-graph-export-9.jsonl.gz (${bucket}/${truncated}) is not intact: it is not a valid gzip file`,
+    );
+  });
+
   describe('refuses, naming the field, with no secret in the message', () => {
     async function failure(parameters: Record<string, unknown>) {
       const error = await compare(parameters).then(
@@ -211,4 +247,45 @@ function expectKnownChanges(report: DiffReport, changes: RevisionChanges | undef
   expect(report.totals.added).toBeGreaterThan(0);
   expect(report.totals.removed).toBeGreaterThan(0);
   expect(report.totals.changed).toBeGreaterThan(0);
+}
+
+/** Our own store client over fetch, to put objects the node did not write (a tampered export). */
+function storeWriter(store: TestStore, bucket: string, credential: IDataObject): ObjectStore {
+  const http: StoreHttp = {
+    async send(request) {
+      const response = await fetch(request.url, {
+        method: request.method,
+        headers: request.headers,
+        ...(request.body === undefined ? {} : { body: request.body }),
+        signal: request.signal,
+        redirect: 'manual',
+      });
+      return {
+        status: response.status,
+        headers: Object.fromEntries(response.headers),
+        body: await response.text(),
+      };
+    },
+  };
+  const common = { http, clock: n8nClock, random: Math.random };
+  if (store.kind === 's3') {
+    return createS3Store({
+      ...common,
+      bucket,
+      region: String(credential.region),
+      endpoint: String(credential.endpoint),
+      pathStyle: true,
+      credentials: async () => ({
+        accessKeyId: String(credential.accessKeyId),
+        secretAccessKey: String(credential.secretAccessKey),
+      }),
+    });
+  }
+  return createAzureStore({
+    ...common,
+    account: String(credential.account),
+    container: bucket,
+    endpoint: String(credential.blobEndpoint),
+    auth: { type: 'sas', token: String(credential.sasToken) },
+  });
 }

@@ -160,7 +160,14 @@ async function latestAndPrevious(
   }
   const candidates: StoredCandidate[] = [];
   for (const manifestKey of manifestsToRead(listing, listed.keys, manifestKeyOf(newKey))) {
-    const manifest = await readStoredManifest(store, manifestKey, signal).catch(() => undefined);
+    // One that is not a manifest of ours is passed over, as the freshness check passes it over;
+    // a store that cannot be read is an error.
+    const manifest = await readStoredManifest(store, manifestKey, signal).catch(
+      (error: unknown) => {
+        if (error instanceof InputError) return undefined;
+        throw error;
+      },
+    );
     if (manifest !== undefined) candidates.push({ manifestKey, manifest });
   }
   const previous = previousExport(pointer.last, candidates, kind);

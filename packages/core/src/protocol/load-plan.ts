@@ -63,6 +63,8 @@ export const HISTORY_COLUMNS: readonly (readonly [name: string, type: string])[]
 export const STAGING_TABLE = '_asana_export_staging';
 /** The records of one type from one export, typed and deduplicated, before they are merged. */
 export const INCOMING_TABLE = '_asana_export_incoming';
+/** The staging row of each key's version that is loaded. */
+export const WINNERS_TABLE = '_asana_export_winners';
 
 const TABLE_NAME = /^[a-z][a-z0-9_]{0,62}$/;
 
@@ -114,25 +116,6 @@ function schemaFields(schema: RecordSchema | undefined): readonly FieldSchema[] 
   );
 }
 
-function jsonPath(name: string): string {
-  return quoteLiteral(`$."${name.replaceAll('"', '\\"')}"`);
-}
-
-/** A field of the raw `json` as its column's type; a value that does not cast is NULL. */
-function fieldExpression(field: FieldSchema): string {
-  const path = jsonPath(field.name);
-  switch (field.type) {
-    case 'object':
-    case 'array':
-      // JSON null is SQL NULL, so `assignee IS NULL` means what it says.
-      return `nullif(json_extract(json, ${path}), 'null'::JSON)`;
-    case 'string':
-      return `json_extract_string(json, ${path})`;
-    default:
-      return `TRY_CAST(json_extract_string(json, ${path}) AS ${COLUMN_TYPES[field.type]})`;
-  }
-}
-
 /** When the record says it was last modified, for picking the newer of two versions. */
 function modifiedExpression(schema: RecordSchema | undefined, alias: string): string {
   const column = schemaFields(schema).find((field) => field.name === 'modified_at');
@@ -153,17 +136,24 @@ export interface ExportProvenance {
 
 /**
  * Fills `INCOMING_TABLE` with the records of one type from the staging table, typed, keeping one
- * version per key: the one modified last, and of those the last in the file.
+ * version per key: the one modified last, and of those the last in the file. The version is
+ * picked by an aggregate over (key, line) pairs first, and only the winners are typed: a window
+ * over the typed rows holds them all at once and runs out of memory long before DuckDB's limit.
  */
 export function incomingSql(
   resourceType: string,
   schema: RecordSchema | undefined,
   provenance: ExportProvenance,
-): string {
+): string[] {
   const fields = schemaFields(schema);
-  const typed = fields.map(
-    (field) => `${fieldExpression(field)} AS ${quoteIdentifier(field.name)}`,
+  // One parse of each record into every typed column (a json_extract per column parses it once
+  // per column, and holds them all: out of memory on a 100 MB export). A value that does not
+  // fit its column's type is NULL there; a JSON null is SQL NULL, so `assignee IS NULL` says it.
+  const structure = JSON.stringify(
+    Object.fromEntries(fields.map((field) => [field.name, COLUMN_TYPES[field.type]])),
   );
+  const typed =
+    fields.length === 0 ? [] : [`unnest(json_transform(json, ${quoteLiteral(structure)}))`];
   // RFC 7396: a null in the patch removes the key, so `_extra` is what no column holds.
   const removed = JSON.stringify(
     Object.fromEntries(
@@ -172,25 +162,35 @@ export function incomingSql(
   );
   const literal = (text: string | undefined) => (text === undefined ? 'NULL' : quoteLiteral(text));
   const sha = quoteLiteral(provenance.sha256);
+  const ofType = `FROM ${STAGING_TABLE} WHERE resource_type = ${quoteLiteral(resourceType)}`;
+  const modified = "TRY_CAST(json_extract_string(json, '$.modified_at') AS TIMESTAMPTZ)";
   return [
-    `CREATE OR REPLACE TEMP TABLE ${INCOMING_TABLE} AS`,
-    'SELECT * EXCLUDE (_line) FROM (SELECT',
     [
-      ...typed,
-      `nullif(json_merge_patch(json, ${quoteLiteral(removed)}), '{}'::JSON) AS _extra`,
-      `coalesce(json_extract_string(json, '$.gid'), 'md5:' || md5(json::VARCHAR)) AS _key`,
-      'md5(json::VARCHAR) AS _hash',
-      `${literal(provenance.exportGid)} AS _export_gid`,
-      `${sha} AS _export_sha256`,
-      `${quoteLiteral(provenance.exportAt)}::TIMESTAMPTZ AS _export_at`,
-      `${sha} AS _changed_in`,
-      `${quoteLiteral(provenance.loadedAt)}::TIMESTAMPTZ AS _loaded_at`,
-      'rowid AS _line',
-    ].join(', '),
-    `FROM ${STAGING_TABLE} WHERE resource_type = ${quoteLiteral(resourceType)}) AS typed`,
-    `QUALIFY row_number() OVER (PARTITION BY _key ORDER BY ${modifiedExpression(schema, 'typed')} DESC NULLS LAST, _line DESC) = 1`,
-  ].join('\n');
+      `CREATE OR REPLACE TEMP TABLE ${WINNERS_TABLE} AS`,
+      `SELECT max_by(rowid, struct_pack(m := coalesce(${modified}, '-infinity'::TIMESTAMPTZ), r := rowid)) AS line`,
+      ofType,
+      `GROUP BY ${KEY_EXPRESSION}`,
+    ].join('\n'),
+    [
+      `CREATE OR REPLACE TEMP TABLE ${INCOMING_TABLE} AS SELECT`,
+      [
+        ...typed,
+        `nullif(json_merge_patch(json, ${quoteLiteral(removed)}), '{}'::JSON) AS _extra`,
+        `${KEY_EXPRESSION} AS _key`,
+        'md5(json::VARCHAR) AS _hash',
+        `${literal(provenance.exportGid)} AS _export_gid`,
+        `${sha} AS _export_sha256`,
+        `${quoteLiteral(provenance.exportAt)}::TIMESTAMPTZ AS _export_at`,
+        `${sha} AS _changed_in`,
+        `${quoteLiteral(provenance.loadedAt)}::TIMESTAMPTZ AS _loaded_at`,
+      ].join(', '),
+      `${ofType} AND rowid IN (SELECT line FROM ${WINNERS_TABLE})`,
+    ].join('\n'),
+  ];
 }
+
+/** A record's key: its gid, or for a record without one (a link), the MD5 of its JSON. */
+const KEY_EXPRESSION = "coalesce(json_extract_string(json, '$.gid'), 'md5:' || md5(json::VARCHAR))";
 
 /**
  * Merges `INCOMING_TABLE` into a type's table. A version replaces the stored one when it was

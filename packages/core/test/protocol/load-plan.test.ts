@@ -93,24 +93,27 @@ describe('SQL pieces', () => {
     expect(tableColumns(undefined).map(([name]) => name)[0]).toBe('_extra');
   });
 
-  it('orders versions by modified_at where the schema has it, else by what _extra holds', () => {
+  it('keeps the version modified last, then the last in the file; merges by the same rule', () => {
     const provenance = {
       exportGid: undefined,
       sha256: 'a'.repeat(64),
       exportAt: '2026-01-01T00:00:00Z',
       loadedAt: '2026-01-02T00:00:00Z',
     };
-    expect(incomingSql('task', recordSchema('task'), provenance)).toContain(
-      'ORDER BY typed."modified_at" DESC NULLS LAST, _line DESC',
+    const [winners, incoming] = incomingSql('task', recordSchema('task'), provenance);
+    expect(winners).toContain(
+      "max_by(rowid, struct_pack(m := coalesce(TRY_CAST(json_extract_string(json, '$.modified_at') AS TIMESTAMPTZ), '-infinity'::TIMESTAMPTZ), r := rowid))",
     );
-    expect(incomingSql('widget', undefined, provenance)).toContain(
-      "TRY_CAST(json_extract_string(typed._extra, '$.modified_at') AS TIMESTAMPTZ) DESC",
-    );
-    expect(incomingSql('widget', undefined, provenance)).toContain('NULL AS _export_gid');
+    expect(incoming).toContain('rowid IN (SELECT line FROM _asana_export_winners)');
+    expect(incomingSql('widget', undefined, provenance)[1]).toContain('NULL AS _export_gid');
     const [keep, remove, insert] = mergeSql('task', recordSchema('task'));
     expect(keep).toContain('SET _changed_in = t._changed_in');
+    expect(remove).toContain('coalesce(i."modified_at"');
     expect(remove).toContain('i._export_at >= t._export_at');
     expect(insert).toContain('INSERT INTO "task" BY NAME');
+    expect(mergeSql('widget', undefined)[1]).toContain(
+      "TRY_CAST(json_extract_string(i._extra, '$.modified_at') AS TIMESTAMPTZ)",
+    );
   });
 });
 

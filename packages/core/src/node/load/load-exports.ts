@@ -24,6 +24,7 @@ import {
   stagingSql,
   tableColumns,
   tableNameFor,
+  WINNERS_TABLE,
 } from '../../protocol/load-plan.js';
 import { recordSchema, SCHEMA_VERSION, unknownFields } from '../../protocol/record-schemas.js';
 import { printable } from '../../protocol/text.js';
@@ -130,6 +131,7 @@ async function loadInto(
   }
   await db.run(`DROP TABLE IF EXISTS ${STAGING_TABLE}`);
   await db.run(`DROP TABLE IF EXISTS ${INCOMING_TABLE}`);
+  await db.run(`DROP TABLE IF EXISTS ${WINNERS_TABLE}`);
   const tables = await tableCounts(db);
   const parquet =
     options.parquetDir === undefined
@@ -190,15 +192,18 @@ async function loadOne(
       }
     }
     await ensureTable(db, table, schema);
-    await db.run(
-      incomingSql(type, schema, {
-        exportGid: one.manifest?.exportGid,
-        sha256: one.sha256,
-        exportAt: one.exportAt,
-        loadedAt,
-      }),
-    );
-    for (const statement of mergeSql(table, schema)) await db.run(statement);
+    const provenance = {
+      exportGid: one.manifest?.exportGid,
+      sha256: one.sha256,
+      exportAt: one.exportAt,
+      loadedAt,
+    };
+    for (const statement of [
+      ...incomingSql(type, schema, provenance),
+      ...mergeSql(table, schema),
+    ]) {
+      await db.run(statement);
+    }
     byResourceType[type] = records;
   }
   const manifest = one.manifest;

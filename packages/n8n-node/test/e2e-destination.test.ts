@@ -155,6 +155,60 @@ describe.each(storesUnderTest())('Store In %s in a real n8n', (_name, start) => 
     expect(await store.incomplete(place)).toEqual([]);
   });
 
+  it('Compare reads a target’s latest export and the one before it from the store', async () => {
+    const target = String(++parent);
+    const create = `e2eStore${store.kind}0004`.slice(0, 16);
+    await n8n.importWorkflows([workflow(create, [createNode(target)])]);
+    let newer: Manifest;
+    let newerKey: string;
+    try {
+      sandbox.configure({ revision: 0 });
+      manifestSchema.parse(onlyItem(await n8n.execute(create), 'Create').json);
+      sandbox.configure({ revision: 1 });
+      const created = onlyItem(await n8n.execute(create), 'Create').json;
+      newer = manifestSchema.parse(created);
+      newerKey = (created.storedIn as { key: string }).key;
+    } finally {
+      sandbox.configure({ revision: 0 });
+    }
+    const id = `e2eStore${store.kind}0005`.slice(0, 16);
+    const compareNode = {
+      ...downloadNode(''),
+      name: 'Compare',
+      parameters: {
+        resource: 'export',
+        operation: 'compare',
+        storeIn: store.kind,
+        ...(store.kind === 's3' ? { bucket } : { container: bucket }),
+        prefix: 'created',
+        compareObjects: 'latest',
+        compareKind: 'graph',
+        compareTarget: target,
+        storageOptions: { layout: '{target}/{date}/{export}' },
+      },
+      credentials: {
+        [store.kind === 's3' ? 'asanaExportsS3Api' : 'asanaExportsAzureBlobApi']: STORAGE,
+      },
+    };
+    await n8n.importWorkflows([workflow(id, [compareNode])]);
+    const execution = await n8n.execute(id);
+    const visible = `${execution.stdout}\n${execution.stderr}`;
+    for (const secret of [sandbox.token, ...store.secrets]) expect(visible).not.toContain(secret);
+    expect(visible).not.toMatch(/sig=|X-Amz-Signature/);
+    const report = onlyItem(execution, 'Compare').json as {
+      byResourceType: Record<string, unknown>;
+      newKey: string;
+      new: { exportGid: string };
+      warnings: unknown[];
+    };
+    const { changes } = await sandbox.exportFile(newer.jobGid ?? '');
+    expect(changes).toBeDefined();
+    expect(report.byResourceType).toEqual(changes?.byResourceType);
+    expect(report.new.exportGid).toBe(newer.exportGid);
+    expect(report.newKey).toBe(`${bucket}/${newerKey}`);
+    expect(report.warnings).toEqual([]);
+  });
+
   it.runIf(_name.startsWith('S3'))(
     'runs the README example: Create with wait, then Download into S3, encrypted and retained',
     async () => {

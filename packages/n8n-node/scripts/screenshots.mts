@@ -1,123 +1,146 @@
 /**
- * Renders the node's parameter panels in a real n8n editor, for the README (docs/*.png).
- * Needs n8n (scripts/install-n8n.sh), a build (dist/) and Debian's chromium (/usr/bin/chromium).
+ * Renders the node as a user meets it in a real n8n editor, for the README (docs/*.png): node
+ * version 1.2's panels with their pick-lists filled from the sandbox (a local Asana), a list
+ * opened, a download, and the long-export example workflow on the canvas. Needs n8n
+ * (scripts/install-n8n.sh), a build (dist/) and Debian's chromium (/usr/bin/chromium).
  *
  *   node packages/n8n-node/scripts/screenshots.mts
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { findN8n, packageRoot, startN8n } from '../test/support/n8n.mts';
+import { parentsOf, startSandbox, WORKSPACES } from '@asana-exports/sandbox';
+import { chromium, type Page } from 'playwright-core';
+import { longExportExample } from '../test/support/examples.mts';
+import { findN8n, NODE_TYPE, packageRoot, startN8n } from '../test/support/n8n.mts';
+import { OWNER, startN8nServer } from '../test/support/n8n-server.mts';
+import { sandboxCredential } from '../test/support/workflows.mts';
 
 const bin = findN8n();
 if (bin === undefined) throw new Error('n8n is not installed: run scripts/install-n8n.sh first');
-const port = 5690;
-const origin = `http://127.0.0.1:${port}`;
-const owner = {
-  email: 'owner@example.com',
-  firstName: 'Ops',
-  lastName: 'Team',
-  password: 'Screenshots-2026',
-};
 
+const corp = WORKSPACES.find((workspace) => workspace.isOrganization);
+const project = parentsOf(corp?.gid ?? '', 'project')?.find((p) => p.name === 'Hiring Q3');
+if (corp === undefined || project === undefined) throw new Error('the sandbox has no Sandbox Corp');
+const picked = (value: string, cachedResultName: string) => ({
+  __rl: true,
+  mode: 'list',
+  value,
+  cachedResultName,
+});
+
+const sandbox = await startSandbox();
 const n8n = await startN8n(bin);
 const credential = { id: 'docsCredential01', name: 'Asana service account' };
-await n8n.importCredentials([
-  {
-    ...credential,
-    type: 'asanaExportsApi',
-    data: { accessToken: 'token', baseUrl: 'https://app.asana.com/api/1.0' },
-  },
-]);
+await n8n.importCredentials([sandboxCredential(credential, sandbox)]);
 const node = (id: string, parameters: Record<string, unknown>) => ({
   id,
   name: 'Asana Export',
-  type: 'CUSTOM.asanaExport',
-  typeVersion: 1,
+  type: NODE_TYPE,
+  typeVersion: 1.2,
   position: [260, 0],
   parameters: { resource: 'export', ...parameters },
   credentials: { asanaExportsApi: credential },
 });
-const shots = [
-  {
-    file: 'create-organization.png',
-    workflow: 'docsOrganizatio1',
-    node: node('node-org', {
-      operation: 'create',
-      kind: 'organization',
-      organization: '1234567890123456',
-      options: { timeout: 360 },
-    }),
-  },
+
+interface Shot {
+  readonly file: string;
+  readonly workflow: string;
+  readonly node: ReturnType<typeof node>;
+  /** What to do on the open panel before the picture. */
+  readonly before?: (page: Page) => Promise<void>;
+}
+
+const shots: Shot[] = [
   {
     file: 'create-resource.png',
     workflow: 'docsResourceExp1',
     node: node('node-res', {
       operation: 'create',
       kind: 'resource',
-      workspace: '1234567890123456',
+      workspace: picked(corp.gid, corp.name),
       resources: {
         resource: [
           {
             resourceType: 'task',
-            fields: 'gid, name, assignee.gid, completed',
-            filters: { modifiedAfter: '2026-01-01T00:00:00', assignee: '1200000000000001' },
+            fields: 'gid, name, assignee.gid, completed, modified_at',
+            filters: { modifiedAfter: '2026-01-01T00:00:00' },
           },
         ],
       },
     }),
   },
   {
+    file: 'create-graph.png',
+    workflow: 'docsGraphExport1',
+    node: node('node-graph', {
+      operation: 'create',
+      kind: 'graph',
+      workspace: picked(corp.gid, corp.name),
+      parent: picked(project.gid, `${project.name} (Project)`),
+      waitForCompletion: false,
+    }),
+  },
+  {
+    file: 'pick-parent.png',
+    workflow: 'docsPickParent01',
+    node: node('node-pick', {
+      operation: 'create',
+      kind: 'graph',
+      workspace: picked(corp.gid, corp.name),
+      parent: { __rl: true, mode: 'list', value: '' },
+      waitForCompletion: false,
+    }),
+    // The parent's list open, as it is when a user clicks it: the workspace's projects,
+    // portfolios, teams and goals by name, searchable.
+    before: async (page) => {
+      await page.getByPlaceholder('Select a project, portfolio, team or goal...').first().click();
+      await page.getByText(`${project.name} (Project)`).first().waitFor({ timeout: 30_000 });
+    },
+  },
+  {
     file: 'download.png',
     workflow: 'docsDownloadExp1',
     node: node('node-dl', {
       operation: 'download',
-      kind: 'resource',
+      kind: 'graph',
       gid: '1234567890123456',
       options: { decompress: true },
     }),
   },
 ];
-await n8n.importWorkflows(
-  shots.map((shot) => ({
+
+const trigger = {
+  id: 'trigger',
+  name: 'Schedule Trigger',
+  type: 'n8n-nodes-base.scheduleTrigger',
+  typeVersion: 1.2,
+  position: [0, 0],
+  parameters: { rule: { interval: [{ triggerAtHour: 2, triggerAtMinute: 17 }] } },
+};
+await n8n.importWorkflows([
+  ...shots.map((shot) => ({
     id: shot.workflow,
     name: shot.file.replace('.png', ''),
     active: false,
     settings: { executionOrder: 'v1' },
-    nodes: [
-      {
-        id: 'trigger',
-        name: 'Schedule Trigger',
-        type: 'n8n-nodes-base.scheduleTrigger',
-        typeVersion: 1.2,
-        position: [0, 0],
-        parameters: { rule: { interval: [{ triggerAtHour: 2 }] } },
-      },
-      shot.node,
-    ],
+    nodes: [trigger, shot.node],
     connections: {
       'Schedule Trigger': { main: [[{ node: 'Asana Export', type: 'main', index: 0 }]] },
     },
   })),
-);
-
-const server = spawn(bin, ['start'], {
-  env: {
-    ...process.env,
-    ...n8nEnv(n8n.home),
-    N8N_PORT: String(port),
-    N8N_RUNNERS_BROKER_PORT: String(port + 1),
+  {
+    ...(await longExportExample({
+      id: 'docsLongExport01',
+      credential,
+      parent: project.gid,
+      folder: '/backups/asana',
+      wait: { amount: 5, unit: 'minutes' },
+    })),
+    name: 'Long export: Create, Wait, Get Status, Download',
   },
-  stdio: 'ignore',
-});
+]);
+
+const server = await startN8nServer(bin, n8n);
 try {
-  // /healthz answers before the editor is served: wait for the editor itself.
-  await waitFor(`${origin}/signin`);
-  await fetch(`${origin}/rest/owner/setup`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(owner),
-  });
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     args: [
@@ -129,55 +152,36 @@ try {
       '--no-first-run',
     ],
   });
-  const page = await browser.newPage({
-    viewport: { width: 1440, height: 1000 },
-    deviceScaleFactor: 1,
-  });
-  await page.goto(`${origin}/signin`);
+  const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+  await page.goto(`${server.url}/signin`);
   await page
     .locator('input[type="email"], input[name="emailOrLdapLoginId"], input[name="email"]')
     .first()
-    .fill(owner.email);
-  await page.locator('input[type="password"]').first().fill(owner.password);
+    .fill(OWNER.email);
+  await page.locator('input[type="password"]').first().fill(OWNER.password);
   await page.keyboard.press('Enter');
   await page.waitForURL((url) => !url.pathname.startsWith('/signin'), { timeout: 30_000 });
   for (const shot of shots) {
-    await page.goto(`${origin}/workflow/${shot.workflow}/${shot.node.id}`);
-    const panel = page.locator('[data-test-id="ndv"]').first();
-    await panel.waitFor({ state: 'visible', timeout: 30_000 });
+    await page.goto(`${server.url}/workflow/${shot.workflow}/${shot.node.id}`);
+    await page
+      .locator('[data-test-id="ndv"]')
+      .first()
+      .waitFor({ state: 'visible', timeout: 30_000 });
     await page.waitForTimeout(1_500);
+    await shot.before?.(page);
     await page.screenshot({ path: join(packageRoot, 'docs', shot.file) });
     console.log(`docs/${shot.file}`);
   }
+  await page.goto(`${server.url}/workflow/docsLongExport01`);
+  await page.locator('[data-test-id="canvas-node"]').first().waitFor({ timeout: 30_000 });
+  await page.waitForTimeout(1_500);
+  await page.keyboard.press('Shift+1');
+  await page.waitForTimeout(500);
+  await page.screenshot({ path: join(packageRoot, 'docs', 'long-export-workflow.png') });
+  console.log('docs/long-export-workflow.png');
   await browser.close();
 } finally {
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
+  await server.close();
   await n8n.close();
-}
-
-function n8nEnv(home: string): Record<string, string> {
-  return {
-    N8N_USER_FOLDER: join(home, 'user'),
-    N8N_CUSTOM_EXTENSIONS: join(home, 'extension'),
-    N8N_ENCRYPTION_KEY: 'asana-exports-e2e-key',
-    N8N_DIAGNOSTICS_ENABLED: 'false',
-    N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-    N8N_TEMPLATES_ENABLED: 'false',
-    N8N_PERSONALIZATION_ENABLED: 'false',
-    N8N_SECURE_COOKIE: 'false',
-  };
-}
-
-async function waitFor(url: string): Promise<void> {
-  for (let attempt = 0; attempt < 120; attempt++) {
-    try {
-      const response = await fetch(url);
-      if (response.ok && (await response.text()).includes('<html')) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-  throw new Error(`${url} did not come up`);
+  await sandbox.close();
 }

@@ -1,5 +1,6 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { Sandbox } from '@asana-exports/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -117,5 +118,33 @@ describe('asana-export load', () => {
       num_likes: String(task?.num_likes),
       assignee: (task?.assignee as { gid?: string } | null)?.gid ?? null,
     });
+  });
+
+  it('splits an organization export that is one JSON document into its parts, the workspace included', async () => {
+    const stored = await exportAt(sandbox, 'organization', newTarget(), 0);
+    const entries = await readRecords(stored.path);
+    const [workspace, ...rest] = entries.map((entry) => entry.record);
+    expect(workspace?.resource_type).toBe('workspace');
+    const parts: Record<string, unknown[]> = {};
+    for (const record of rest) {
+      const member = `${record.resource_type}s`;
+      parts[member] = [...(parts[member] ?? []), record];
+    }
+    // Pretty-printed, as a JSON document might be: many lines, one object.
+    const document = JSON.stringify({ ...workspace, ...parts }, null, 2);
+    const dir = await tempDir();
+    const file = join(dir, 'organization-document.json.gz');
+    await writeFile(file, gzipSync(document));
+    const db = join(dir, 'document.duckdb');
+    const result = await load([file, '--duckdb', db]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toMatch(
+      /^warning: .*organization-document\.json\.gz is one JSON document: its arrays of records \(attachments, custom_fields, .*\) are loaded as records of their own$/m,
+    );
+    const types = Object.keys(stored.byResourceType);
+    expect(await tableRows(db, types)).toEqual(expectedRows([entries]));
+    expect(await query(db, 'SELECT gid, name, _extra FROM workspace')).toEqual([
+      { gid: workspace?.gid, name: workspace?.name, _extra: null },
+    ]);
   });
 });

@@ -191,7 +191,9 @@ _changed_in (the export it last appeared new or changed in), _loaded_at.
   -q, --quiet          no summary or warnings on stderr
 
 Fields a record has that its schema lacks are warned about (schema drift), never refused; a
-resource_type without a schema is loaded with every field in _extra, with a warning.
+resource_type without a schema is loaded with every field in _extra, with a warning. An
+organization export that is one JSON document is split into its parts: its arrays of records
+are loaded as records, the rest as the workspace record.
 
 Example queries (duckdb FILE):
 ${Object.values(EXAMPLE_QUERIES)

@@ -227,6 +227,37 @@ export function stagingSql(path: string, format: 'json' | 'jsonl'): string {
   ].join('\n');
 }
 
+/**
+ * An organization export that is one JSON document (Asana documents only "JSON format"; the
+ * sandbox's, and older ones, are a record a line) is split into its parts: each member that is
+ * an array of records (objects with a resource_type) gives records of their own, and the
+ * document without those members is a record too when it has a resource_type (the workspace).
+ * First the document's rowid and members' names (`documentPartsSql`, on a staging table of that
+ * one row: rowids inside a transaction do not start at 0), then the statements for those members.
+ */
+export function documentPartsSql(): string {
+  return [
+    `SELECT DISTINCT s.rowid AS id, m.key AS key FROM ${STAGING_TABLE} AS s, json_each(s.json) AS m, json_each(m.value) AS e`,
+    `WHERE m.type = 'ARRAY' AND e.type = 'OBJECT' AND json_extract_string(e.value, '$.resource_type') IS NOT NULL`,
+    'ORDER BY key',
+  ].join('\n');
+}
+
+export function splitDocumentSql(rowid: string, members: readonly string[]): string[] {
+  if (!/^\d+$/.test(rowid)) throw new RangeError('splitDocumentSql needs a rowid');
+  const patch = quoteLiteral(JSON.stringify(Object.fromEntries(members.map((key) => [key, null]))));
+  const names = members.map(quoteLiteral).join(', ');
+  return [
+    [
+      `INSERT INTO ${STAGING_TABLE} SELECT e.value AS json, json_extract_string(e.value, '$.resource_type') AS resource_type`,
+      `FROM ${STAGING_TABLE} AS s, json_each(s.json) AS m, json_each(m.value) AS e`,
+      `WHERE s.rowid = ${rowid} AND m.key IN (${names}) AND e.type = 'OBJECT' AND json_extract_string(e.value, '$.resource_type') IS NOT NULL`,
+    ].join('\n'),
+    `UPDATE ${STAGING_TABLE} SET json = json_merge_patch(json, ${patch}) WHERE rowid = ${rowid}`,
+    `DELETE FROM ${STAGING_TABLE} WHERE rowid = ${rowid} AND resource_type IS NULL`,
+  ];
+}
+
 export interface MemoryLimit {
   readonly bytes: number;
   /** As DuckDB's `memory_limit` takes it. */

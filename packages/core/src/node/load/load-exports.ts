@@ -12,6 +12,7 @@ import { InputError } from '../../protocol/errors.js';
 import {
   addColumnSql,
   createTableSql,
+  documentPartsSql,
   HISTORY_COLUMNS,
   HISTORY_TABLE,
   INCOMING_TABLE,
@@ -21,6 +22,7 @@ import {
   quoteIdentifier,
   quoteLiteral,
   STAGING_TABLE,
+  splitDocumentSql,
   stagingSql,
   tableColumns,
   tableNameFor,
@@ -155,6 +157,7 @@ async function loadOne(
   warnings: string[],
 ): Promise<LoadedExport> {
   await db.run(stagingSql(one.gzipPath, one.format));
+  if (one.format === 'json') await splitDocument(db, one, warnings);
   const counts = await db.rows(
     `SELECT resource_type AS type, count(*) AS n FROM ${STAGING_TABLE} GROUP BY ALL ORDER BY ALL`,
   );
@@ -231,6 +234,20 @@ async function loadOne(
     records: one.records.records,
     byResourceType,
   };
+}
+
+/** A one-document organization export: its arrays of records loaded as records, said so. */
+async function splitDocument(db: Database, one: CheckedExport, warnings: string[]): Promise<void> {
+  // One row, however many lines it spans: DuckDB reads a document as one object.
+  const [staged] = await db.rows(`SELECT count(*) AS n FROM ${STAGING_TABLE}`);
+  if (Number(staged?.n) !== 1) return;
+  const parts = await db.rows(documentPartsSql());
+  const members = parts.map((row) => String(row.key));
+  if (parts[0] === undefined) return;
+  for (const statement of splitDocumentSql(String(parts[0].id), members)) await db.run(statement);
+  warnings.push(
+    `${one.shown} is one JSON document: its arrays of records (${members.map((name) => printable(name, 80)).join(', ')}) are loaded as records of their own`,
+  );
 }
 
 function literal(text: string | undefined): string {

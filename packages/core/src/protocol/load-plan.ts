@@ -145,6 +145,29 @@ export function incomingSql(
   schema: RecordSchema | undefined,
   provenance: ExportProvenance,
 ): string[] {
+  const { winners, select } = typedRecords(resourceType, schema, provenance);
+  return [winners, `CREATE OR REPLACE TEMP TABLE ${INCOMING_TABLE} AS ${select}`];
+}
+
+/**
+ * Into a type's table that is still empty, the same records go straight in: there is nothing to
+ * merge with, and the copy through `INCOMING_TABLE` is most of a first load's time.
+ */
+export function firstLoadSql(
+  table: string,
+  resourceType: string,
+  schema: RecordSchema | undefined,
+  provenance: ExportProvenance,
+): string[] {
+  const { winners, select } = typedRecords(resourceType, schema, provenance);
+  return [winners, `INSERT INTO ${quoteIdentifier(table)} BY NAME ${select}`];
+}
+
+function typedRecords(
+  resourceType: string,
+  schema: RecordSchema | undefined,
+  provenance: ExportProvenance,
+): { winners: string; select: string } {
   const fields = schemaFields(schema);
   // One parse of each record into every typed column (a json_extract per column parses it once
   // per column, and holds them all: out of memory on a 100 MB export). A value that does not
@@ -164,15 +187,15 @@ export function incomingSql(
   const sha = quoteLiteral(provenance.sha256);
   const ofType = `FROM ${STAGING_TABLE} WHERE resource_type = ${quoteLiteral(resourceType)}`;
   const modified = "TRY_CAST(json_extract_string(json, '$.modified_at') AS TIMESTAMPTZ)";
-  return [
-    [
+  return {
+    winners: [
       `CREATE OR REPLACE TEMP TABLE ${WINNERS_TABLE} AS`,
       `SELECT max_by(rowid, struct_pack(m := coalesce(${modified}, '-infinity'::TIMESTAMPTZ), r := rowid)) AS line`,
       ofType,
       `GROUP BY ${KEY_EXPRESSION}`,
     ].join('\n'),
-    [
-      `CREATE OR REPLACE TEMP TABLE ${INCOMING_TABLE} AS SELECT`,
+    select: [
+      'SELECT',
       [
         ...typed,
         `nullif(json_merge_patch(json, ${quoteLiteral(removed)}), '{}'::JSON) AS _extra`,
@@ -186,7 +209,7 @@ export function incomingSql(
       ].join(', '),
       `${ofType} AND rowid IN (SELECT line FROM ${WINNERS_TABLE})`,
     ].join('\n'),
-  ];
+  };
 }
 
 /** A record's key: its gid, or for a record without one (a link), the MD5 of its JSON. */

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/protocol/errors.js';
 import {
   COLUMN_TYPES,
+  firstLoadSql,
   incomingSql,
   mergeSql,
   parseMemoryLimit,
@@ -106,6 +107,15 @@ describe('SQL pieces', () => {
     );
     expect(incoming).toContain('rowid IN (SELECT line FROM _asana_export_winners)');
     expect(incomingSql('widget', undefined, provenance)[1]).toContain('NULL AS _export_gid');
+    // Into an empty table, the same records straight in, without the copy to merge from.
+    const [firstWinners, first] = firstLoadSql('task', 'task', recordSchema('task'), provenance);
+    expect(firstWinners).toBe(winners);
+    expect(first).toBe(
+      (incoming ?? '').replace(
+        'CREATE OR REPLACE TEMP TABLE _asana_export_incoming AS',
+        'INSERT INTO "task" BY NAME',
+      ),
+    );
     const [keep, remove, insert] = mergeSql('task', recordSchema('task'));
     expect(keep).toContain('SET _changed_in = t._changed_in');
     expect(remove).toContain('coalesce(i."modified_at"');

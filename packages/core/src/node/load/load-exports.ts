@@ -13,6 +13,7 @@ import {
   addColumnSql,
   createTableSql,
   documentPartsSql,
+  firstLoadSql,
   HISTORY_COLUMNS,
   HISTORY_TABLE,
   INCOMING_TABLE,
@@ -201,12 +202,14 @@ async function loadOne(
       exportAt: one.exportAt,
       loadedAt,
     };
-    for (const statement of [
-      ...incomingSql(type, schema, provenance),
-      ...mergeSql(table, schema),
-    ]) {
-      await db.run(statement);
-    }
+    const [stored] = await db.rows(
+      `SELECT EXISTS (SELECT 1 FROM ${quoteIdentifier(table)}) AS any`,
+    );
+    const statements =
+      stored?.any === true
+        ? [...incomingSql(type, schema, provenance), ...mergeSql(table, schema)]
+        : firstLoadSql(table, type, schema, provenance);
+    for (const statement of statements) await db.run(statement);
     byResourceType[type] = records;
   }
   const manifest = one.manifest;

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readdir, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,7 +14,7 @@ import {
   type Stored,
   tableRows,
 } from './support/load.js';
-import { runCli, startTestSandbox, tempDir } from './support/sandbox.js';
+import { CLI, runCli, startTestSandbox, tempDir } from './support/sandbox.js';
 
 // What `load` refuses, before it loads anything, and what it warns about; Parquet and encrypted
 // exports. Each refusal names the input, exits with the documented code, and leaves no database.
@@ -235,5 +236,42 @@ describeWithAge('asana-export load of encrypted exports', () => {
     expect(await readdir(join(dir, 'db'))).toEqual(['asana.duckdb']);
     const [row] = await query(db, 'SELECT count(*) AS n FROM workspace');
     expect(row).toEqual({ n: '1' });
+  });
+});
+
+describe('asana-export load, cancelled', () => {
+  it('stops on SIGINT with exit 130, and leaves neither the new database nor its work folder', async () => {
+    sandbox.configure({ contentBytes: 48 * 1024 * 1024 });
+    let big: Stored;
+    try {
+      big = await exportAt(sandbox, 'graph', '1492000000000004', 0);
+    } finally {
+      sandbox.configure({ contentBytes: 256 * 1024 });
+    }
+    const dir = await tempDir();
+    const child = spawn(
+      process.execPath,
+      [CLI, 'load', big.path, '--duckdb', join(dir, 'x.duckdb')],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (text: string) => {
+      stderr += text;
+    });
+    // Interrupted once the load has begun (its work folder is there: the CLI's handler is set),
+    // well inside the seconds a 48 MB export takes to check and load.
+    const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const deadline = Date.now() + 20_000;
+    while (!(await readdir(dir)).some((name) => name.startsWith('.x.duckdb.load-'))) {
+      if (Date.now() > deadline) throw new Error(`load never started: ${stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    child.kill('SIGINT');
+    const code = await closed;
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/cancelled/);
+    expect(await readdir(dir)).toEqual([]);
   });
 });

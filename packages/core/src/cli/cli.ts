@@ -86,7 +86,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (parsed.command === 'load') {
       // Needs no token. Imported only now, as DuckDB is: no other command loads either.
       const { runLoad } = await import('./load.js');
-      const outcome = await runLoad(parsed);
+      const outcome = await runLoad(parsed, io.signal);
       if (!parsed.quiet) for (const note of outcome.notes) say(note);
       io.stdout.write(`${JSON.stringify(outcome.result, null, 2)}\n`);
       return EXIT_CODES.ok;

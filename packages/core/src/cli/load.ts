@@ -13,7 +13,7 @@ export interface LoadOutcome {
   readonly notes: readonly string[];
 }
 
-export async function runLoad(args: LoadArgs): Promise<LoadOutcome> {
+export async function runLoad(args: LoadArgs, signal: AbortSignal): Promise<LoadOutcome> {
   const started = Date.now();
   const identities = await readIdentities(args.identities);
   const result = await loadExports({
@@ -24,6 +24,7 @@ export async function runLoad(args: LoadArgs): Promise<LoadOutcome> {
     memoryLimit: args.memoryLimit,
     identities,
     now: () => new Date(),
+    signal,
   });
   const records = result.loaded.reduce((total, one) => total + one.records, 0);
   const tables = Object.keys(result.tables).filter((name) => !name.startsWith('_'));

@@ -5,6 +5,7 @@
  * `DatabaseError`.
  */
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import { CancelledError } from '../../protocol/errors.js';
 import { printable } from '../../protocol/text.js';
 import { DatabaseError } from './database-error.js';
 
@@ -21,6 +22,7 @@ export interface Database {
 export async function openDatabase(
   path: string,
   settings: Readonly<Record<string, string>>,
+  signal: AbortSignal,
 ): Promise<Database> {
   let api: typeof import('@duckdb/node-api');
   try {
@@ -42,22 +44,32 @@ export async function openDatabase(
   } catch (error) {
     throw asDatabaseError(error, `open ${printable(path, 300)}`);
   }
+  // Ctrl-C interrupts the running statement: it fails, and the export's transaction rolls back.
+  const interrupt = () => connection.interrupt();
+  signal.addEventListener('abort', interrupt, { once: true });
+  const failure = (error: unknown) =>
+    signal.aborted
+      ? new CancelledError('The load', { cause: error })
+      : asDatabaseError(error, 'load');
   return {
     async run(sql) {
+      if (signal.aborted) throw failure(undefined);
       try {
         await connection.run(sql);
       } catch (error) {
-        throw asDatabaseError(error, 'load');
+        throw failure(error);
       }
     },
     async rows(sql) {
+      if (signal.aborted) throw failure(undefined);
       try {
         return (await connection.runAndReadAll(sql)).getRowObjectsJson();
       } catch (error) {
-        throw asDatabaseError(error, 'load');
+        throw failure(error);
       }
     },
     close() {
+      signal.removeEventListener('abort', interrupt);
       connection.closeSync();
       instance.closeSync();
     },

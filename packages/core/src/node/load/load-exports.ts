@@ -8,7 +8,7 @@
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { AgeIdentity } from '../../protocol/age-x25519.js';
-import { InputError } from '../../protocol/errors.js';
+import { CancelledError, InputError } from '../../protocol/errors.js';
 import {
   addColumnSql,
   createTableSql,
@@ -45,6 +45,8 @@ export interface LoadOptions {
   readonly memoryLimit: MemoryLimit;
   readonly identities: readonly AgeIdentity[];
   readonly now: () => Date;
+  /** Aborting interrupts DuckDB's statement; the export's transaction is rolled back. */
+  readonly signal: AbortSignal;
 }
 
 export interface LoadedExport {
@@ -73,7 +75,7 @@ export interface LoadResult {
 export async function loadExports(options: LoadOptions): Promise<LoadResult> {
   const found: FoundExport[] = [];
   for (const path of options.exports) found.push(await findExport(path, options.identities));
-  await checkDatabasePath(options.database);
+  const existed = await checkDatabasePath(options.database);
   if (options.parquetDir !== undefined) await checkParquetDir(options.parquetDir, options.force);
 
   const folder = dirname(resolve(options.database));
@@ -83,23 +85,42 @@ export async function loadExports(options: LoadOptions): Promise<LoadResult> {
   try {
     const checked: CheckedExport[] = [];
     for (const [index, one] of found.entries()) {
+      throwIfCancelled(options.signal);
       checked.push(await checkExport(one, options.identities, workDir, index));
     }
+    throwIfCancelled(options.signal);
     checked.sort((a, b) => Date.parse(a.exportAt) - Date.parse(b.exportAt));
-    const db = await openDatabase(options.database, {
-      memory_limit: options.memoryLimit.setting,
-      temp_directory: join(workDir, 'spill'),
-      // The extensions load needs (json, parquet, icu) are built in: never fetch one.
-      autoinstall_known_extensions: 'false',
-    });
     try {
-      return await loadInto(db, checked, options);
-    } finally {
-      db.close();
+      const db = await openDatabase(
+        options.database,
+        {
+          memory_limit: options.memoryLimit.setting,
+          temp_directory: join(workDir, 'spill'),
+          // The extensions load needs (json, parquet, icu) are built in: never fetch one.
+          autoinstall_known_extensions: 'false',
+        },
+        options.signal,
+      );
+      try {
+        return await loadInto(db, checked, options);
+      } finally {
+        db.close();
+      }
+    } catch (error) {
+      // A database this load created and did not finish is not left behind half made.
+      if (!existed) {
+        await rm(options.database, { force: true });
+        await rm(`${options.database}.wal`, { force: true });
+      }
+      throw error;
     }
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+function throwIfCancelled(signal: AbortSignal): void {
+  if (signal.aborted) throw new CancelledError('The load');
 }
 
 async function loadInto(
@@ -315,7 +336,8 @@ async function writeParquet(
   return written;
 }
 
-async function checkDatabasePath(path: string): Promise<void> {
+/** Whether the database exists already (it is then merged into). */
+async function checkDatabasePath(path: string): Promise<boolean> {
   const shown = printable(path, 300);
   const folder = dirname(resolve(path));
   const folderStat = await stat(folder).catch(() => undefined);
@@ -334,6 +356,7 @@ async function checkDatabasePath(path: string): Promise<void> {
       'Name a DuckDB database file: it is created, or merged into when it exists.',
     );
   }
+  return fileStat !== undefined;
 }
 
 async function checkParquetDir(dir: string, force: boolean): Promise<void> {

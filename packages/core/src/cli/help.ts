@@ -205,7 +205,8 @@ one per platform. Where it is missing, load says so; every other command works w
 
 Exit codes: 0 loaded, 2 bad input, 4 an export is damaged or differs from its manifest,
 6 the database or a file could not be written (DuckDB refused, or its binary is missing),
-7 no identity fits.`;
+7 no identity fits, 130 cancelled (the export being loaded is rolled back; a database the load
+created is removed).`;
 
 const TEXTS: Record<Command | 'overview', string> = {
   overview: `asana-export: create, wait for, download and verify Asana exports.

@@ -35,7 +35,7 @@ export class AsanaExportsAzureBlobApi implements ICredentialType {
       required: true,
       default: '',
       description:
-        'A container SAS with read, create, write and delete permissions (az storage container generate-sas --permissions rcwd)',
+        'A container SAS with read, create, write and delete permissions (az storage container generate-sas --permissions rcwd), and list for Compare’s Latest vs Previous (rcwdl)',
     },
     {
       displayName: 'Blob Endpoint',

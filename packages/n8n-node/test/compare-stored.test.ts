@@ -208,6 +208,7 @@ describe.each(storesUnderTest())('Compare from %s', (_name, start) => {
       expect(await failure({ oldObjectKey: `${PREFIX}/a.jsonl.gz`, newObjectKey: key })).toContain(
         `Invalid New Object Key: ${message}`,
       );
+      expect(opened.at(-1)?.requests).toEqual([]);
     });
 
     it('a target with no latest.json, or with one export only', async () => {
@@ -227,6 +228,7 @@ describe.each(storesUnderTest())('Compare from %s', (_name, start) => {
       expect(
         await failure({ compareObjects: 'latest', compareKind: 'graph', compareTarget: '12/../3' }),
       ).toContain('Invalid Target: "12/../3" is not a gid');
+      expect(opened.at(-1)?.requests).toEqual([]);
       expect(await failure({ options: { oldManifest: { x: 1 } } })).toContain(
         'Invalid Old Manifest',
       );

@@ -10,7 +10,8 @@ const EXIT_CODES_TEXT = `Exit codes:
   4    the export failed at Asana, or the download failed verification
   5    timed out: --timeout ended the run (the export goes on at Asana; resume it by gid)
   6    a local file could not be written: the disk is full, read-only or not permitted
-  7    verify, diff: none of the identities given (--identity) can decrypt the encrypted export
+       (load: DuckDB refused, or its native binary is missing)
+  7    verify, diff, load: none of the identities given (--identity) can decrypt the export
   8    the object storage given with --to refused or failed to store the export
   9    diff: the report was made and crosses a --fail-on limit
   10   check: no verified export was found, or the last one is older than --max-age

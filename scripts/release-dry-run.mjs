@@ -177,8 +177,17 @@ async function checkCli(report, node, label) {
         ]);
         if (verify.code !== 0)
           fail(`asana-export verify (${kind}) on Node ${nodeVersion}`, verify.stderr);
+        // DuckDB, the package's one dependency, as npm installed it: its native binary loads.
+        const load = runBin(folder, node, 'asana-export', [
+          'load',
+          join(out, manifest.file.name),
+          '--duckdb',
+          join(folder, 'out', 'asana.duckdb'),
+        ]);
+        if (load.code !== 0)
+          fail(`asana-export load (${kind}) on Node ${nodeVersion}`, load.stderr);
         console.log(
-          `  ${label} (Node ${nodeVersion}): run --kind ${kind} → ${manifest.records.total} records, verified`,
+          `  ${label} (Node ${nodeVersion}): run --kind ${kind} → ${manifest.records.total} records, verified, loaded into DuckDB`,
         );
       }
     } finally {

@@ -94,6 +94,11 @@ const OPTIONS_BY_COMMAND: Record<Command, Options> = {
     report: { type: 'string' },
     'fail-on': { type: 'string', multiple: true },
     'temp-dir': { type: 'string' },
+    // Two exports stored in object storage: two keys, or a target's latest and the one before.
+    ...NETWORK,
+    kind: { type: 'string' },
+    target: { type: 'string' },
+    ...DESTINATION_FLAGS,
   },
   load: {
     ...COMMON,
@@ -170,9 +175,20 @@ export interface CheckArgs {
   readonly maxAgeText: string;
 }
 
+/** Where `diff` finds the two exports: two files, or a bucket or container (`--to`). */
+export type DiffSource =
+  | { readonly type: 'files'; readonly old: string; readonly new: string }
+  | {
+      readonly type: 'store';
+      readonly destination: DestinationArgs;
+      /** Two keys as typed (checked against the prefix later), or a target's latest pair. */
+      readonly which:
+        | { readonly keys: { readonly old: string; readonly new: string } }
+        | { readonly latestOf: { readonly kind: ExportKind; readonly target: string } };
+    };
+
 export interface DiffArgs {
-  readonly old: string;
-  readonly new: string;
+  readonly source: DiffSource;
   readonly oldManifest: string | undefined;
   readonly newManifest: string | undefined;
   readonly identities: readonly string[];
@@ -328,13 +344,7 @@ function verifyArgs(values: Values, positionals: readonly string[]) {
 }
 
 function diffArgs(values: Values, positionals: readonly string[]): DiffArgs {
-  if (positionals.length !== 2) {
-    throw new InputError(
-      positionals.length < 2 ? (positionals.length === 0 ? 'OLD' : 'NEW') : 'arguments',
-      positionals.length < 2 ? 'is required' : `expected two files, got ${positionals.length}`,
-      'Run `asana-export diff OLD.jsonl.gz NEW.jsonl.gz`: the older export first.',
-    );
-  }
+  const source = diffSource(values, positionals);
   const format = stringValue(values, 'format') ?? 'json';
   if (format !== 'json' && format !== 'markdown') {
     throw new InputError(
@@ -344,8 +354,7 @@ function diffArgs(values: Values, positionals: readonly string[]): DiffArgs {
     );
   }
   return {
-    old: positionals[0] as string,
-    new: positionals[1] as string,
+    source,
     oldManifest: stringValue(values, 'old-manifest'),
     newManifest: stringValue(values, 'new-manifest'),
     identities: stringValues(values, 'identity'),
@@ -353,6 +362,70 @@ function diffArgs(values: Values, positionals: readonly string[]): DiffArgs {
     reportFile: stringValue(values, 'report'),
     limits: parseChangeLimits('--fail-on', stringValues(values, 'fail-on')),
     tempDir: stringValue(values, 'temp-dir'),
+  };
+}
+
+function diffSource(values: Values, positionals: readonly string[]): DiffSource {
+  const destination = destinationArgs(values);
+  const kindValue = values.kind === undefined ? undefined : requireKind(values.kind);
+  const target = stringValue(values, 'target');
+  if (destination === undefined) {
+    const stray =
+      kindValue !== undefined ? '--kind' : target !== undefined ? '--target' : undefined;
+    if (stray !== undefined) {
+      throw new InputError(
+        stray,
+        'only goes with --to',
+        'Two files are compared as they are; --kind and --target find the latest two exports of a target in object storage (--to).',
+      );
+    }
+    if (positionals.length !== 2) {
+      throw new InputError(
+        positionals.length < 2 ? (positionals.length === 0 ? 'OLD' : 'NEW') : 'arguments',
+        positionals.length < 2 ? 'is required' : `expected two files, got ${positionals.length}`,
+        'Run `asana-export diff OLD.jsonl.gz NEW.jsonl.gz`: the older export first.',
+      );
+    }
+    return { type: 'files', old: positionals[0] as string, new: positionals[1] as string };
+  }
+  for (const option of ['old-manifest', 'new-manifest']) {
+    if (values[option] !== undefined) {
+      throw new InputError(
+        `--${option}`,
+        'cannot be combined with --to',
+        'The manifest stored beside each export is read and checked: drop it.',
+      );
+    }
+  }
+  if (positionals.length === 2) {
+    if (kindValue !== undefined || target !== undefined) {
+      throw new InputError(
+        kindValue !== undefined ? '--kind' : '--target',
+        'cannot be combined with two keys',
+        'Compare two keys (OLD NEW), or the latest two exports of a target (--kind, --target): not both.',
+      );
+    }
+    const [old, now] = positionals as [string, string];
+    return { type: 'store', destination, which: { keys: { old, new: now } } };
+  }
+  if (positionals.length !== 0) {
+    throw new InputError(
+      'arguments',
+      `expected two keys, got ${positionals.length}`,
+      'With --to, give the keys of two stored exports (OLD NEW), or --kind and --target for the latest two.',
+    );
+  }
+  if (kindValue === undefined || target === undefined) {
+    throw new InputError(
+      kindValue === undefined ? '--kind' : '--target',
+      'is required with --to (or give two keys)',
+      'A destination holds a latest.json per kind and target: pass --kind and --target (the organization, workspace or parent gid) to compare its latest export with the one before.',
+    );
+  }
+  return {
+    type: 'store',
+    destination,
+    which: { latestOf: { kind: kindValue, target: validateExportGid('--target', target) } },
   };
 }
 

@@ -77,8 +77,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return report.fresh ? EXIT_CODES.ok : EXIT_CODES.stale;
     }
     if (parsed.command === 'diff') {
-      // Needs no token either.
-      const outcome = await runDiff(parsed, io.signal);
+      // Needs no token either; with --to, the storage credentials the SDKs find.
+      const outcome = await runDiff(parsed, io.env, io.signal);
       if (!parsed.quiet) for (const note of outcome.notes) say(note);
       io.stdout.write(outcome.output);
       return outcome.crossed.length > 0 ? EXIT_CODES.changesOverLimit : EXIT_CODES.ok;

@@ -112,6 +112,8 @@ Exit codes: 0 intact, 2 bad input, 4 corrupt or different from its manifest, 7 n
 identities given can decrypt it.`;
 
 const DIFF_TEXT = `Usage: asana-export diff OLD NEW [options]
+       asana-export diff --to DEST --kind KIND --target GID [options]
+       asana-export diff --to DEST OLD_KEY NEW_KEY [options]
 
 Compares two stored exports of the same kind and target record by record, by resource_type
 and gid: added, removed, changed (which fields, and which custom fields by name) and unchanged,
@@ -140,6 +142,14 @@ filters may match it twice) is compared in its latest modified_at version.
                         is of the older export's records, of that type when one is named)
   --temp-dir DIR        where the temporary files go (default: the system's)
   -q, --quiet           no summary on stderr
+
+Exports in object storage (as run --to stored them), read with the credentials run --to uses:
+  --to DEST             s3://BUCKET/PREFIX or azure://ACCOUNT/CONTAINER/PREFIX
+  --kind, --target      compare the target's latest export (its latest.json) with the one
+                        stored before it; or give two keys, OLD_KEY NEW_KEY, prefix included
+  --layout, --s3-region, --s3-endpoint, --s3-path-style, --azure-endpoint: as for run --to
+  --request-timeout D   how long the store may take to answer, or keep silent (default: 60s)
+Both are copied into --temp-dir first, with the manifests stored beside them, which are checked.
 
 Exit codes: 0 report made, 2 bad input (different kinds or targets too), 4 a file is damaged
 or differs from its manifest, 6 the temporary files could not be written, 7 no identity fits,

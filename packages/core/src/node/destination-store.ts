@@ -12,7 +12,7 @@ import { chooseAzureCredential } from '../protocol/azure-credential.js';
 import { type AzureAuth, createAzureStore } from '../protocol/azure-store.js';
 import type { Destination } from '../protocol/destination.js';
 import { InputError } from '../protocol/errors.js';
-import type { ObjectStore } from '../protocol/object-store.js';
+import type { ObjectReader, ObjectStore } from '../protocol/object-store.js';
 import type { Clock, Random } from '../protocol/ports.js';
 import type { RetryPolicy } from '../protocol/retry.js';
 import { createS3Store } from '../protocol/s3-store.js';
@@ -57,7 +57,7 @@ export interface OpenStoreOptions {
 const DAY_MS = 24 * 60 * 60_000;
 
 /** The store, with credentials found (or a clear InputError): nothing is sent yet. */
-export async function openStore(options: OpenStoreOptions): Promise<ObjectStore> {
+export async function openStore(options: OpenStoreOptions): Promise<ObjectStore & ObjectReader> {
   const { destination, settings, clock } = options;
   // The AWS tools' private-CA setting applies to S3 only, and is read before any request.
   const ca = destination.store === 's3' ? await readAwsCaBundle(options.env) : undefined;

@@ -26,6 +26,8 @@ export interface DiffFileInput {
   readonly path: string;
   /** The manifest named by the user; else the one beside the file is used if it exists. */
   readonly manifest: string | undefined;
+  /** What messages and the report call the export (printable); default its path. */
+  readonly shown?: string | undefined;
 }
 
 export interface DiffFilesOptions {
@@ -99,7 +101,7 @@ async function openSide(
   input: DiffFileInput,
   options: DiffFilesOptions,
 ): Promise<OpenedSide> {
-  const shown = printable(input.path, 300);
+  const shown = input.shown ?? printable(input.path, 300);
   const fileStat = await stat(input.path).catch(() => undefined);
   if (!fileStat?.isFile()) {
     throw new InputError(label, `${shown} is not a file`, 'Pass the path of a stored export.');

@@ -1,6 +1,6 @@
 import { type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
 import { TransportError } from '../protocol/errors.js';
-import type { StoreHttp } from '../protocol/ports.js';
+import type { StoreHttp, StoreRequest } from '../protocol/ports.js';
 import { USER_AGENT } from '../protocol/version.js';
 import { errorCode, normaliseHeaders } from './http.js';
 
@@ -32,18 +32,28 @@ const MAX_ANSWER_BYTES = 64 * 1024;
  */
 export function createUndiciStoreHttp(options: UndiciStoreHttpOptions): StoreHttp {
   const timeoutMs = options.timeoutMs ?? 120_000;
+  const failure = (error: unknown, what: string) => {
+    const code = errorCode(error);
+    const hint =
+      code !== undefined && UNTRUSTED_CERTIFICATE.has(code) ? options.certificateHint : undefined;
+    return new TransportError(what, code, { cause: error, hint });
+  };
+  // `bodyTimeout` is undici's bound on the silence between two chunks of the body: a store that
+  // stops sending mid-object fails the read after it, rather than holding it for ever.
+  const send = (store: StoreRequest) =>
+    request(store.url, {
+      method: store.method,
+      headers: { 'user-agent': USER_AGENT, ...store.headers },
+      body: store.body,
+      signal: store.signal,
+      dispatcher: options.dispatcher,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
   return {
     async send(store) {
       try {
-        const response = await request(store.url, {
-          method: store.method,
-          headers: { 'user-agent': USER_AGENT, ...store.headers },
-          body: store.body,
-          signal: store.signal,
-          dispatcher: options.dispatcher,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
-        });
+        const response = await send(store);
         return {
           status: response.statusCode,
           headers: normaliseHeaders(response.headers),
@@ -51,13 +61,33 @@ export function createUndiciStoreHttp(options: UndiciStoreHttpOptions): StoreHtt
         };
       } catch (error) {
         if (store.signal.aborted) throw error;
-        const code = errorCode(error);
-        const hint =
-          code !== undefined && UNTRUSTED_CERTIFICATE.has(code)
-            ? options.certificateHint
-            : undefined;
-        throw new TransportError('Object storage request', code, { cause: error, hint });
+        throw failure(error, 'Object storage request');
       }
+    },
+    async stream(store) {
+      let response: Awaited<ReturnType<typeof send>>;
+      try {
+        response = await send(store);
+      } catch (error) {
+        if (store.signal.aborted) throw error;
+        throw failure(error, 'Object storage request');
+      }
+      const body = response.body;
+      return {
+        status: response.statusCode,
+        headers: normaliseHeaders(response.headers),
+        body: (async function* () {
+          try {
+            for await (const chunk of body) yield chunk as Uint8Array;
+          } catch (error) {
+            if (store.signal.aborted) throw error;
+            throw failure(error, 'Object storage read');
+          }
+        })(),
+        async cancel() {
+          body.destroy();
+        },
+      };
     },
   };
 }

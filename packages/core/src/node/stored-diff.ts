@@ -1,0 +1,140 @@
+/**
+ * `diff --to`: two exports stored in a bucket or container compared as `diff` compares two files.
+ * The keys are two the user gave, or a target's latest export and the one stored before it
+ * (protocol/stored-pair.ts). Each export is streamed from the store into the diff's temporary
+ * folder with the manifest stored beside it, then compared and checked as local files are; the
+ * report names the objects, never the temporary copies, which are removed whatever happens.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { EnvHttpProxyAgent } from 'undici';
+import { InputError } from '../protocol/errors.js';
+import type { ExportKind } from '../protocol/kinds.js';
+import type { ObjectReader, ObjectStore } from '../protocol/object-store.js';
+import { manifestFileName } from '../protocol/run.js';
+import { checkObjectKey, manifestKeyOf } from '../protocol/stored-exports.js';
+import { latestAndPreviousKeys, readStoredManifest } from '../protocol/stored-pair.js';
+import { printable } from '../protocol/text.js';
+import { systemClock } from './clock.js';
+import { type OpenStoreOptions, openStore } from './destination-store.js';
+import {
+  type DiffFileInput,
+  type DiffFilesOptions,
+  type DiffResult,
+  diffExportFiles,
+} from './diff-exports.js';
+import { asLocalError, onDisk } from './local-error.js';
+
+export type StoredPairChoice =
+  | { readonly keys: { readonly old: string; readonly new: string } }
+  | { readonly latestOf: { readonly kind: ExportKind; readonly target: string } };
+
+export interface StoredDiffOptions extends DiffFilesOptions {
+  readonly store: Pick<
+    OpenStoreOptions,
+    'destination' | 'settings' | 'names' | 'env' | 'requestTimeoutMs'
+  >;
+  /** The layout the exports were stored under (`--layout`), for the latest pair. */
+  readonly layout: string;
+}
+
+export interface StoredDiffResult extends DiffResult {
+  /** Where the two exports are (`bucket/key`), printable. */
+  readonly keys: { readonly old: string; readonly new: string };
+}
+
+/** A key's last segment as a local file name, when it is a plain one. */
+const PLAIN_NAME = /^[A-Za-z0-9_][\w.-]{0,199}$/;
+
+export async function diffStoredExports(
+  which: StoredPairChoice,
+  options: StoredDiffOptions,
+): Promise<StoredDiffResult> {
+  const { signal } = options;
+  // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as the export's own requests do.
+  const dispatcher = new EnvHttpProxyAgent();
+  try {
+    const store = await openStore({
+      ...options.store,
+      dispatcher,
+      clock: systemClock,
+      random: Math.random,
+    });
+    const prefix = options.store.destination.prefix;
+    const to = options.store.names.destination;
+    const { oldKey, newKey } =
+      'keys' in which
+        ? {
+            oldKey: checkObjectKey('OLD', which.keys.old, prefix),
+            newKey: checkObjectKey('NEW', which.keys.new, prefix),
+          }
+        : await latestAndPreviousKeys(
+            store,
+            {
+              prefix,
+              layout: options.layout,
+              ...which.latestOf,
+              input: '--target',
+              placeInputs: `${to}, --layout, --kind and --target`,
+              byKeys: `Or compare two stored exports by key: asana-export diff ${to} … OLD_KEY NEW_KEY`,
+            },
+            signal,
+          );
+    const base = options.tempDir ?? tmpdir();
+    const dir = await onDisk('create', base, () => mkdtemp(join(base, 'asana-export-stored-')));
+    try {
+      const older = await fetchSide(store, oldKey, 'OLD', join(dir, 'old'), signal);
+      const newer = await fetchSide(store, newKey, 'NEW', join(dir, 'new'), signal);
+      const result = await diffExportFiles(older, newer, { ...options, tempDir: dir });
+      return {
+        ...result,
+        keys: { old: older.shown ?? oldKey, new: newer.shown ?? newKey },
+      };
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  } finally {
+    await dispatcher.close();
+  }
+}
+
+/** One stored export and its manifest, copied into `folder` as `diff` expects them. */
+async function fetchSide(
+  store: ObjectStore & ObjectReader,
+  key: string,
+  input: 'OLD' | 'NEW',
+  folder: string,
+  signal: AbortSignal,
+): Promise<DiffFileInput> {
+  const shown = printable(store.location(key), 1100);
+  const last = key.slice(key.lastIndexOf('/') + 1);
+  const name = PLAIN_NAME.test(last) ? last : 'export';
+  await onDisk('create', folder, () => mkdir(folder, { recursive: true }));
+  const manifest = await readStoredManifest(store, manifestKeyOf(key), signal);
+  if (manifest !== undefined) {
+    const path = join(folder, manifestFileName(name));
+    await onDisk('create', path, () => writeFile(path, JSON.stringify(manifest), { flag: 'wx' }));
+  }
+  const object = await store.read(key, signal);
+  if (object === undefined) {
+    throw new InputError(
+      input,
+      `${shown} does not exist`,
+      'Give the whole key of a stored export, prefix included, as the run that stored it printed it.',
+    );
+  }
+  const path = join(folder, name);
+  try {
+    await pipeline(Readable.from(object.body), createWriteStream(path, { flags: 'wx' }), {
+      signal,
+    });
+  } catch (error) {
+    await object.cancel();
+    throw asLocalError(error, 'write', path);
+  }
+  return { path, manifest: undefined, shown };
+}

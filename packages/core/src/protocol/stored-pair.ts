@@ -1,0 +1,108 @@
+/**
+ * Which two stored exports "the latest against the one before it" compares: the export a
+ * target's `latest.json` names, and of the target's other exports under the layout the newest one
+ * completed before it. The rules are stored-exports.ts's; this drives them over a store, for the
+ * CLI's `diff --to` and n8n's Compare From a store alike. Every key read from the store is checked
+ * as a key typed by a user is, before it is asked for.
+ */
+import { InputError } from './errors.js';
+import { parseLatestPointer } from './freshness.js';
+import type { ExportKind } from './kinds.js';
+import { type Manifest, parseManifest } from './manifest.js';
+import { latestKey } from './object-layout.js';
+import type { ListedKeys } from './object-store.js';
+import {
+  checkObjectKey,
+  exportKeyBeside,
+  exportListing,
+  MAX_LISTED_KEYS,
+  manifestKeyOf,
+  manifestsToRead,
+  previousExport,
+  type StoredCandidate,
+} from './stored-exports.js';
+import { printable } from './text.js';
+
+/** What the search needs of a store: small objects as text, a listing, and how to show a key. */
+export interface StoredExportsReader {
+  readText(key: string, signal: AbortSignal): Promise<string | undefined>;
+  list(prefix: string, limit: number, signal: AbortSignal): Promise<ListedKeys>;
+  location(key: string): string;
+}
+
+export interface LatestPairQuery {
+  readonly prefix: string;
+  readonly layout: string;
+  readonly kind: ExportKind;
+  readonly target: string;
+  /** The input errors name (`--target`, `Target`). */
+  readonly input: string;
+  /** The inputs that say where the exports are, for the hint: `--to, --kind and --target`. */
+  readonly placeInputs: string;
+  /** How to compare two exports by key instead, for the hint. */
+  readonly byKeys: string;
+}
+
+/** The keys of the latest export of the target and of the one before it. */
+export async function latestAndPreviousKeys(
+  store: StoredExportsReader,
+  query: LatestPairQuery,
+  signal: AbortSignal,
+): Promise<{ oldKey: string; newKey: string }> {
+  const { prefix, layout, kind, target, input } = query;
+  const pointerKey = latestKey(prefix, kind, target);
+  const where = printable(store.location(pointerKey), 1100);
+  const text = await store.readText(pointerKey, signal);
+  if (text === undefined) {
+    throw new InputError(
+      input,
+      `${where} does not exist: no ${kind} export of ${printable(target, 64)} is stored under this prefix`,
+      `Check ${query.placeInputs}: they name the folder the exports were stored in.`,
+    );
+  }
+  const pointer = parseLatestPointer(text);
+  if (!pointer.ok) throw new InputError(input, `${where} ${pointer.problem}`);
+  const newKey = checkObjectKey(`${input} (the key in ${where})`, pointer.objectKey, prefix);
+  const listing = exportListing(prefix, layout, kind, target);
+  const listed = await store.list(listing.listPrefix, MAX_LISTED_KEYS, signal);
+  if (listed.truncated) {
+    throw new InputError(
+      input,
+      `more than ${MAX_LISTED_KEYS} objects are stored under ${printable(store.location(listing.listPrefix), 1100)}`,
+      `${query.byKeys}, or move older exports away.`,
+    );
+  }
+  const candidates: StoredCandidate[] = [];
+  for (const manifestKey of manifestsToRead(listing, listed.keys, manifestKeyOf(newKey))) {
+    // One that is not a manifest of ours is passed over, as the freshness check passes it over;
+    // a store that cannot be read is an error.
+    const manifest = await readStoredManifest(store, manifestKey, signal).catch(
+      (error: unknown) => {
+        if (error instanceof InputError) return undefined;
+        throw error;
+      },
+    );
+    if (manifest !== undefined) candidates.push({ manifestKey, manifest });
+  }
+  const previous = previousExport(pointer.last, candidates, kind);
+  const oldKey =
+    previous === undefined ? undefined : exportKeyBeside(previous.manifestKey, previous.manifest);
+  if (oldKey === undefined) {
+    throw new InputError(
+      input,
+      `no ${kind} export of ${printable(target, 64)} with a manifest was stored before the latest (${printable(pointer.last.where, 1100)})`,
+      `A comparison needs two stored exports of the target: run the export again later. ${query.byKeys}.`,
+    );
+  }
+  return { oldKey: checkObjectKey(input, oldKey, prefix), newKey };
+}
+
+/** The manifest stored under `key`; undefined when there is none; an InputError when it is not one. */
+export async function readStoredManifest(
+  store: Pick<StoredExportsReader, 'readText' | 'location'>,
+  key: string,
+  signal: AbortSignal,
+): Promise<Manifest | undefined> {
+  const text = await store.readText(key, signal);
+  return text === undefined ? undefined : parseManifest(text, printable(store.location(key), 1100));
+}

@@ -232,6 +232,10 @@ describe.each(storesUnderTest())('Compare from %s', (_name, start) => {
       expect(await failure({ options: { oldManifest: { x: 1 } } })).toContain(
         'Invalid Old Manifest',
       );
+      expect(await failure({ options: { requestTimeout: 0 } })).toContain(
+        'Invalid Request Timeout (Seconds)',
+      );
+      expect(opened.at(-1)?.requests).toEqual([]);
     });
   });
 });

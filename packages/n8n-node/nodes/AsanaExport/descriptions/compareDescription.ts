@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 import { EXPORT_KIND_OPTIONS } from './kinds';
+import { requestTimeoutOption } from './requestTimeout';
 import { placeFields } from './storePlace';
 
 const comparing = { show: { resource: ['export'], operation: ['compare'] } };
@@ -200,6 +201,11 @@ export const compareFields: INodeProperties[] = [
         placeholder: "{{ $('Download old').item.json }}",
         description:
           'Binary Fields only: the manifest Create or Download output with the older export, checked and used as New Manifest is',
+      },
+      {
+        ...requestTimeoutOption,
+        description:
+          'From a bucket or container: how long to wait for the store’s answer, and within an export for its next bytes, before the request is retried or the comparison fails',
       },
     ],
   },

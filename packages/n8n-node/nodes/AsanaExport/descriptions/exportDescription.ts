@@ -4,6 +4,7 @@ import { compareFields } from './compareDescription';
 import { filterOptions } from './filters';
 import { BEFORE_VERSION_1_2, kindFields } from './kinds';
 import { parentLocators, targetLocators } from './locators';
+import { requestTimeoutOption } from './requestTimeout';
 import { placeFields } from './storePlace';
 
 const forOperations = (...operation: string[]) => ({ show: { resource: ['export'], operation } });
@@ -24,17 +25,6 @@ const downloadTimeoutOption: INodeProperties = {
   ...timeoutOption,
   description:
     'How long the download may take in all, waiting first if the export is not finished yet. The export stays at Asana after a timeout: run Download again.',
-};
-
-/** How long an answer may take to start: every operation talks to Asana. */
-const requestTimeoutOption: INodeProperties = {
-  displayName: 'Request Timeout (Seconds)',
-  name: 'requestTimeout',
-  type: 'number',
-  typeOptions: { minValue: 1, maxValue: 3600 },
-  default: 60,
-  description:
-    'How long to wait for an answer from Asana or the download host before the request is retried',
 };
 
 /** How slow a download may be before it is treated as broken and resumed. */

@@ -176,6 +176,12 @@ export {
   previousExport,
   type StoredCandidate,
 } from './stored-exports.js';
+export {
+  type LatestPairQuery,
+  latestAndPreviousKeys,
+  readStoredManifest,
+  type StoredExportsReader,
+} from './stored-pair.js';
 export * from './text.js';
 export * from './version.js';
 export { WHO_MAY_EXPORT, whoMayExport } from './who-may-export.js';

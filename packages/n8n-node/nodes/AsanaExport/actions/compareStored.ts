@@ -1,23 +1,16 @@
 import {
   checkObjectKey,
   type ExportKind,
-  exportKeyBeside,
-  exportListing,
   InputError,
   isExportGid,
   isExportKind,
-  latestKey,
-  MAX_LISTED_KEYS,
+  latestAndPreviousKeys,
   type Manifest,
   manifestKeyOf,
-  manifestsToRead,
   type ObjectReader,
   type ObjectStore,
-  parseLatestPointer,
-  parseManifest,
-  previousExport,
   printable,
-  type StoredCandidate,
+  readStoredManifest,
 } from '@asana-exports/core/protocol';
 import type { IExecuteFunctions } from 'n8n-workflow';
 import { readRequestTimeout } from '../params';
@@ -92,7 +85,19 @@ export async function openStoredPair(
   } else {
     const { kind, target } = wanted.latest;
     found = {
-      ...(await latestAndPrevious(store, prefix, opened.layout, kind, target, signal)),
+      ...(await latestAndPreviousKeys(
+        store,
+        {
+          prefix,
+          layout: opened.layout,
+          kind,
+          target,
+          input: TARGET_LABEL,
+          placeInputs: 'Prefix, Kind and Target',
+          byKeys: 'Compare two object keys instead of Latest vs Previous',
+        },
+        signal,
+      )),
       oldInput: TARGET_LABEL,
       newInput: TARGET_LABEL,
     };
@@ -125,71 +130,6 @@ function readLatestOf(kindText: string, target: string): { kind: ExportKind; tar
     );
   }
   return { kind: kindText, target };
-}
-
-/** The export `latest.json` names, and of the target's other exports the one before it. */
-async function latestAndPrevious(
-  store: Store,
-  prefix: string,
-  layout: string,
-  kind: ExportKind,
-  target: string,
-  signal: AbortSignal,
-): Promise<{ oldKey: string; newKey: string }> {
-  const pointerKey = latestKey(prefix, kind, target);
-  const where = printable(store.location(pointerKey), 1100);
-  const text = await store.readText(pointerKey, signal);
-  if (text === undefined) {
-    throw new InputError(
-      TARGET_LABEL,
-      `${where} does not exist: no ${kind} export of ${target} is stored under this prefix`,
-      'Check Prefix, Kind and Target: they name the folder the node’s Download stored the exports in.',
-    );
-  }
-  const pointer = parseLatestPointer(text);
-  if (!pointer.ok) throw new InputError(TARGET_LABEL, `${where} ${pointer.problem}`);
-  const newKey = checkObjectKey(`${TARGET_LABEL} (the key in ${where})`, pointer.objectKey, prefix);
-  const listing = exportListing(prefix, layout, kind, target);
-  const listed = await store.list(listing.listPrefix, MAX_LISTED_KEYS, signal);
-  if (listed.truncated) {
-    throw new InputError(
-      TARGET_LABEL,
-      `more than ${MAX_LISTED_KEYS} objects are stored under ${printable(store.location(listing.listPrefix), 1100)}`,
-      'Compare two object keys instead of Latest vs Previous, or move older exports away.',
-    );
-  }
-  const candidates: StoredCandidate[] = [];
-  for (const manifestKey of manifestsToRead(listing, listed.keys, manifestKeyOf(newKey))) {
-    // One that is not a manifest of ours is passed over, as the freshness check passes it over;
-    // a store that cannot be read is an error.
-    const manifest = await readStoredManifest(store, manifestKey, signal).catch(
-      (error: unknown) => {
-        if (error instanceof InputError) return undefined;
-        throw error;
-      },
-    );
-    if (manifest !== undefined) candidates.push({ manifestKey, manifest });
-  }
-  const previous = previousExport(pointer.last, candidates, kind);
-  const oldKey =
-    previous === undefined ? undefined : exportKeyBeside(previous.manifestKey, previous.manifest);
-  if (oldKey === undefined) {
-    throw new InputError(
-      TARGET_LABEL,
-      `no ${kind} export of ${target} with a manifest was stored before the latest (${pointer.last.where})`,
-      'Compare needs two stored exports of the target: run the export again later, or compare two object keys.',
-    );
-  }
-  return { oldKey: checkObjectKey(TARGET_LABEL, oldKey, prefix), newKey };
-}
-
-async function readStoredManifest(
-  store: Store,
-  key: string,
-  signal: AbortSignal,
-): Promise<Manifest | undefined> {
-  const text = await store.readText(key, signal);
-  return text === undefined ? undefined : parseManifest(text, printable(store.location(key), 1100));
 }
 
 /** One stored export, found to exist, with the manifest beside it if there is one. */

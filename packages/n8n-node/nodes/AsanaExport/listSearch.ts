@@ -9,7 +9,6 @@ import {
   validateGid,
 } from '@asana-exports/core/protocol';
 import type {
-  IExecuteFunctions,
   ILoadOptionsFunctions,
   INodeListSearchItems,
   INodeListSearchResult,
@@ -183,17 +182,15 @@ function matching(records: readonly Listed[], filter: string | undefined): Liste
 
 /**
  * Reads pages through the node's API transport (n8n's authenticated request, the credential's
- * Base URL). That transport and readBaseUrl use only what a load-options context has as well
- * (getCredentials, getNode, helpers.httpRequestWithAuthentication), hence the cast.
+ * Base URL), which takes a load-options context as it takes an execution.
  */
 async function pageReader(context: ILoadOptionsFunctions): Promise<PageReader> {
-  const asExecute = context as unknown as IExecuteFunctions;
   const authentication = context.getCurrentNodeParameter('authentication') ?? 'accessToken';
   const credentialType: CredentialType =
     authentication === 'oAuth2' ? 'asanaExportsOAuth2Api' : 'asanaExportsApi';
-  const baseUrl = await readBaseUrl(asExecute, credentialType);
+  const baseUrl = await readBaseUrl(context, credentialType);
   const transport = createApiTransport(
-    asExecute,
+    context,
     credentialType,
     baseUrl,
     DEFAULT_REQUEST_TIMEOUT_MS,

@@ -4,10 +4,22 @@ import {
   type ApiTransport,
   USER_AGENT,
 } from '@asana-exports/core/protocol';
-import type { IExecuteFunctions, IHttpRequestOptions, IN8nHttpFullResponse } from 'n8n-workflow';
+import type {
+  IExecuteFunctions,
+  IHttpRequestOptions,
+  ILoadOptionsFunctions,
+  IN8nHttpFullResponse,
+} from 'n8n-workflow';
 import { normaliseHeaders, toTransportError } from './http';
 
 export type CredentialType = 'asanaExportsApi' | 'asanaExportsOAuth2Api';
+
+/**
+ * Where a request to Asana is sent from: an execution, or the load-options context the
+ * pick-lists run in (listSearch.ts). Both have the credential, the node and n8n's authenticated
+ * helper, which is all the transport uses.
+ */
+export type RequestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
 /**
  * Sends the core's API requests through n8n's authenticated helper: n8n adds the token (or the
@@ -15,7 +27,7 @@ export type CredentialType = 'asanaExportsApi' | 'asanaExportsOAuth2Api';
  * Every HTTP status comes back as a response; the core decides what is an error and what to retry.
  */
 export function createApiTransport(
-  context: IExecuteFunctions,
+  context: RequestContext,
   credentialType: CredentialType,
   baseUrl: string,
   requestTimeoutMs: number,

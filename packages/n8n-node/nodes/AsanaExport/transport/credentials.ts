@@ -1,11 +1,10 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 import { ASANA_BASE_URL_DEFAULT } from '../constants';
-import type { CredentialType } from './apiTransport';
+import type { CredentialType, RequestContext } from './apiTransport';
 
 /** The credential's Base URL without trailing slashes: Asana's, a proxy's or a test stand-in's. */
 export async function readBaseUrl(
-  context: IExecuteFunctions,
+  context: RequestContext,
   credentialType: CredentialType,
 ): Promise<string> {
   const credentials = await context.getCredentials<{ baseUrl?: string }>(credentialType);

@@ -1,14 +1,14 @@
 // Bundles the action and its dependencies into one directory (dist/ by default) with esbuild, the
 // way GitHub runs it: `node dist/index.js`, no node_modules. Beside it: the core's record-counting
-// and diff workers, the notice file of every bundled package, and a package.json that makes Node read the
-// bundle as ESM (the action's repository has none at its root). The output is deterministic, so
+// and diff workers, the notice file of every bundled package, the lock of the DuckDB install that
+// `parquet: true` makes (duckdb/), and a package.json that makes Node read the bundle as ESM (the action's repository has none at its root). The output is deterministic, so
 // the committed dist/ can be checked against the source (test/dist.test.ts).
 //
 //   node scripts/bundle.mjs [out-dir] [--metafile <file>]
 //
 // --metafile also writes esbuild's list of bundled modules, which test/bundle-contents.test.ts
 // checks the notice file against.
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,6 +52,9 @@ const { metafile } = await build({
   // Copyright lines found in the sources (ws and formdata-polyfill inside undici, say) stay, at
   // the end of the file; the licence texts are in THIRD_PARTY_NOTICES.txt.
   legalComments: 'eof',
+  // DuckDB's native binding (tens of MB a platform) stays out of dist/: `parquet: true` installs
+  // it from the npm registry with the lock copied below, and imports it from the tool cache.
+  external: ['@duckdb/node-api'],
   metafile: true,
   logLevel: 'warning',
 });
@@ -68,6 +71,10 @@ for (const output of Object.keys(metafile.outputs)) {
   }
 }
 
+mkdirSync(join(outDir, 'duckdb'));
+for (const file of ['package.json', 'package-lock.json']) {
+  copyFileSync(join(packageDir, 'duckdb', file), join(outDir, 'duckdb', file));
+}
 writeFileSync(join(outDir, 'package.json'), `${JSON.stringify({ type: 'module' }, null, 2)}\n`);
 writeFileSync(
   join(outDir, 'THIRD_PARTY_NOTICES.txt'),

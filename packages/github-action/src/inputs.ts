@@ -87,6 +87,8 @@ export interface ActionInputs {
   readonly destination: DestinationInputs | undefined;
   /** `compare: last-run`: a change report against the export of the last run of this step. */
   readonly compare: CompareInputs | undefined;
+  /** `parquet`: the export's tables as Parquet files in the artifact, beside it. */
+  readonly parquet: boolean;
 }
 
 export interface CompareInputs {
@@ -188,7 +190,15 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
 
   // Before the artifact inputs' own rules, so that one given with a destination is named as
   // the conflict rather than asked to be completed (a github-token for keep-last...).
+  const parquet = readBoolean(get, 'parquet', false);
   const destination = readDestination(get, since);
+  if (parquet && destination !== undefined) {
+    throw new InputError(
+      'parquet',
+      'cannot be combined with destination yet: the Parquet tables are stored only in the workflow artifact',
+      'Remove parquet, and make the tables where you analyse the export: asana-export load EXPORT --duckdb FILE --parquet DIR.',
+    );
+  }
   const githubToken = get('github-token');
   const keepLast = optionalInteger(get, 'keep-last', 1, KEEP_LAST_MAX);
   const encryptText = get('encrypt-to');
@@ -218,6 +228,13 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
     );
   }
   const encryptTo = encryptText === '' ? undefined : parseAgeRecipients('encrypt-to', encryptText);
+  if (parquet && encryptTo !== undefined) {
+    throw new InputError(
+      'parquet',
+      'cannot be combined with encrypt-to: the Parquet tables would hold the export unencrypted',
+      'Remove parquet; decrypt where the backup is restored and make the tables there: asana-export load FILE.age --identity key.txt --duckdb FILE --parquet DIR.',
+    );
+  }
   const decompress = readBoolean(get, 'decompress', false);
   if (decompress && encryptTo !== undefined) {
     throw new InputError(
@@ -256,6 +273,7 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
     allowPublicUnencrypted: readBoolean(get, 'allow-public-unencrypted', false),
     destination,
     compare,
+    parquet,
   };
 }
 

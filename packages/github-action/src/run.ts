@@ -6,7 +6,8 @@
 
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { ArtifactClient } from '@actions/artifact';
 import * as core from '@actions/core';
 import {
@@ -38,6 +39,7 @@ import { runCheckOnly } from './check-only.js';
 import { type ComparisonOutcome, compareWithLastRun } from './compare.js';
 import { describeFailedLimits, type RunPoint } from './compare-summary.js';
 import { decompressBeside } from './decompress.js';
+import { type InstalledDuckDB, installDuckDB } from './duckdb-install.js';
 import { leftRunning, type RunProgress, reportFailure } from './failure.js';
 import { getVisibility } from './github.js';
 import {
@@ -52,6 +54,7 @@ import {
 import { readRequestTimeout } from './input-values.js';
 import { type ActionInputs, readInputs } from './inputs.js';
 import { defaultArtifactName, isExportArtifactName, requestSubject, subjectGid } from './names.js';
+import { type ParquetTables, writeParquetBeside } from './parquet.js';
 import { createProgressLog, type ProgressLog } from './progress.js';
 import { messageOf, StepError } from './step-error.js';
 import { addSuccess, writeSummary } from './summary.js';
@@ -167,6 +170,9 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
   const planned = await planStart(inputs, context.env, github, artifacts);
   const { start, since, history } = planned;
   for (const warning of planned.warnings) core.warning(printableLines(redact(warning)));
+  // Before Asana is asked for anything: a registry the runner cannot reach fails the step now,
+  // not after the export.
+  const duckdb = inputs.parquet ? await installDuckDBFor(context) : undefined;
   const outDir = await mkdtemp(join(context.env.RUNNER_TEMP || tmpdir(), 'asana-export-'));
   const runtime = runtimeFor(inputs, session);
   let result: Awaited<ReturnType<typeof runExportToFile>>;
@@ -227,6 +233,9 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
     core.setOutput('decompressed-file', decompressed);
     files.push(decompressed);
   }
+  const parquet =
+    duckdb === undefined ? undefined : await parquetBeside(result.filePath, duckdb, session);
+  if (parquet?.type === 'written') files.push(...parquet.tables.files);
 
   const comparison = await compareBeforeUpload(inputs, history, github, {
     artifacts,
@@ -288,7 +297,11 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
     }),
   );
   for (const warning of kept.warnings) core.warning(printableLines(redact(warning)));
-  const warnings = [...planned.warnings, ...kept.warnings];
+  const warnings = [
+    ...planned.warnings,
+    ...(parquet?.type === 'written' ? parquet.tables.warnings : []),
+    ...kept.warnings,
+  ];
   if (comparison !== undefined) reportComparison(comparison, redact);
 
   await writeSummary(redact, (summary) =>
@@ -299,17 +312,68 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
       decompressed: inputs.decompress,
       chain: kept.chain,
       warnings,
+      ...(parquet?.type === 'written' ? { parquet: parquet.tables.tables } : {}),
       ...(comparison === undefined
         ? {}
         : { comparison: { outcome: comparison, recent: recentRuns(history, manifest) } }),
     }),
   );
+  if (parquet?.type === 'failed') {
+    core.setFailed(
+      printableLines(
+        redact(
+          `parquet: the Parquet tables could not be made: ${parquet.message}. The export is stored all the same (artifact ${stored.name}); make the tables from it with asana-export load EXPORT --duckdb FILE --parquet DIR.`,
+        ),
+      ),
+    );
+  }
   // Only now, with the export and the state stored: the next run compares against this one.
   if (comparison?.type === 'compared' && comparison.failed.length > 0) {
     core.setFailed(
       `The change report crosses fail-on: ${describeFailedLimits(comparison.failed)}. ` +
         `The export is stored all the same (artifact ${stored.name}); look at what changed in Asana, in the job summary and ${comparison.reportName}.`,
     );
+  }
+}
+
+async function installDuckDBFor(context: RunContext): Promise<InstalledDuckDB> {
+  return core.group('Installing DuckDB for parquet', () =>
+    installDuckDB({
+      // Copied beside the bundle by scripts/bundle.mjs: dist/duckdb/.
+      lockDir: join(dirname(fileURLToPath(import.meta.url)), 'duckdb'),
+      env: context.env,
+      signal: context.signal,
+      log: (line) => core.info(line),
+    }),
+  );
+}
+
+type ParquetOutcome =
+  | { readonly type: 'written'; readonly tables: ParquetTables }
+  | { readonly type: 'failed'; readonly message: string };
+
+/**
+ * `parquet: true`, after the export is verified. A failure here does not lose the export: it is
+ * stored without the tables, and the step fails after the upload (like fail-on).
+ */
+async function parquetBeside(
+  filePath: string,
+  duckdb: InstalledDuckDB,
+  session: Session,
+): Promise<ParquetOutcome> {
+  const { context, redact } = session;
+  try {
+    const tables = await core.group('Writing Parquet tables', () =>
+      writeParquetBeside(filePath, { duckdb: duckdb.import, signal: context.signal }),
+    );
+    for (const warning of tables.warnings) core.warning(printableLines(redact(warning)));
+    const names = tables.files.map((file) => basename(file));
+    core.setOutput('parquet-files', JSON.stringify(names));
+    core.info(`Parquet: ${names.length} tables (${names.join(', ')})`);
+    return { type: 'written', tables };
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    return { type: 'failed', message: messageOf(error) };
   }
 }
 

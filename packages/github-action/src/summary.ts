@@ -65,6 +65,8 @@ export interface SuccessFacts {
     readonly outcome: ComparisonOutcome;
     readonly recent: readonly RunPoint[];
   };
+  /** `parquet: true`: rows per table written as Parquet into the artifact. */
+  readonly parquet?: Readonly<Record<string, number>>;
 }
 
 export interface FailureFacts {
@@ -129,6 +131,7 @@ export function addSuccess(summary: Summary, facts: SuccessFacts): Summary {
         .map(([type, count]) => [escapeHtml(type), formatCount(count)]),
     ]);
   }
+  if (facts.parquet) summary.addRaw(`<p>${parquetLine(facts.parquet)}</p>`, true);
   if (facts.comparison) addComparison(summary, facts.comparison.outcome, facts.comparison.recent);
   const pruned = facts.chain?.pruned ?? [];
   if (pruned.length > 0) {
@@ -141,6 +144,14 @@ export function addSuccess(summary: Summary, facts: SuccessFacts): Summary {
     summary.addRaw(`<p><strong>Warning:</strong> ${escapeHtml(warning)}</p>`, true);
   }
   return summary;
+}
+
+/** `Parquet tables in the artifact: task 120 rows, user 5 rows.` Table names are DuckDB's. */
+function parquetLine(tables: Readonly<Record<string, number>>): string {
+  const each = Object.entries(tables)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([table, rows]) => `${code(table)} ${formatCount(rows)} row${rows === 1 ? '' : 's'}`);
+  return `Parquet tables in the artifact: ${each.join(', ')}`;
 }
 
 export function addFailure(summary: Summary, facts: FailureFacts): Summary {

@@ -13,6 +13,15 @@ export const DUCKDB_PACKAGE = '@duckdb/node-api';
 
 type Row = Record<string, unknown>;
 
+/**
+ * How DuckDB's Node API is imported. The CLI finds it in its own node_modules (the default); the
+ * GitHub Action, whose bundle leaves the native binding out, installs it into the runner's tool
+ * cache and imports it from there.
+ */
+export type DuckDBImport = () => Promise<typeof import('@duckdb/node-api')>;
+
+const importInstalled: DuckDBImport = () => import('@duckdb/node-api');
+
 export interface Database {
   run(sql: string): Promise<void>;
   rows(sql: string): Promise<Row[]>;
@@ -23,10 +32,11 @@ export async function openDatabase(
   path: string,
   settings: Readonly<Record<string, string>>,
   signal: AbortSignal,
+  importDuckDB: DuckDBImport = importInstalled,
 ): Promise<Database> {
   let api: typeof import('@duckdb/node-api');
   try {
-    api = await import('@duckdb/node-api');
+    api = await importDuckDB();
   } catch (error) {
     throw new DatabaseError(
       `DuckDB could not be loaded on this platform (${process.platform}-${process.arch}): ${printable(String((error as Error).message ?? error), 300)}`,

@@ -32,7 +32,7 @@ import {
 import { recordSchema, SCHEMA_VERSION, unknownFields } from '../../protocol/record-schemas.js';
 import { printable } from '../../protocol/text.js';
 import { onDisk } from '../local-error.js';
-import { type Database, openDatabase } from './duckdb.js';
+import { type Database, type DuckDBImport, openDatabase } from './duckdb.js';
 import { type CheckedExport, checkExport, type FoundExport, findExport } from './open-exports.js';
 
 export interface LoadOptions {
@@ -47,6 +47,8 @@ export interface LoadOptions {
   readonly now: () => Date;
   /** Aborting interrupts DuckDB's statement; the export's transaction is rolled back. */
   readonly signal: AbortSignal;
+  /** Where DuckDB's Node API comes from; default this package's dependency. */
+  readonly duckdb?: DuckDBImport;
 }
 
 export interface LoadedExport {
@@ -100,6 +102,7 @@ export async function loadExports(options: LoadOptions): Promise<LoadResult> {
           autoinstall_known_extensions: 'false',
         },
         options.signal,
+        options.duckdb,
       );
       try {
         return await loadInto(db, checked, options);

@@ -1,0 +1,160 @@
+/**
+ * `parquet: true` through the built action: DuckDB installed by the real `npm ci` from the
+ * registry into a tool cache kept under ~/.cache/asana-exports/ (so once per machine, not per
+ * run), the export loaded, and each table's Parquet file in the artifact, read back with the
+ * workspace's own DuckDB and counted against the records the sandbox served.
+ */
+
+import { mkdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectedRows, readRecords } from '../../core/test/support/load.js';
+import { entriesOf, errorLine, startWorld, type World } from './support/fixtures.js';
+import { tempDir } from './support/temp.js';
+
+// Persistent: the first run on a machine downloads DuckDB (about 24 MB), later runs reuse it.
+const TOOL_CACHE = join(homedir(), '.cache/asana-exports/action-tool-cache');
+const HISTORY = '_asana_export_history';
+// This machine's way to the registry (a proxy's CA, say), as a self-hosted runner has its own.
+const NETWORK = Object.fromEntries(
+  ['NODE_EXTRA_CA_CERTS', 'HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy']
+    .map((name) => [name, process.env[name]])
+    .filter((entry): entry is [string, string] => entry[1] !== undefined),
+);
+
+/** What the test uses of DuckDB's Node API: this package does not depend on it. */
+interface DuckDBApi {
+  DuckDBInstance: {
+    create(path: string): Promise<{
+      connect(): Promise<{
+        runAndReadAll(sql: string): Promise<{ getRowObjectsJson(): Record<string, unknown>[] }>;
+        closeSync(): void;
+      }>;
+      closeSync(): void;
+    }>;
+  };
+}
+
+let world: World;
+beforeAll(async () => {
+  mkdirSync(TOOL_CACHE, { recursive: true });
+  world = await startWorld();
+});
+afterAll(async () => {
+  await world?.close();
+});
+
+/** Rows in a Parquet file, counted by the DuckDB the core depends on, not the action's. */
+async function parquetRows(bytes: Buffer): Promise<number> {
+  const path = join(tempDir('parquet-'), 'table.parquet');
+  await writeFile(path, bytes);
+  const coreRequire = createRequire(
+    createRequire(import.meta.url).resolve('@asana-exports/core/package.json'),
+  );
+  const api = (await import(
+    pathToFileURL(coreRequire.resolve('@duckdb/node-api')).href
+  )) as DuckDBApi;
+  const instance = await api.DuckDBInstance.create(':memory:');
+  const connection = await instance.connect();
+  try {
+    const reader = await connection.runAndReadAll(
+      `SELECT count(*) AS n FROM read_parquet('${path.replaceAll("'", "''")}')`,
+    );
+    return Number(reader.getRowObjectsJson()[0]?.n);
+  } finally {
+    connection.closeSync();
+    instance.closeSync();
+  }
+}
+
+describe('parquet: true', () => {
+  it.each([
+    ['graph', { kind: 'graph' }, 'parent'],
+    ['resource', { kind: 'resource', resources: 'task, message' }, 'workspace'],
+  ] as const)(
+    'stores a table per type of a %s export beside it, with one row per distinct record',
+    async (_kind, inputs, targetInput) => {
+      const run = world.newRun();
+      const result = await world.act(
+        run,
+        { ...inputs, [targetInput]: world.newGid(), parquet: 'true' },
+        { env: { ...NETWORK, RUNNER_TOOL_CACHE: TOOL_CACHE } },
+      );
+      expect(result.code, result.stdout).toBe(0);
+      const served = await world.sandbox.exportFile(result.outputs['job-gid'] ?? '');
+      const expected = expectedRows([await readRecords(served.path)]);
+      expect(Object.keys(expected).length).toBeGreaterThan(1);
+
+      const [artifact] = world.service.finished(run);
+      const entries = entriesOf(artifact);
+      const stem = `asana-${_kind}-export-${result.outputs['job-gid']}`;
+      const names = [...Object.keys(expected), HISTORY].map((table) => `${stem}.${table}.parquet`);
+      expect(JSON.parse(result.outputs['parquet-files'] ?? '[]').sort()).toEqual(names.sort());
+      // The export and its manifest are there as without parquet, the tables beside them.
+      expect(entries.map((entry) => entry.name).sort()).toEqual(
+        [`${stem}.jsonl.gz`, `${stem}.manifest.json`, ...names].sort(),
+      );
+      const counted: Record<string, number> = {};
+      for (const type of Object.keys(expected)) {
+        const entry = entries.find((one) => one.name === `${stem}.${type}.parquet`);
+        counted[type] = await parquetRows(entry?.data ?? Buffer.alloc(0));
+      }
+      expect(counted).toEqual(expected);
+      const history = entries.find((one) => one.name === `${stem}.${HISTORY}.parquet`);
+      expect(await parquetRows(history?.data ?? Buffer.alloc(0))).toBe(1);
+      // The summary names each table with its rows.
+      expect(result.summary).toContain('Parquet tables in the artifact:');
+      for (const [type, rows] of Object.entries(expected)) {
+        expect(result.summary).toMatch(new RegExp(`<code>${type}</code> ${rows} rows?`));
+      }
+    },
+    300_000,
+  );
+});
+
+describe('parquet: refused before anything is sent to Asana', () => {
+  const key = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+  it.each([
+    [{ 'encrypt-to': key }, /parquet.*cannot be combined with encrypt-to/],
+    [{ destination: 's3://bucket/backups/' }, /parquet.*cannot be combined with destination yet/],
+    [{ parquet: 'yes' }, /parquet.*"yes" is not a boolean/],
+  ])('%o', async (extra, message) => {
+    const before = world.sandbox.requests.length;
+    const result = await world.act(world.newRun(), {
+      kind: 'graph',
+      parent: world.newGid(),
+      parquet: 'true',
+      ...extra,
+    });
+    expect(result.code).toBe(1);
+    expect(errorLine(result)).toMatch(message);
+    expect(world.sandbox.requests.length).toBe(before);
+  });
+
+  it('fails the step with what to do when npm cannot reach the registry, within the bound', async () => {
+    const before = world.sandbox.requests.length;
+    const started = Date.now();
+    const result = await world.act(
+      world.newRun(),
+      { kind: 'graph', parent: world.newGid(), parquet: 'true' },
+      {
+        env: {
+          // A tool cache of its own: nothing installed, so npm must fetch, and cannot.
+          RUNNER_TOOL_CACHE: tempDir('tool-cache-'),
+          npm_config_registry: 'http://127.0.0.1:1/',
+          npm_config_fetch_retries: '0',
+        },
+      },
+    );
+    expect(result.code).toBe(1);
+    expect(errorLine(result)).toMatch(
+      /parquet: DuckDB could not be installed from the npm registry: npm ci exited with code \d+.*let the runner reach it, or remove parquet/,
+    );
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(world.sandbox.requests.length).toBe(before);
+  }, 120_000);
+});

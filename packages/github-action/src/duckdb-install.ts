@@ -57,7 +57,6 @@ export async function installDuckDB(options: DuckDBInstallOptions): Promise<Inst
       const started = Date.now();
       options.log(`Installing ${PACKAGE} ${version} from the npm registry into ${dir}`);
       await npmCi(partial, options);
-      await rm(join(partial, '.npm-cache'), { recursive: true, force: true });
       await writeFile(join(partial, MARKER), `${new Date().toISOString()}\n`);
       await rm(dir, { recursive: true, force: true });
       await rename(partial, dir).catch(async (error: unknown) => {
@@ -69,6 +68,7 @@ export async function installDuckDB(options: DuckDBInstallOptions): Promise<Inst
       await rm(partial, { recursive: true, force: true });
     }
   }
+  if (!installed) options.log(`Using ${PACKAGE} ${version} from the tool cache: ${dir}`);
   const entry = createRequire(join(dir, 'package.json')).resolve(PACKAGE);
   return {
     dir,
@@ -88,14 +88,10 @@ const HINT =
 /** `npm ci` in `dir`, killed at the time limit or when the job is cancelled. */
 function npmCi(dir: string, options: DuckDBInstallOptions): Promise<void> {
   const timeoutMs = options.timeoutMs ?? DUCKDB_INSTALL_TIMEOUT_MS;
-  const args = [
-    'ci',
-    '--ignore-scripts',
-    '--no-audit',
-    '--no-fund',
-    '--cache',
-    join(dir, '.npm-cache'),
-  ];
+  // npm's cache (the tarballs) and its log in the job's temp folder, not the tool cache: the log
+  // a failure points at is still there after the unfinished install is removed.
+  const cache = join(options.env.RUNNER_TEMP || tmpdir(), 'asana-export-npm-cache');
+  const args = ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--cache', cache];
   return new Promise<void>((resolve, reject) => {
     const windows = process.platform === 'win32';
     const child = spawn(windows ? 'npm.cmd' : 'npm', args, {

@@ -112,7 +112,7 @@ export function addSuccess(summary: Summary, facts: SuccessFacts): Summary {
     ['File', code(manifest.encryption?.file.name ?? manifest.file.name)],
     'location' in artifact
       ? ['Destination', objectCell(artifact)]
-      : ['Artifact', artifactCell(artifact, facts.decompressed)],
+      : ['Artifact', artifactCell(artifact, facts.decompressed, facts.parquet !== undefined)],
   );
 
   summary.addHeading(`${TITLE}: ${escapeHtml(manifest.state.raw)}`, 2);
@@ -224,10 +224,16 @@ function targetRows(manifest: Manifest): [string, string][] {
   return rows;
 }
 
-function artifactCell(artifact: StoredArtifactFacts, decompressed: boolean): string {
+function artifactCell(
+  artifact: StoredArtifactFacts,
+  decompressed: boolean,
+  parquet: boolean,
+): string {
   const name = escapeHtml(artifact.name);
   const link = artifact.url ? `<a href="${escapeHtml(artifact.url)}">${name}</a>` : name;
-  const contents = decompressed ? 'export, uncompressed copy and manifest' : 'export and manifest';
+  const parts = ['export', ...(decompressed ? ['uncompressed copy'] : []), 'manifest'];
+  if (parquet) parts.push('Parquet tables');
+  const contents = `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}`;
   return `${link} (id ${artifact.id}, ${formatBytes(artifact.size)}: ${contents})`;
 }
 

@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedRows, readRecords } from '../../core/test/support/load.js';
@@ -75,8 +75,9 @@ describe('parquet: true', () => {
   it.each([
     ['graph', { kind: 'graph' }, 'parent'],
     ['resource', { kind: 'resource', resources: 'task, message' }, 'workspace'],
+    ['organization', { kind: 'organization' }, 'organization'],
   ] as const)(
-    'stores a table per type of a %s export beside it, with one row per distinct record',
+    'stores a table per type of an export (%s) beside it, with one row per distinct record',
     async (_kind, inputs, targetInput) => {
       const run = world.newRun();
       const result = await world.act(
@@ -89,18 +90,21 @@ describe('parquet: true', () => {
       if (inputs.kind === 'resource') {
         expect(result.stdout).toContain('Using @duckdb/node-api 1.5.6-r.1 from the tool cache');
       }
-      const served = await world.sandbox.exportFile(result.outputs['job-gid'] ?? '');
+      const served = await world.sandbox.exportFile(
+        result.outputs['job-gid'] || (result.outputs['export-gid'] ?? ''),
+      );
       const expected = expectedRows([await readRecords(served.path)]);
       expect(Object.keys(expected).length).toBeGreaterThan(1);
 
       const [artifact] = world.service.finished(run);
       const entries = entriesOf(artifact);
-      const stem = `asana-${_kind}-export-${result.outputs['job-gid']}`;
+      const file = basename(result.outputs.file ?? '');
+      const stem = file.replace(/\.jsonl?\.gz$/, '');
       const names = [...Object.keys(expected), HISTORY].map((table) => `${stem}.${table}.parquet`);
       expect(JSON.parse(result.outputs['parquet-files'] ?? '[]').sort()).toEqual(names.sort());
       // The export and its manifest are there as without parquet, the tables beside them.
       expect(entries.map((entry) => entry.name).sort()).toEqual(
-        [`${stem}.jsonl.gz`, `${stem}.manifest.json`, ...names].sort(),
+        [file, `${stem}.manifest.json`, ...names].sort(),
       );
       const counted: Record<string, number> = {};
       for (const type of Object.keys(expected)) {

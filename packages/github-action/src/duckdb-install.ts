@@ -58,7 +58,8 @@ export async function installDuckDB(options: DuckDBInstallOptions): Promise<Inst
       options.log(`Installing ${PACKAGE} ${version} from the npm registry into ${dir}`);
       await npmCi(partial, options);
       await writeFile(join(partial, MARKER), `${new Date().toISOString()}\n`);
-      await rm(dir, { recursive: true, force: true });
+      // An unfinished folder is replaced; one a parallel job has just completed is kept.
+      if (!(await isComplete(dir))) await rm(dir, { recursive: true, force: true });
       await rename(partial, dir).catch(async (error: unknown) => {
         if (!(await isComplete(dir))) throw error;
       });

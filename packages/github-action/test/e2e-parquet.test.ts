@@ -167,3 +167,39 @@ describe('parquet: refused before anything is sent to Asana', () => {
     expect(world.sandbox.requests.length).toBe(before);
   }, 120_000);
 });
+
+describe('parquet: when the tables cannot be made', () => {
+  it('stores the export all the same, then fails the step saying so', async () => {
+    // A tool cache whose DuckDB fails as a broken binding or a full disk would: a stand-in
+    // package where the install would be, marked complete.
+    const cache = tempDir('tool-cache-');
+    const dir = join(cache, 'asana-export-duckdb', `1.5.6-r.1-${process.platform}-${process.arch}`);
+    const api = join(dir, 'node_modules/@duckdb/node-api');
+    mkdirSync(api, { recursive: true });
+    await writeFile(join(dir, 'package.json'), '{}');
+    await writeFile(join(dir, '.asana-export-complete'), '');
+    await writeFile(join(api, 'package.json'), '{"name":"@duckdb/node-api","main":"index.js"}');
+    await writeFile(
+      join(api, 'index.js'),
+      "exports.DuckDBInstance = { create: async () => { throw new Error('IO Error: No space left on device'); } };\n",
+    );
+    const run = world.newRun();
+    const result = await world.act(
+      run,
+      { kind: 'graph', parent: world.newGid(), parquet: 'true' },
+      { env: { RUNNER_TOOL_CACHE: cache } },
+    );
+    expect(result.code).toBe(1);
+    expect(errorLine(result)).toMatch(
+      /parquet: the Parquet tables could not be made: DuckDB could not open .*No space left on device\. The export is stored all the same \(artifact asana-graph-/,
+    );
+    const [artifact] = world.service.finished(run);
+    const file = basename(result.outputs.file ?? '');
+    expect(
+      entriesOf(artifact)
+        .map((entry) => entry.name)
+        .sort(),
+    ).toEqual([file, file.replace('.jsonl.gz', '.manifest.json')].sort());
+    expect(result.outputs['parquet-files']).toBeUndefined();
+  });
+});

@@ -17,7 +17,8 @@ import {
  * Parked executions in a started n8n (`n8n start`: its wait tracker resumes them; `n8n execute`
  * has none). Two claims of the README, seen in n8n 2.41:
  * - The long-export example with a Wait of 65 s or more parks the execution in the database
- *   (status waiting) and no execution runs meanwhile; n8n resumes it and it downloads the file.
+ *   (status waiting) and no execution runs meanwhile; n8n, even restarted, resumes it and it
+ *   downloads the file.
  * - A node that parks its own execution (`putExecutionToWait`, as n8n's Wait and GitHub nodes do)
  *   is not called again when n8n resumes it by time: n8n passes the node's input on as its
  *   output, and what the node returned is dropped. So the Asana Export node cannot wait for an
@@ -92,7 +93,7 @@ describe.skipIf(n8nBin === undefined)('Parked executions in a started n8n', () =
     await sandbox?.close();
   }, 60_000);
 
-  it('parks the example’s execution during a Wait of 66 s, then resumes it and downloads', async () => {
+  it('parks the example’s execution during a Wait of 66 s, then resumes it, past a restart, and downloads', async () => {
     const started = await server.webhook('long-export', {});
     expect(started.status, `${JSON.stringify(started.body)}\n${server.process.log()}`).toBe(200);
     const parked = await executionIn(EXAMPLE, 'waiting', 60_000);
@@ -107,6 +108,9 @@ describe.skipIf(n8nBin === undefined)('Parked executions in a started n8n', () =
     expect(creates).toHaveLength(1);
     expect(sandbox.requests.filter((request) => request.path.includes('/jobs/'))).toHaveLength(0);
 
+    // Nothing of it lives in the process: n8n restarted meanwhile resumes it all the same.
+    await server.close();
+    server = await startN8nServer(n8nBin ?? '', n8n);
     await executionIn(EXAMPLE, 'success', 150_000);
     const checks = sandbox.requests.filter((request) => request.path.includes('/jobs/'));
     const gid = String(/\/jobs\/(\d+)/.exec(checks[0]?.path ?? '')?.[1]);

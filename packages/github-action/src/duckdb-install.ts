@@ -70,7 +70,15 @@ export async function installDuckDB(options: DuckDBInstallOptions): Promise<Inst
     }
   }
   if (!installed) options.log(`Using ${PACKAGE} ${version} from the tool cache: ${dir}`);
-  const entry = createRequire(join(dir, 'package.json')).resolve(PACKAGE);
+  let entry: string;
+  try {
+    entry = createRequire(join(dir, 'package.json')).resolve(PACKAGE);
+  } catch (error) {
+    throw new StepError(
+      `parquet: the DuckDB install in the tool cache is damaged: ${printable(String((error as Error).message ?? error), 300)}`,
+      `Remove ${dir} from the runner: the next run installs it again.`,
+    );
+  }
   return {
     dir,
     version,

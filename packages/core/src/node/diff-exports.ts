@@ -208,6 +208,7 @@ async function compareSides(
     return { tally, duplicates };
   }
   const half = Math.ceil(older.partitions / 2);
+  const second = { first: half, end: older.partitions };
   const stop = new AbortController();
   const both = AbortSignal.any([signal, stop.signal]);
   const here = comparePartitions(dir, older, newer, tally, both, splitBytes, {
@@ -218,9 +219,9 @@ async function compareSides(
     {
       job: 'compare',
       dir,
-      older: older.data(),
-      newer: newer.data(),
-      range: { first: half, end: older.partitions },
+      older: older.data(second),
+      newer: newer.data(second),
+      range: second,
       splitBytes,
     },
     'compared',

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { asCancelled } from '../protocol/abort.js';
+import { transferables } from './diff-partitions.js';
 import type { FromDiffWorker, ToDiffWorker } from './diff-thread-messages.js';
 import { receivedError } from './diff-thread-messages.js';
 
@@ -64,7 +65,13 @@ export function onSecondThread<T extends 'read' | 'compared'>(
   signal: AbortSignal,
   storedFile?: string,
 ): Promise<Answer<T>> {
-  const worker = new Worker(WORKER_URL, { workerData: job, resourceLimits: SECOND_THREAD_LIMITS });
+  // A comparison's spill indexes are fresh copies (SpillFile.data): moved across, not copied again.
+  const transferList = job.job === 'compare' ? transferables(job.older, job.newer) : [];
+  const worker = new Worker(WORKER_URL, {
+    workerData: job,
+    transferList,
+    resourceLimits: SECOND_THREAD_LIMITS,
+  });
   return new Promise<Answer<T>>((resolve, reject) => {
     let settled = false;
     const settle = (outcome: () => void) => {

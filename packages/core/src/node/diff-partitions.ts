@@ -134,6 +134,18 @@ export interface SpillFileData {
 }
 
 const NO_CHUNKS = new ChunkList();
+const NO_DATA: ChunkListData = { pairs: new Float64Array(0), bytes: 0 };
+
+/** The buffers of spill indexes, to transfer them to another thread instead of copying them. */
+export function transferables(...spills: readonly SpillFileData[]): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const spill of spills) {
+    for (const chunks of spill.chunks) {
+      if (chunks.pairs.byteLength > 0) buffers.add(chunks.pairs.buffer);
+    }
+  }
+  return [...buffers];
+}
 
 /** Where each partition's chunks are in a spill file. */
 export class SpillFile {
@@ -151,8 +163,19 @@ export class SpillFile {
     return new SpillFile(data.path, data.chunks.map(ChunkList.fromData));
   }
 
-  data(): SpillFileData {
-    return { path: this.path, chunks: this.#chunks.map((chunks) => chunks.data()) };
+  /**
+   * The index as plain data; with `range`, of those partitions only (the others empty): a thread
+   * comparing half the partitions needs half the index. Its buffers are fresh copies, which the
+   * sender can transfer rather than copy again (`transferables`): for 4 GB each side the index is
+   * tens of MiB.
+   */
+  data(range?: { readonly first: number; readonly end: number }): SpillFileData {
+    const inRange = (index: number) =>
+      range === undefined || (index >= range.first && index < range.end);
+    return {
+      path: this.path,
+      chunks: this.#chunks.map((chunks, index) => (inRange(index) ? chunks.data() : NO_DATA)),
+    };
   }
 
   /** Bytes of one partition. */

@@ -4,7 +4,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { DiffTally } from '../protocol/diff-report.js';
 import { comparePartitions } from './diff-compare.js';
-import { PartitionWriter, SpillFile } from './diff-partitions.js';
+import { PartitionWriter, SpillFile, transferables } from './diff-partitions.js';
 import { readIntoPartitions } from './diff-read.js';
 import { type FromDiffWorker, sendableError, type ToDiffWorker } from './diff-thread-messages.js';
 
@@ -40,7 +40,8 @@ async function run(job: ToDiffWorker): Promise<FromDiffWorker> {
 }
 
 run(workerData as ToDiffWorker).then(
-  (answer) => port.postMessage(answer),
+  // The spill's index is moved across, not copied: this thread ends with the answer.
+  (answer) => port.postMessage(answer, answer.type === 'read' ? transferables(answer.spill) : []),
   (error: unknown) =>
     port.postMessage({ type: 'failed', error: sendableError(error) } satisfies FromDiffWorker),
 );

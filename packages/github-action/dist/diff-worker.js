@@ -628,6 +628,16 @@ var ChunkList = class _ChunkList {
   }
 };
 var NO_CHUNKS = new ChunkList();
+var NO_DATA = { pairs: new Float64Array(0), bytes: 0 };
+function transferables(...spills) {
+  const buffers = /* @__PURE__ */ new Set();
+  for (const spill of spills) {
+    for (const chunks of spill.chunks) {
+      if (chunks.pairs.byteLength > 0) buffers.add(chunks.pairs.buffer);
+    }
+  }
+  return [...buffers];
+}
 var SpillFile = class _SpillFile {
   path;
   partitions;
@@ -640,8 +650,18 @@ var SpillFile = class _SpillFile {
   static fromData(data) {
     return new _SpillFile(data.path, data.chunks.map(ChunkList.fromData));
   }
-  data() {
-    return { path: this.path, chunks: this.#chunks.map((chunks) => chunks.data()) };
+  /**
+   * The index as plain data; with `range`, of those partitions only (the others empty): a thread
+   * comparing half the partitions needs half the index. Its buffers are fresh copies, which the
+   * sender can transfer rather than copy again (`transferables`): for 4 GB each side the index is
+   * tens of MiB.
+   */
+  data(range) {
+    const inRange = (index) => range === void 0 || index >= range.first && index < range.end;
+    return {
+      path: this.path,
+      chunks: this.#chunks.map((chunks, index) => inRange(index) ? chunks.data() : NO_DATA)
+    };
   }
   /** Bytes of one partition. */
   size(index) {
@@ -1685,6 +1705,7 @@ async function run(job) {
   return { type: "compared", tally: tally.state(), duplicates };
 }
 run(workerData).then(
-  (answer) => port.postMessage(answer),
+  // The spill's index is moved across, not copied: this thread ends with the answer.
+  (answer) => port.postMessage(answer, answer.type === "read" ? transferables(answer.spill) : []),
   (error) => port.postMessage({ type: "failed", error: sendableError(error) })
 );

@@ -22,7 +22,7 @@ afterAll(async () => {
 const fastPoll = ['--poll-interval', '100ms', '--poll-max-interval', '300ms'];
 let parent = 1490000000000000;
 
-describe.each(stores)('diff --to %s', (name, start) => {
+describe.each(stores)('diff --to %s', (_name, start) => {
   let store: TestStore;
   beforeAll(async () => {
     store = await start();

@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffExportFiles } from '../src/node/diff-exports.js';
 import { secondThreadAvailable } from '../src/node/diff-on-thread.js';
 import { DIFF_EXAMPLES, type DiffReport } from '../src/protocol/diff-report.js';
-import { type Manifest, manifestSchema } from '../src/protocol/manifest.js';
 import { ageKeygen, describeWithAge } from './support/age-tool.js';
+import { exportAt, type Kind } from './support/exports.js';
 import { runCli, startTestSandbox, tempDir } from './support/sandbox.js';
 
 // `asana-export diff OLD NEW` as a user runs it, on exports the CLI downloaded from the sandbox
@@ -20,61 +20,12 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-const env = () => ({ ASANA_TOKEN: sandbox.token });
-const fastPoll = ['--poll-interval', '50ms', '--poll-max-interval', '200ms'];
 let nextTarget = 1480000000000000;
-
-interface Stored {
-  readonly path: string;
-  readonly manifest: Manifest;
-  readonly changes: RevisionChanges | undefined;
-}
-
-type Kind = 'graph' | 'resource' | 'organization';
-
-function targetArgs(kind: Kind, target: string): string[] {
-  switch (kind) {
-    case 'graph':
-      return ['--kind', 'graph', '--parent', target];
-    case 'resource':
-      return ['--kind', 'resource', '--workspace', target, '--resource-types', 'task,message,team'];
-    case 'organization':
-      return ['--kind', 'organization', '--organization', target];
-  }
-}
-
-async function exportAt(
-  kind: Kind,
-  target: string,
-  revision: number,
-  extra: readonly string[] = [],
-): Promise<Stored> {
-  const out = await tempDir();
-  sandbox.configure({ revision });
-  const result = await runCli(
-    [
-      'run',
-      ...targetArgs(kind, target),
-      '--out',
-      out,
-      '--base-url',
-      sandbox.apiUrl,
-      ...fastPoll,
-      ...extra,
-    ],
-    env(),
-  );
-  expect(result.code, result.stderr).toBe(0);
-  const manifest = manifestSchema.parse(JSON.parse(result.stdout));
-  const file = manifest.encryption?.file.name ?? manifest.file.name;
-  const info = await sandbox.exportFile(manifest.jobGid ?? manifest.exportGid ?? '');
-  return { path: join(out, file), manifest, changes: info.changes };
-}
 
 async function pair(kind: Kind, extra: readonly string[] = []) {
   const target = String(nextTarget++);
-  const older = await exportAt(kind, target, 0, extra);
-  const newer = await exportAt(kind, target, 1, extra);
+  const older = await exportAt(sandbox, kind, target, 0, extra);
+  const newer = await exportAt(sandbox, kind, target, 1, extra);
   return { older, newer };
 }
 
@@ -206,8 +157,8 @@ describe('asana-export diff', () => {
 
   it('refuses exports of different kinds or targets, naming the file, before reading them', async () => {
     const graph = await pair('graph');
-    const other = await exportAt('graph', String(nextTarget++), 0);
-    const resource = await exportAt('resource', String(nextTarget++), 0);
+    const other = await exportAt(sandbox, 'graph', String(nextTarget++), 0);
+    const resource = await exportAt(sandbox, 'resource', String(nextTarget++), 0);
 
     const kinds = await runCli(['diff', graph.older.path, resource.path], {});
     expect(kinds.code).toBe(2);

@@ -6,14 +6,8 @@ import { gzip } from 'node:zlib';
 import type { Sandbox } from '@asana-exports/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ageKeygen, describeWithAge } from './support/age-tool.js';
-import {
-  expectedRows,
-  exportAt,
-  query,
-  readRecords,
-  type Stored,
-  tableRows,
-} from './support/load.js';
+import { exportAt, type Stored } from './support/exports.js';
+import { expectedRows, query, readRecords, tableRows } from './support/load.js';
 import { CLI, runCli, startTestSandbox, tempDir } from './support/sandbox.js';
 
 // What `load` refuses, before it loads anything, and what it warns about; Parquet and encrypted

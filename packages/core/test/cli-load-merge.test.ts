@@ -2,9 +2,9 @@ import { join } from 'node:path';
 import type { Sandbox } from '@asana-exports/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXAMPLE_QUERIES } from '../src/protocol/load-queries.js';
+import { exportAt } from './support/exports.js';
 import {
   expectedRows,
-  exportAt,
   type JsonRecord,
   keyOf,
   query,

@@ -3,14 +3,8 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Sandbox } from '@asana-exports/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  expectedRows,
-  exportAt,
-  type Kind,
-  query,
-  readRecords,
-  tableRows,
-} from './support/load.js';
+import { exportAt, type Kind } from './support/exports.js';
+import { expectedRows, query, readRecords, tableRows } from './support/load.js';
 import { runCli, startTestSandbox, tempDir } from './support/sandbox.js';
 
 // `asana-export load` as a user runs it, on exports the CLI downloaded from the sandbox: the rows

@@ -7,7 +7,7 @@
  * GitHub OIDC token), else the default chain (`azure/login`, managed identities, `az login`).
  * Never a secret of ours.
  */
-import type { Dispatcher } from 'undici';
+import { type Dispatcher, EnvHttpProxyAgent } from 'undici';
 import { chooseAzureCredential } from '../protocol/azure-credential.js';
 import { type AzureAuth, createAzureStore } from '../protocol/azure-store.js';
 import type { Destination } from '../protocol/destination.js';
@@ -24,6 +24,7 @@ import {
   type StoreSettings,
 } from '../protocol/store-settings.js';
 import { readAwsCaBundle } from './aws-ca-bundle.js';
+import { systemClock } from './clock.js';
 import { createUndiciStoreHttp, storeDispatcherTrusting } from './store-http.js';
 
 export type { StoreSettings } from '../protocol/store-settings.js';
@@ -55,6 +56,31 @@ export interface OpenStoreOptions {
 }
 
 const DAY_MS = 24 * 60 * 60_000;
+
+/** Where stored exports are read from, with the credentials' settings and the inputs' names. */
+export type StorePlace = Pick<
+  OpenStoreOptions,
+  'destination' | 'settings' | 'names' | 'env' | 'requestTimeoutMs' | 'azureClientAssertion'
+>;
+
+/**
+ * Opens the store of `place` for one use (reading back what was stored: `check --to`,
+ * `diff --to`) over a dispatcher of its own that honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as
+ * the export's own requests do, and closes that dispatcher after.
+ */
+export async function withStore<T>(
+  place: StorePlace,
+  use: (store: ObjectStore & ObjectReader) => Promise<T>,
+): Promise<T> {
+  const dispatcher = new EnvHttpProxyAgent();
+  try {
+    return await use(
+      await openStore({ ...place, dispatcher, clock: systemClock, random: Math.random }),
+    );
+  } finally {
+    await dispatcher.close();
+  }
+}
 
 /** The store, with credentials found (or a clear InputError): nothing is sent yet. */
 export async function openStore(options: OpenStoreOptions): Promise<ObjectStore & ObjectReader> {

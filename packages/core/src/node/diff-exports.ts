@@ -139,20 +139,13 @@ async function readSides(
 ): Promise<[ReadSide, ReadSide]> {
   const partitions = partitionsFor(Math.max(older.bytes, newer.bytes));
   const away = threaded ? [newer, older].find((side) => !side.encrypted) : undefined;
-  const stop = new AbortController();
-  const signal = AbortSignal.any([options.signal, stop.signal]);
-  const read = (side: OpenedSide, name: string) =>
-    side === away
-      ? readOnSecondThread(side, join(dir, name), partitions, signal)
-      : readHere(side, join(dir, name), partitions, options.identities, signal);
-  const reads = [read(older, 'old'), read(newer, 'new')] as const;
-  try {
-    return await Promise.all(reads);
-  } catch (error) {
-    stop.abort();
-    await Promise.allSettled(reads);
-    throw error;
-  }
+  return await bothOrNeither(options.signal, (signal) => {
+    const read = (side: OpenedSide, name: string) =>
+      side === away
+        ? readOnSecondThread(side, join(dir, name), partitions, signal)
+        : readHere(side, join(dir, name), partitions, options.identities, signal);
+    return [read(older, 'old'), read(newer, 'new')];
+  });
 }
 
 async function readHere(
@@ -209,35 +202,45 @@ async function compareSides(
   }
   const half = Math.ceil(older.partitions / 2);
   const second = { first: half, end: older.partitions };
+  const [mine, theirs] = await bothOrNeither(signal, (both) => [
+    comparePartitions(dir, older, newer, tally, both, splitBytes, { first: 0, end: half }),
+    onSecondThread(
+      {
+        job: 'compare',
+        dir,
+        older: older.data(second),
+        newer: newer.data(second),
+        range: second,
+        splitBytes,
+      },
+      'compared',
+      both,
+    ),
+  ]);
+  tally.add(theirs.tally);
+  const duplicates = {
+    old: mine.old + theirs.duplicates.old,
+    new: mine.new + theirs.duplicates.new,
+  };
+  return { tally, duplicates };
+}
+
+/**
+ * Two halves of one step run at once, here and on the second thread: the first failure stops
+ * the other (through the signal `start` is given), which is waited for before the error is
+ * thrown, so nothing still writes into the diff's folder when it is removed.
+ */
+async function bothOrNeither<A, B>(
+  signal: AbortSignal,
+  start: (signal: AbortSignal) => [Promise<A>, Promise<B>],
+): Promise<[A, B]> {
   const stop = new AbortController();
-  const both = AbortSignal.any([signal, stop.signal]);
-  const here = comparePartitions(dir, older, newer, tally, both, splitBytes, {
-    first: 0,
-    end: half,
-  });
-  const away = onSecondThread(
-    {
-      job: 'compare',
-      dir,
-      older: older.data(second),
-      newer: newer.data(second),
-      range: second,
-      splitBytes,
-    },
-    'compared',
-    both,
-  );
+  const halves = start(AbortSignal.any([signal, stop.signal]));
   try {
-    const [mine, theirs] = await Promise.all([here, away]);
-    tally.add(theirs.tally);
-    const duplicates = {
-      old: mine.old + theirs.duplicates.old,
-      new: mine.new + theirs.duplicates.new,
-    };
-    return { tally, duplicates };
+    return await Promise.all(halves);
   } catch (error) {
     stop.abort();
-    await Promise.allSettled([here, away]);
+    await Promise.allSettled(halves);
     throw error;
   }
 }

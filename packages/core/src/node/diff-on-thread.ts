@@ -19,7 +19,7 @@ import { receivedError } from './diff-thread-messages.js';
 const WORKER_URL = new URL('./diff-worker.js', import.meta.url);
 
 /** Young generation (V8's semi-spaces) of a diff thread: 3 × an 8 MiB semi-space. */
-export const DIFF_YOUNG_GENERATION_MB = 24;
+const DIFF_YOUNG_GENERATION_MB = 24;
 
 /**
  * Old generation of a diff thread. What it keeps is some 10 MiB for the report and the spill
@@ -28,7 +28,7 @@ export const DIFF_YOUNG_GENERATION_MB = 24;
  * side). With 192 MiB: a peak RSS of 222 MiB for 4 GB each side; reaching it fails the diff with
  * a clear message, never a wrong report.
  */
-export const DIFF_OLD_GENERATION_MB = 192;
+const DIFF_OLD_GENERATION_MB = 192;
 
 export const DIFF_THREAD_LIMITS = {
   maxYoungGenerationSizeMb: DIFF_YOUNG_GENERATION_MB,

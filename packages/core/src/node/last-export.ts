@@ -5,7 +5,6 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EnvHttpProxyAgent } from 'undici';
 import { formatDestination } from '../protocol/destination.js';
 import { InputError } from '../protocol/errors.js';
 import { type LastExport, newestExport, parseLatestPointer } from '../protocol/freshness.js';
@@ -14,8 +13,7 @@ import { parseManifest } from '../protocol/manifest.js';
 import { latestKey } from '../protocol/object-layout.js';
 import type { ObjectStore } from '../protocol/object-store.js';
 import { printable } from '../protocol/text.js';
-import { systemClock } from './clock.js';
-import { type OpenStoreOptions, openStore } from './destination-store.js';
+import { type StorePlace, withStore } from './destination-store.js';
 
 export interface FoundExports {
   readonly last: LastExport | undefined;
@@ -92,10 +90,7 @@ export async function lastExportInStore(
 
 export interface DestinationPlace {
   /** Where the exports are stored, with the credentials' settings and the inputs' names. */
-  readonly store: Pick<
-    OpenStoreOptions,
-    'destination' | 'settings' | 'names' | 'env' | 'requestTimeoutMs' | 'azureClientAssertion'
-  >;
+  readonly store: StorePlace;
   readonly kind: ExportKind;
   /** The target gid the layout files exports under. */
   readonly target: string;
@@ -110,19 +105,10 @@ export async function lastExportAtDestination(
   place: DestinationPlace,
 ): Promise<FoundExports & { readonly shown: string }> {
   const { destination } = place.store;
-  // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as the export's own requests do.
-  const dispatcher = new EnvHttpProxyAgent();
-  try {
-    const store = await openStore({
-      ...place.store,
-      dispatcher,
-      clock: systemClock,
-      random: Math.random,
-    });
-    const key = latestKey(destination.prefix, place.kind, place.target);
-    const shown = printable(`${formatDestination({ ...destination, prefix: '' })}${key}`, 300);
-    return { ...(await lastExportInStore(store, key, place.signal)), shown };
-  } finally {
-    await dispatcher.close();
-  }
+  const key = latestKey(destination.prefix, place.kind, place.target);
+  const shown = printable(`${formatDestination({ ...destination, prefix: '' })}${key}`, 300);
+  return await withStore(place.store, async (store) => ({
+    ...(await lastExportInStore(store, key, place.signal)),
+    shown,
+  }));
 }

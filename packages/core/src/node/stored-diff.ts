@@ -11,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { EnvHttpProxyAgent } from 'undici';
 import { InputError } from '../protocol/errors.js';
 import type { ExportKind } from '../protocol/kinds.js';
 import type { ObjectReader, ObjectStore } from '../protocol/object-store.js';
@@ -19,8 +18,7 @@ import { manifestFileName } from '../protocol/run.js';
 import { checkObjectKey, manifestKeyOf } from '../protocol/stored-exports.js';
 import { latestAndPreviousKeys, readStoredManifest } from '../protocol/stored-pair.js';
 import { printable } from '../protocol/text.js';
-import { systemClock } from './clock.js';
-import { type OpenStoreOptions, openStore } from './destination-store.js';
+import { type StorePlace, withStore } from './destination-store.js';
 import {
   type DiffFileInput,
   type DiffFilesOptions,
@@ -34,38 +32,23 @@ export type StoredPairChoice =
   | { readonly latestOf: { readonly kind: ExportKind; readonly target: string } };
 
 export interface StoredDiffOptions extends DiffFilesOptions {
-  readonly store: Pick<
-    OpenStoreOptions,
-    'destination' | 'settings' | 'names' | 'env' | 'requestTimeoutMs'
-  >;
+  readonly store: StorePlace;
   /** The layout the exports were stored under (`--layout`), for the latest pair. */
   readonly layout: string;
-}
-
-export interface StoredDiffResult extends DiffResult {
-  /** Where the two exports are (`bucket/key`), printable. */
-  readonly keys: { readonly old: string; readonly new: string };
 }
 
 /** A key's last segment as a local file name, when it is a plain one. */
 const PLAIN_NAME = /^[A-Za-z0-9_][\w.-]{0,199}$/;
 
+/** The report names the two objects (`bucket/key`), not the temporary copies it was made of. */
 export async function diffStoredExports(
   which: StoredPairChoice,
   options: StoredDiffOptions,
-): Promise<StoredDiffResult> {
+): Promise<DiffResult> {
   const { signal } = options;
-  // Honours HTTPS_PROXY / HTTP_PROXY / NO_PROXY, as the export's own requests do.
-  const dispatcher = new EnvHttpProxyAgent();
-  try {
-    const store = await openStore({
-      ...options.store,
-      dispatcher,
-      clock: systemClock,
-      random: Math.random,
-    });
-    const prefix = options.store.destination.prefix;
-    const to = options.store.names.destination;
+  const prefix = options.store.destination.prefix;
+  const to = options.store.names.destination;
+  return await withStore(options.store, async (store) => {
     const { oldKey, newKey } =
       'keys' in which
         ? {
@@ -89,17 +72,11 @@ export async function diffStoredExports(
     try {
       const older = await fetchSide(store, oldKey, 'OLD', join(dir, 'old'), signal);
       const newer = await fetchSide(store, newKey, 'NEW', join(dir, 'new'), signal);
-      const result = await diffExportFiles(older, newer, { ...options, tempDir: dir });
-      return {
-        ...result,
-        keys: { old: older.shown ?? oldKey, new: newer.shown ?? newKey },
-      };
+      return await diffExportFiles(older, newer, { ...options, tempDir: dir });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
-  } finally {
-    await dispatcher.close();
-  }
+  });
 }
 
 /** One stored export and its manifest, copied into `folder` as `diff` expects them. */

@@ -69,15 +69,13 @@ export function s3Error(
     reason = 'exists';
     hint =
       'An object of that name exists already and is never replaced: choose another prefix or layout.';
-  } else if (status === 429 || code === 'SlowDown') {
-    reason = 'throttled';
-    hint = 'The store kept asking to slow down: run again later, or with fewer parallel uploads.';
-  } else if (status >= 500) {
-    reason = 'server-error';
-    hint = 'The store failed on its side: run again later.';
   } else {
-    reason = 'rejected';
-    hint = s3RejectionHint(code);
+    ({ reason, hint } = commonFinding(
+      status,
+      code === 'SlowDown',
+      'The store kept asking to slow down: run again later, or with fewer parallel uploads.',
+      s3RejectionHint(code),
+    ));
   }
   return new ObjectStoreError({
     store: 'S3',
@@ -91,12 +89,31 @@ export function s3Error(
   });
 }
 
+const BYTES_CHANGED = 'The bytes changed between this machine and the store: run again.';
+
+/**
+ * What both stores' refusals share once their own codes are read: throttling (429 or the store's
+ * own code), a failure on the store's side, and otherwise a refusal with the store's hint.
+ */
+function commonFinding(
+  status: number,
+  throttledCode: boolean,
+  throttledHint: string,
+  rejectionHint: string | undefined,
+): { reason: StoreFailureReason; hint: string | undefined } {
+  if (status === 429 || throttledCode) return { reason: 'throttled', hint: throttledHint };
+  if (status >= 500) {
+    return { reason: 'server-error', hint: 'The store failed on its side: run again later.' };
+  }
+  return { reason: 'rejected', hint: rejectionHint };
+}
+
 function s3RejectionHint(code: string | undefined): string | undefined {
   switch (code) {
     case 'BadDigest':
     case 'InvalidDigest':
     case 'XAmzContentSHA256Mismatch':
-      return 'The bytes changed between this machine and the store: run again.';
+      return BYTES_CHANGED;
     case 'InvalidRequest':
       return 'The store refused one of the options: Object Lock needs a bucket created with Object Lock enabled; SSE-KMS needs a key this run may use.';
     case 'InvalidStorageClass':
@@ -153,18 +170,13 @@ export function azureError(
     reason = 'exists';
     hint =
       'A blob of that name exists already and is never replaced: choose another prefix or layout.';
-  } else if (status === 429 || code === 'ServerBusy') {
-    reason = 'throttled';
-    hint = 'The store kept asking to slow down: run again later.';
-  } else if (status >= 500) {
-    reason = 'server-error';
-    hint = 'The store failed on its side: run again later.';
   } else {
-    reason = 'rejected';
-    hint =
-      code === 'Md5Mismatch' || code === 'Crc64Mismatch'
-        ? 'The bytes changed between this machine and the store: run again.'
-        : undefined;
+    ({ reason, hint } = commonFinding(
+      status,
+      code === 'ServerBusy',
+      'The store kept asking to slow down: run again later.',
+      code === 'Md5Mismatch' || code === 'Crc64Mismatch' ? BYTES_CHANGED : undefined,
+    ));
   }
   return new ObjectStoreError({
     store: 'Azure Blob',

@@ -6,7 +6,9 @@ export {
   type OpenStoreOptions,
   openStore,
   type StoreInputNames,
+  type StorePlace,
   type StoreSettings,
+  withStore,
 } from './destination-store.js';
 export {
   type DiffFileInput,
@@ -30,12 +32,13 @@ export {
   lastExportInFolder,
   lastExportInStore,
 } from './last-export.js';
-export type { DuckDBImport } from './load/duckdb.js';
+export { DUCKDB_VERSION, type DuckDBImport } from './load/duckdb.js';
 export { type LoadOptions, type LoadResult, loadExports } from './load/load-exports.js';
 export { type RunToFileOptions, type RunToFileResult, runExportToFile } from './run-to-file.js';
 export { type RunToStoreOptions, type RunToStoreResult, runExportToStore } from './run-to-store.js';
 export { createNodeRuntime, type NodeRuntime, type NodeRuntimeOptions } from './runtime.js';
 export { createUndiciStoreHttp } from './store-http.js';
+export { diffStoredExports, type StoredDiffOptions } from './stored-diff.js';
 export { ASANA_BASE_URL, createUndiciTransport } from './transport.js';
 export {
   digestFile,

@@ -178,6 +178,7 @@ export {
 } from './stored-exports.js';
 export {
   type LatestPairQuery,
+  latestAndPrevious,
   latestAndPreviousKeys,
   readStoredManifest,
   type StoredExportsReader,

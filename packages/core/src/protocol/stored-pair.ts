@@ -6,7 +6,7 @@
  * as a key typed by a user is, before it is asked for.
  */
 import { InputError } from './errors.js';
-import { parseLatestPointer } from './freshness.js';
+import { type LastExport, parseLatestPointer } from './freshness.js';
 import type { ExportKind } from './kinds.js';
 import { type Manifest, parseManifest } from './manifest.js';
 import { latestKey } from './object-layout.js';
@@ -49,6 +49,26 @@ export async function latestAndPreviousKeys(
   query: LatestPairQuery,
   signal: AbortSignal,
 ): Promise<{ oldKey: string; newKey: string }> {
+  const found = await latestAndPrevious(store, query, signal);
+  if (found.oldKey === undefined) {
+    throw new InputError(
+      query.input,
+      `no ${query.kind} export of ${printable(query.target, 64)} with a manifest was stored before the latest (${printable(found.latest.where, 1100)})`,
+      `A comparison needs two stored exports of the target: run the export again later. ${query.byKeys}.`,
+    );
+  }
+  return { oldKey: found.oldKey, newKey: found.newKey };
+}
+
+/**
+ * The same search, where a target with only one export is not an error: the action's
+ * `compare: last-run` with a destination, whose first run has nothing to compare with yet.
+ */
+export async function latestAndPrevious(
+  store: StoredExportsReader,
+  query: LatestPairQuery,
+  signal: AbortSignal,
+): Promise<{ newKey: string; oldKey: string | undefined; latest: LastExport }> {
   const { prefix, layout, kind, target, input } = query;
   const pointerKey = latestKey(prefix, kind, target);
   const where = printable(store.location(pointerKey), 1100);
@@ -87,14 +107,11 @@ export async function latestAndPreviousKeys(
   const previous = previousExport(pointer.last, candidates, kind);
   const oldKey =
     previous === undefined ? undefined : exportKeyBeside(previous.manifestKey, previous.manifest);
-  if (oldKey === undefined) {
-    throw new InputError(
-      input,
-      `no ${kind} export of ${printable(target, 64)} with a manifest was stored before the latest (${printable(pointer.last.where, 1100)})`,
-      `A comparison needs two stored exports of the target: run the export again later. ${query.byKeys}.`,
-    );
-  }
-  return { oldKey: checkObjectKey(input, oldKey, prefix), newKey };
+  return {
+    newKey,
+    oldKey: oldKey === undefined ? undefined : checkObjectKey(input, oldKey, prefix),
+    latest: pointer.last,
+  };
 }
 
 /** The manifest stored under `key`; undefined when there is none; an InputError when it is not one. */

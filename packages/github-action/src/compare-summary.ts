@@ -32,7 +32,11 @@ export function addComparison(
   }
   const { report, base } = outcome;
   summary.addRaw(
-    `<p>Compared with ${code(base.artifactName)} of run ${base.runId}; the report is in this run's artifact as ${code(outcome.reportName)}.</p>`,
+    `<p>Compared with ${code(base.name)}${base.runId === undefined ? '' : ` of run ${base.runId}`}; ${
+      outcome.reportIn === 'artifact'
+        ? `the report is in this run's artifact as ${code(outcome.reportName)}`
+        : `the report is stored beside this export as ${code(outcome.reportName)}`
+    }.</p>`,
     true,
   );
   for (const crossed of outcome.failed) {

@@ -19,6 +19,7 @@ import {
   diffExportFiles,
   type Manifest,
   manifestFileName,
+  printable,
   writeJsonFileExclusive,
 } from '@asana-exports/core/node';
 import type { Repository } from './github.js';
@@ -31,11 +32,16 @@ export type ComparisonOutcome =
   | {
       readonly type: 'compared';
       readonly report: DiffReport;
-      /** The JSON report, in the artifact's directory. */
-      readonly reportPath: string;
+      /** The JSON report, in the artifact's directory; undefined when stored in a destination. */
+      readonly reportPath: string | undefined;
+      /** Its name in the artifact, or its key in the destination (`reportIn`). */
       readonly reportName: string;
-      /** The last run's export artifact compared against. */
-      readonly base: { readonly artifactName: string; readonly runId: number };
+      readonly reportIn: 'artifact' | 'destination';
+      /**
+       * The export compared against: the last run's artifact (and its run), or the object the
+       * destination stored before this one. Printable.
+       */
+      readonly base: { readonly name: string; readonly runId?: number };
       readonly failed: readonly CrossedLimit[];
       readonly warned: readonly CrossedLimit[];
       /** What the diff noted about how it was made (duplicates, a changed tool version...). */
@@ -145,7 +151,8 @@ export async function compareWithLastRun(request: CompareRequest): Promise<Compa
       report,
       reportPath,
       reportName,
-      base: { artifactName, runId: last.runId },
+      reportIn: 'artifact',
+      base: { name: printable(artifactName, 200), runId: last.runId },
       failed: crossedLimits(report, request.compare.failOn),
       warned: crossedLimits(report, request.compare.warnOn),
       notes: result.warnings,

@@ -118,6 +118,7 @@ export const DESTINATION_INPUTS: Readonly<Record<DestinationOption, string>> = {
 /**
  * Inputs about artifacts and the state kept in them, which a destination does not use yet:
  * refused rather than ignored, so that nobody believes a chain is kept when it is not.
+ * (`compare: last-run` works with one: it reads the destination's own record.)
  */
 const ARTIFACT_ONLY_INPUTS = [
   'artifact-name',
@@ -125,7 +126,6 @@ const ARTIFACT_ONLY_INPUTS = [
   'decompress',
   'keep-last',
   'full-every',
-  'compare',
 ] as const;
 
 /**
@@ -208,7 +208,8 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
       ? 'since: last-run'
       : keepLast !== undefined
         ? 'keep-last'
-        : compare !== undefined
+        : // With a destination the comparison reads the bucket, not the GitHub API.
+          compare !== undefined && destination === undefined
           ? 'compare: last-run'
           : undefined;
   if (githubToken === '' && stateInput !== undefined) {

@@ -20,11 +20,11 @@ import {
   InputError,
   type Manifest,
   openStore,
-  printable,
   printableLines,
   type Redactor,
   runExportToFile,
   runExportToStore,
+  type StorePlace,
 } from '@asana-exports/core/node';
 import {
   artifactNamesInRun,
@@ -37,6 +37,7 @@ import { githubIdTokenAssertion } from './azure-oidc.js';
 import { isCheckOnly, readCheckOnlyInputs } from './check-inputs.js';
 import { runCheckOnly } from './check-only.js';
 import { type ComparisonOutcome, compareWithLastRun } from './compare.js';
+import { compareAtDestination } from './compare-destination.js';
 import { describeFailedLimits, type RunPoint } from './compare-summary.js';
 import { decompressBeside } from './decompress.js';
 import { type InstalledDuckDB, installDuckDB } from './duckdb-install.js';
@@ -246,7 +247,9 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
     tempDir: context.env.RUNNER_TEMP || tmpdir(),
     signal: context.signal,
   });
-  if (comparison?.type === 'compared') files.push(comparison.reportPath);
+  if (comparison?.type === 'compared' && comparison.reportPath !== undefined) {
+    files.push(comparison.reportPath);
+  }
 
   // A resumed export's manifest may not name its target; the step's own inputs do.
   const subject = inputs.baseRequest ? requestSubject(inputs.baseRequest) : subjectGid(manifest);
@@ -424,10 +427,13 @@ function reportComparison(comparison: ComparisonOutcome, redact: Redactor): void
   core.setOutput('added', totals.added);
   core.setOutput('removed', totals.removed);
   core.setOutput('changed', totals.changed);
-  core.setOutput('changes-file', comparison.reportName);
-  // The artifact's name comes from a state file: outside text, printable before it is logged.
+  core.setOutput(
+    comparison.reportIn === 'artifact' ? 'changes-file' : 'changes-key',
+    comparison.reportName,
+  );
+  // Made printable where it was read (a state file, a store's listing): outside text.
   core.info(
-    `Since the last run (${printable(comparison.base.artifactName, 200)}): ${totals.added} added, ${totals.removed} removed, ${totals.changed} changed, ${totals.unchanged} unchanged`,
+    `Since the last run (${comparison.base.name}): ${totals.added} added, ${totals.removed} removed, ${totals.changed} changed, ${totals.unchanged} unchanged`,
   );
   for (const crossed of comparison.warned) {
     core.warning(`The change report crosses warn-on: ${describeCrossed(crossed)}`);
@@ -459,19 +465,23 @@ async function exportToDestination(
   const { context, redact, log } = session;
   const runtime = runtimeFor(inputs, session);
   let result: Awaited<ReturnType<typeof runExportToStore>>;
+  let comparison: ComparisonOutcome | undefined;
+  const place: StorePlace = {
+    destination: destination.destination,
+    settings: destination.settings,
+    names: { destination: 'destination', region: 's3-region', endpoint: 's3-endpoint' },
+    env: context.env,
+    requestTimeoutMs: runtime.requestTimeoutMs,
+    // A fresh GitHub ID token for each Azure token: no one-hour limit on a long export.
+    azureClientAssertion: githubIdTokenAssertion(context.env),
+  };
   try {
     // Credentials are found, and the store probed, before anything is asked of Asana.
     const store = await openStore({
-      destination: destination.destination,
-      settings: destination.settings,
-      names: { destination: 'destination', region: 's3-region', endpoint: 's3-endpoint' },
-      env: context.env,
+      ...place,
       dispatcher: runtime.dispatcher,
       clock: runtime.clock,
       random: runtime.random,
-      requestTimeoutMs: runtime.requestTimeoutMs,
-      // A fresh GitHub ID token for each Azure token: no one-hour limit on a long export.
-      azureClientAssertion: githubIdTokenAssertion(context.env),
     });
     result = await runExportToStore({
       runtime,
@@ -491,6 +501,27 @@ async function exportToDestination(
         ? {}
         : { encryptTo: inputs.encryptTo, encryptToInputName: 'encrypt-to' }),
     });
+    const compare = inputs.compare;
+    if (compare !== undefined) {
+      const published = result;
+      comparison = await core.group('Comparing with the export stored before', () =>
+        compareAtDestination({
+          compare,
+          store,
+          place,
+          prefix: destination.destination.prefix,
+          layout: destination.layout,
+          kind: published.manifest.kind,
+          target: inputs.baseRequest
+            ? requestSubject(inputs.baseRequest)
+            : subjectGid(published.manifest),
+          exportKey: published.keys.file,
+          latestUpdated: published.latestUpdated,
+          tempDir: context.env.RUNNER_TEMP || tmpdir(),
+          signal: context.signal,
+        }),
+      );
+    }
   } finally {
     await runtime.close();
   }
@@ -510,6 +541,7 @@ async function exportToDestination(
   core.setOutput('version-id', object.versionId ?? '');
   core.setOutput('manifest-key', result.keys.manifest);
   core.setOutput('latest-key', result.latestUpdated ? result.keys.latest : '');
+  if (comparison !== undefined) reportComparison(comparison, redact);
   await writeSummary(redact, (summary) =>
     addSuccess(summary, {
       manifest,
@@ -525,8 +557,29 @@ async function exportToDestination(
       decompressed: false,
       chain: undefined,
       warnings: [],
+      ...(comparison === undefined
+        ? {}
+        : { comparison: { outcome: comparison, recent: storedRuns(comparison, manifest) } }),
     }),
   );
+  if (comparison?.type === 'compared' && comparison.failed.length > 0) {
+    core.setFailed(
+      `The change report crosses fail-on: ${describeFailedLimits(comparison.failed)}. ` +
+        `The export is stored all the same (${object.location}); look at what changed in Asana, in the job summary and ${comparison.reportName}.`,
+    );
+  }
+}
+
+/** The chart's points with a destination: the export compared against, then this one. */
+function storedRuns(comparison: ComparisonOutcome, manifest: Manifest): RunPoint[] {
+  const now = {
+    at: manifest.completedAt ?? manifest.downloadedAt,
+    records: manifest.records.total,
+  };
+  if (comparison.type !== 'compared') return [now];
+  const { old } = comparison.report;
+  // Without a completion time the chart passes the point over (recordsChart).
+  return [{ at: old.completedAt ?? '', records: old.records }, now];
 }
 
 /** The core's runtime for this step: its token, timeouts and base URL, logging through core. */

@@ -19,6 +19,7 @@ function inputError(inputs: Record<string, string>): InputError {
   throw new Error('expected an InputError');
 }
 
+const AGE_KEY = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
 const RESOURCE = { 'asana-token': TOKEN, kind: 'resource', workspace: '1200000000000002' };
 
 describe('readInputs', () => {
@@ -345,6 +346,20 @@ describe('readInputs: destination', () => {
     expect(inputs.since).toMatchObject({ type: 'fixed' });
   });
 
+  it("takes compare: last-run with its limits, and needs no github-token: it reads the destination's record", () => {
+    const inputs = read({
+      ...S3,
+      compare: 'last-run',
+      'fail-on': 'removed>5%',
+      'warn-on': 'changed>100',
+      'github-token': '',
+    });
+    expect(inputs.compare?.failOn).toHaveLength(1);
+    expect(inputs.compare?.warnOn).toHaveLength(1);
+    expect(inputs.keepsState).toBe(false);
+    expect(inputs.githubToken).toBeUndefined();
+  });
+
   it('keeps encrypt-to and resumption by gid', () => {
     const key = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
     const inputs = read({
@@ -374,6 +389,7 @@ describe('readInputs: destination', () => {
     [{ ...S3, 'retention-days': '30' }, 'retention-days', /cannot be combined with destination/],
     [{ ...S3, decompress: 'true' }, 'decompress', /cannot be combined with destination/],
     [{ ...S3, 'keep-last': '3' }, 'keep-last', /cannot be combined with destination/],
+    [{ ...S3, compare: 'last-run', 'encrypt-to': AGE_KEY }, 'compare', /encrypt-to/],
     [
       { ...S3, since: 'last-run', 'github-token': 'ghs_x' },
       'since',

@@ -140,8 +140,54 @@ const KIND_TARGETS = {
   graph: ['--parent', '1200000000000003'],
 };
 
+/** The folders npm put in node_modules (not its own dot files). */
+function installedPackages(folder) {
+  return readdirSync(join(folder, 'node_modules')).filter((name) => !name.startsWith('.'));
+}
+
+/**
+ * DuckDB is an optional peer: a plain install brings the CLI alone, load then says what to install,
+ * and after installing exactly that, load works (the loop below loads every kind).
+ */
+function addDuckDB(folder, node, report, nodeVersion, someExport) {
+  const alone = installedPackages(folder);
+  if (alone.join() !== report.name) {
+    fail(`npm install ${report.filename} brought more than itself`, alone.join(', '));
+  }
+  const missing = runBin(folder, node, 'asana-export', [
+    'load',
+    someExport,
+    '--duckdb',
+    join(folder, 'out', 'missing.duckdb'),
+  ]);
+  const install = /npm install (@duckdb\/node-api@[0-9A-Za-z.-]+)/.exec(missing.stderr)?.[1];
+  if (missing.code !== 6 || install === undefined) {
+    fail(
+      `asana-export load without DuckDB on Node ${nodeVersion}: not exit 6 with the package to install`,
+      missing.stderr,
+    );
+  }
+  const published = JSON.parse(
+    readFileSync(join(folder, 'node_modules', report.name, 'package.json'), 'utf8'),
+  );
+  const peer = `@duckdb/node-api@${published.peerDependencies?.['@duckdb/node-api']}`;
+  if (install !== peer) fail(`load's hint names ${install}, the package's peer is ${peer}`);
+  const added = spawnSync(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--loglevel=error', install],
+    {
+      cwd: folder,
+      encoding: 'utf8',
+      timeout: STEP_TIMEOUT_MS,
+    },
+  );
+  if (added.status !== 0) fail(`npm install ${install}, as load's hint says, failed`, added.stderr);
+  console.log(`  ${report.name} installs alone; load names ${install}, installed beside it`);
+}
+
 async function checkCli(report, node, label) {
   const folder = await installIntoEmptyFolder(report.tarball, 'cli');
+  let duckDB = false;
   try {
     const nodeVersion = execFileSync(node, ['--version'], { encoding: 'utf8' }).trim();
     const version = runBin(folder, node, 'asana-export', ['--version']);
@@ -177,7 +223,11 @@ async function checkCli(report, node, label) {
         ]);
         if (verify.code !== 0)
           fail(`asana-export verify (${kind}) on Node ${nodeVersion}`, verify.stderr);
-        // DuckDB, the package's one dependency, as npm installed it: its native binary loads.
+        if (!duckDB) {
+          addDuckDB(folder, node, report, nodeVersion, join(out, manifest.file.name));
+          duckDB = true;
+        }
+        // DuckDB, installed as load's hint says: its native binary loads.
         const load = runBin(folder, node, 'asana-export', [
           'load',
           join(out, manifest.file.name),
@@ -230,9 +280,7 @@ async function checkN8nPackage(report) {
   // As the node's README says: into n8n's nodes folder, without the n8n-workflow peer.
   const folder = await installIntoEmptyFolder(report.tarball, 'n8n', ['--omit=peer']);
   try {
-    const installed = readdirSync(join(folder, 'node_modules')).filter(
-      (name) => !name.startsWith('.'),
-    );
+    const installed = installedPackages(folder);
     if (installed.join() !== report.name) {
       fail(
         `npm install --omit=peer ${report.filename} brought more than itself`,

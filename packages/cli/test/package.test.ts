@@ -1,6 +1,7 @@
 /**
- * What `npm install asana-export` gets: a package named after its command, with one dependency,
- * DuckDB's, for `load` (everything else is bundled into dist/), the Node.js floor the executable itself checks, and a README
+ * What `npm install asana-export` gets: a package named after its command, with no dependency
+ * (everything is bundled into dist/; DuckDB, which only `load` needs, is an optional peer), the
+ * Node.js floor the executable itself checks, and a README
  * that documents every command the CLI has. scripts/release-dry-run.mjs installs the packed
  * tarball and runs it on that floor and on Node 24.
  */
@@ -11,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { MIN_NODE_VERSION } from '@asana-exports/core/cli/node-version';
+import { DUCKDB_VERSION } from '@asana-exports/core/node';
 import { describe, expect, it } from 'vitest';
 import { checkNotices } from '../../../scripts/third-party-notices.mjs';
 
@@ -22,6 +24,7 @@ const pkg = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) a
   bin: Record<string, string>;
   dependencies?: Record<string, string>;
   peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
 };
 const core = JSON.parse(readFileSync(join(packageDir, '../core/package.json'), 'utf8')) as {
   version: string;
@@ -52,12 +55,12 @@ describe('the asana-export package', () => {
     expect(result.stdout).toBe(`asana-export ${pkg.version}\n`);
   });
 
-  it('depends on DuckDB alone: the bundle imports nothing else but Node’s built-ins and itself', () => {
-    // The version load was tested with: the core's.
-    expect(pkg.dependencies ?? {}).toEqual({
-      '@duckdb/node-api': core.dependencies['@duckdb/node-api'],
-    });
-    expect(pkg.peerDependencies ?? {}).toEqual({});
+  it('depends on nothing, DuckDB an optional peer: the bundle imports nothing else but Node’s built-ins and itself', () => {
+    expect(pkg.dependencies ?? {}).toEqual({});
+    // The version load was tested with: the core's, which the hint of a missing DuckDB names.
+    expect(pkg.peerDependencies ?? {}).toEqual({ '@duckdb/node-api': DUCKDB_VERSION });
+    expect(core.dependencies['@duckdb/node-api']).toBe(DUCKDB_VERSION);
+    expect(pkg.peerDependenciesMeta).toEqual({ '@duckdb/node-api': { optional: true } });
     const builtins = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
     const metafile = JSON.parse(readFileSync(join(packageDir, 'build/metafile.json'), 'utf8')) as {
       outputs: Record<string, { imports: { path: string; external?: boolean }[] }>;
@@ -99,8 +102,11 @@ describe('the asana-export package', () => {
       writeFileSync(export_, gzipSync('{"gid":"1","resource_type":"task"}\n'));
       const load = run(['load', export_, '--duckdb', join(alone, 'x.duckdb')]);
       expect(load.status, load.stderr).toBe(6);
-      expect(load.stderr).toMatch(/^error: DuckDB could not be loaded on this platform/m);
-      expect(load.stderr).toMatch(/^hint: .*npm install @duckdb\/node-api/m);
+      expect(load.stderr).toMatch(
+        /^error: DuckDB is not installed: load needs the package @duckdb\/node-api$/m,
+      );
+      expect(load.stderr).toContain(`npm install @duckdb/node-api@${DUCKDB_VERSION}`);
+      expect(load.stderr).toContain(`npx -p asana-export -p @duckdb/node-api@${DUCKDB_VERSION}`);
       expect(run(['--version']).status).toBe(0);
       const verify = run(['verify', export_]);
       expect(verify.status, verify.stderr).toBe(0);

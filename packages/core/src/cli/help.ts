@@ -1,3 +1,4 @@
+import { DUCKDB_VERSION } from '../node/load/duckdb-package.js';
 import { DEFAULT_MEMORY_LIMIT } from '../protocol/load-plan.js';
 import { EXAMPLE_QUERIES } from '../protocol/load-queries.js';
 import type { Command } from './args.js';
@@ -212,7 +213,9 @@ ${Object.values(EXAMPLE_QUERIES)
   .join('\n\n')}
 
 DuckDB is imported only by load: its native binary comes with the package @duckdb/node-api,
-one per platform. Where it is missing, load says so; every other command works without it.
+one per platform, an optional peer of asana-export (npm install @duckdb/node-api@${DUCKDB_VERSION}
+where asana-export is installed). Where it is missing, load says so; every other command works
+without it.
 
 Exit codes: 0 loaded, 2 bad input, 4 an export is damaged or differs from its manifest,
 6 the database or a file could not be written (DuckDB refused, or its binary is missing),

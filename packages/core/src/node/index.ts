@@ -32,7 +32,8 @@ export {
   lastExportInFolder,
   lastExportInStore,
 } from './last-export.js';
-export { DUCKDB_VERSION, type DuckDBImport } from './load/duckdb.js';
+export type { DuckDBImport } from './load/duckdb.js';
+export { DUCKDB_VERSION } from './load/duckdb-package.js';
 export { type LoadOptions, type LoadResult, loadExports } from './load/load-exports.js';
 export { type RunToFileOptions, type RunToFileResult, runExportToFile } from './run-to-file.js';
 export { type RunToStoreOptions, type RunToStoreResult, runExportToStore } from './run-to-store.js';

@@ -8,8 +8,7 @@ import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { CancelledError } from '../../protocol/errors.js';
 import { printable } from '../../protocol/text.js';
 import { DatabaseError } from './database-error.js';
-
-export const DUCKDB_PACKAGE = '@duckdb/node-api';
+import { DUCKDB_PACKAGE, DUCKDB_VERSION } from './duckdb-package.js';
 
 type Row = Record<string, unknown>;
 
@@ -38,13 +37,7 @@ export async function openDatabase(
   try {
     api = await importDuckDB();
   } catch (error) {
-    throw new DatabaseError(
-      `DuckDB could not be loaded on this platform (${process.platform}-${process.arch}): ${printable(String((error as Error).message ?? error), 300)}`,
-      {
-        hint: `load needs the package ${DUCKDB_PACKAGE} and its native binding for this platform: install it beside asana-export (npm install ${DUCKDB_PACKAGE}). Every other command works without it.`,
-        cause: error,
-      },
-    );
+    throw duckDBMissing(error);
   }
   let instance: DuckDBInstance;
   let connection: DuckDBConnection;
@@ -96,4 +89,30 @@ function asDatabaseError(error: unknown, what: string): DatabaseError {
         : undefined,
     cause: error,
   });
+}
+
+/**
+ * The CLI leaves DuckDB out unless asked for (an optional peer dependency: 70 MB that backups do
+ * not need), so "not installed" is the usual case and says how to install it; a package found
+ * without its native binding for this platform reads differently.
+ */
+function duckDBMissing(error: unknown): DatabaseError {
+  const said = String((error as Error)?.message ?? error);
+  const install = `npm install ${DUCKDB_PACKAGE}@${DUCKDB_VERSION}`;
+  const notInstalled =
+    (error as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND' &&
+    said.includes(`'${DUCKDB_PACKAGE}'`);
+  if (notInstalled) {
+    return new DatabaseError(`DuckDB is not installed: load needs the package ${DUCKDB_PACKAGE}`, {
+      hint: `Install it where asana-export is installed (${install}, with --global if asana-export is global), or run load with npx -p asana-export -p ${DUCKDB_PACKAGE}@${DUCKDB_VERSION} asana-export load …; every other command works without it.`,
+      cause: error,
+    });
+  }
+  return new DatabaseError(
+    `DuckDB could not be loaded on this platform (${process.platform}-${process.arch}): ${printable(said, 300)}`,
+    {
+      hint: `load needs ${DUCKDB_PACKAGE} with its native binding for this platform: reinstall it where asana-export is installed (${install}). Every other command works without it.`,
+      cause: error,
+    },
+  );
 }

@@ -1,11 +1,11 @@
 import { type Sandbox, startSandbox } from '@asana-exports/sandbox';
+import { pollUntil } from '@asana-exports/test-stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { longExportExample, withTrigger } from './support/examples.mts';
 import { pathJoin as join, listFiles, sha256Of } from './support/files.mts';
 import { type N8nInstance, packageRoot, requireN8n, startN8n } from './support/n8n.mts';
 import { type ExecutionSummary, type N8nServer, startN8nServer } from './support/n8n-server.mts';
 import { type Recorder, startRecorder } from './support/recorder.mts';
-import { pollUntil } from './support/spawned.mts';
 import {
   chainConnections,
   httpRequestNode,

@@ -1,11 +1,11 @@
 import { type Sandbox, startSandbox } from '@asana-exports/sandbox';
+import { pollUntil } from '@asana-exports/test-stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { longExportExample, withTrigger } from './support/examples.mts';
 import { pathJoin as join, listFiles, sha256Of, tempDir } from './support/files.mts';
 import { requireN8n } from './support/n8n.mts';
 import { type QueueMode, startQueueMode, waitForLogLine } from './support/queue-mode.mts';
 import { findPostgresBin, hasRedis } from './support/services.mts';
-import { pollUntil } from './support/spawned.mts';
 import { sandboxCredential, webhookTrigger } from './support/workflows.mts';
 
 /**

@@ -13,6 +13,16 @@ export {
   type TokenRequest,
 } from './fake-entra.js';
 export {
+  answersHttp,
+  freePort,
+  type LoggedProcess,
+  pollUntil,
+  type SpawnOptions,
+  spawnLogged,
+  stopProcess,
+  waitUntilServing,
+} from './processes.js';
+export {
   hasRadosgw,
   type Radosgw,
   type RadosgwOptions,

@@ -1,7 +1,7 @@
 /**
- * Long-running store processes the tests start (Azurite, radosgw): spawned with their output
- * kept for failure messages, awaited until they serve (always with a bound), stopped.
- * Same shape as packages/n8n-node/test/support/spawned.mts, which this package cannot import.
+ * Long-running processes the tests start (Azurite and radosgw here; PostgreSQL, Redis and n8n in
+ * the n8n node's tests): spawned with their output kept for failure messages, awaited until they
+ * serve (always with a bound), stopped.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';

@@ -4,8 +4,15 @@
  * parked executions (its wait tracker); the owner account it sets up calls the editor's REST API.
  * Node built-ins: see n8n.mts.
  */
-import { freePort, type N8nInstance } from './n8n.mts';
-import { type LoggedProcess, spawnLogged, stopProcess, waitUntilServing } from './spawned.mts';
+
+import {
+  freePort,
+  type LoggedProcess,
+  spawnLogged,
+  stopProcess,
+  waitUntilServing,
+} from '@asana-exports/test-stores';
+import type { N8nInstance } from './n8n.mts';
 
 export interface RestAnswer {
   readonly status: number;
@@ -58,12 +65,14 @@ export async function startN8nServer(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const process = spawnLogged('n8n', [bin, 'start'], {
-    ...instance.env,
-    N8N_PORT: String(port),
-    N8N_LISTEN_ADDRESS: '127.0.0.1',
-    N8N_SECURE_COOKIE: 'false',
-    N8N_RUNNERS_BROKER_PORT: String(await freePort()),
-    ...options.env,
+    env: {
+      ...instance.env,
+      N8N_PORT: String(port),
+      N8N_LISTEN_ADDRESS: '127.0.0.1',
+      N8N_SECURE_COOKIE: 'false',
+      N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+      ...options.env,
+    },
   });
   let cookie = '';
   const call = async (method: string, path: string, body?: object): Promise<RestAnswer> => {

@@ -6,9 +6,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { freePort } from '@asana-exports/test-stores';
 import { expect, it } from 'vitest';
 
 export const N8N_VERSION = '2.41.1';
@@ -206,17 +206,6 @@ export function inheritedEnv({ keepN8nSettings = false } = {}): Record<string, s
     env[name] = value;
   }
   return env;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
 }
 
 /**

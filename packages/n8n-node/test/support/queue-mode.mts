@@ -9,15 +9,16 @@ import { cp, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { distDir, freePort, inheritedEnv, runProcess } from './n8n.mts';
-import { type LoopbackService, type Postgres, startPostgres, startRedis } from './services.mts';
 import {
+  freePort,
   type LoggedProcess,
   pollUntil,
   spawnLogged,
   stopProcess,
   waitUntilServing,
-} from './spawned.mts';
+} from '@asana-exports/test-stores';
+import { distDir, inheritedEnv, runProcess } from './n8n.mts';
+import { type LoopbackService, type Postgres, startPostgres, startRedis } from './services.mts';
 
 export interface QueueModeOptions {
   readonly workers?: number;
@@ -176,10 +177,12 @@ async function startProcess(
   const userFolder = join(home, name);
   await mkdir(userFolder, { recursive: true });
   const spawned = spawnLogged(name, [bin, ...args], {
-    ...env,
-    N8N_USER_FOLDER: userFolder,
-    // Each process starts a task broker: a port of its own, so that they never collide.
-    N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+    env: {
+      ...env,
+      N8N_USER_FOLDER: userFolder,
+      // Each process starts a task broker: a port of its own, so that they never collide.
+      N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+    },
   });
   return { ...spawned, peakRssKiB: () => readPeakRss(spawned.child.pid) };
 }

@@ -8,8 +8,7 @@ import { chown, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from './n8n.mts';
-import { spawnLogged, stopProcess, waitUntilServing } from './spawned.mts';
+import { freePort, spawnLogged, stopProcess, waitUntilServing } from '@asana-exports/test-stores';
 
 export interface LoopbackService {
   readonly port: number;

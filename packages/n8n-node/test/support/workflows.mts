@@ -6,8 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Sandbox } from '@asana-exports/sandbox';
+import { pollUntil } from '@asana-exports/test-stores';
 import { NODE_TYPE } from './n8n.mts';
-import { pollUntil } from './spawned.mts';
 
 export type WorkflowNode = Record<string, unknown>;
 

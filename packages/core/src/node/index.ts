@@ -38,6 +38,7 @@ export { type LoadOptions, type LoadResult, loadExports } from './load/load-expo
 export { type RunToFileOptions, type RunToFileResult, runExportToFile } from './run-to-file.js';
 export { type RunToStoreOptions, type RunToStoreResult, runExportToStore } from './run-to-store.js';
 export { createNodeRuntime, type NodeRuntime, type NodeRuntimeOptions } from './runtime.js';
+export { copyStoredObject, type StoreFileOptions, storeFile } from './store-file.js';
 export { createUndiciStoreHttp } from './store-http.js';
 export { diffStoredExports, type StoredDiffOptions } from './stored-diff.js';
 export { ASANA_BASE_URL, createUndiciTransport } from './transport.js';

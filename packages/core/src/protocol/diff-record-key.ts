@@ -9,6 +9,7 @@
  * that makes no change report leaves the file out.
  */
 import { hash } from 'node:crypto';
+import { scanTopLevelKeys } from './diff-key-scan.js';
 import { NO_GID } from './diff-report.js';
 import { jsonNestingExceeds, MAX_JSON_DEPTH } from './json-scan.js';
 import { NO_RESOURCE_TYPE } from './records.js';
@@ -36,6 +37,7 @@ export interface RecordKey {
 }
 
 let decoder: InstanceType<typeof TextDecoder> | undefined;
+let valueDecoder: InstanceType<typeof TextDecoder> | undefined;
 
 /** Decodes a line as the change report does: strict UTF-8, each line on its own. */
 export function decodeRecordLine(bytes: Uint8Array): string {
@@ -49,6 +51,59 @@ export function decodeRecordLine(bytes: Uint8Array): string {
  * record, naming the file.
  */
 export function recordKeyOf(
+  bytes: Uint8Array,
+  lineNumber: number,
+  damaged: (problem: string) => Error,
+): RecordKey | undefined {
+  // The scan decides for the lines it is sure of; every other line, and every error, is the
+  // parse's, so both paths make the same key of the same line (test/protocol/diff-key-scan).
+  const found = isUtf8(bytes) ? scanTopLevelKeys(bytes) : undefined;
+  if (found === undefined) return parsedRecordKeyOf(bytes, lineNumber, damaged);
+  const type =
+    found.typeStart === -1
+      ? NO_RESOURCE_TYPE
+      : printable(textOf(bytes, found.typeStart, found.typeEnd), 256);
+  const gidText = found.gidStart === -1 ? '' : asciiOf(bytes, found.gidStart, found.gidEnd, 64);
+  const hasGid = gidText !== '' && GID.test(gidText);
+  const gid = hasGid ? gidText : `${NO_GID}:${hash('sha256', bytes, 'hex').slice(0, 32)}`;
+  const modified =
+    found.modifiedStart === -1 ? '' : asciiOf(bytes, found.modifiedStart, found.modifiedEnd, 40);
+  const modifiedAt = TIMESTAMP.test(modified) ? modified : '';
+  return { type, gid, modifiedAt, hasGid };
+}
+
+/** The fatal decoder's verdict (node:buffer's isUtf8 is I/O-free but outside what protocol/ imports). */
+function isUtf8(bytes: Uint8Array): boolean {
+  try {
+    decodeRecordLine(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The string of an ASCII range of at most `limit` bytes; '' for any other (no gid or date is). */
+function asciiOf(bytes: Uint8Array, start: number, end: number, limit: number): string {
+  if (end - start > limit) return '';
+  let text = '';
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i] as number;
+    if (byte >= 0x80) return '';
+    text += String.fromCharCode(byte);
+  }
+  return text;
+}
+
+function textOf(bytes: Uint8Array, start: number, end: number): string {
+  const ascii = asciiOf(bytes, start, end, 256);
+  if (ascii !== '' || start === end) return ascii;
+  // Not decodeRecordLine: its decoder would drop a byte order mark that starts the value.
+  valueDecoder ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  return valueDecoder.decode(bytes.subarray(start, end));
+}
+
+/** The full parse: for lines the scan is unsure of, and the one that words every error. */
+export function parsedRecordKeyOf(
   bytes: Uint8Array,
   lineNumber: number,
   damaged: (problem: string) => Error,

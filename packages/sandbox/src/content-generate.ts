@@ -13,7 +13,13 @@ import { LineTally } from './line-tally.js';
 import { Prng } from './prng.js';
 import { brokenLine, createRecordSource } from './records.js';
 import { Reviser, type RevisionChanges } from './revisions.js';
-import type { ContentLayout, Corruption, ExportKind, ResourceType } from './types.js';
+import type {
+  ContentLayout,
+  Corruption,
+  ExportKind,
+  ResourceType,
+  RevisionEdits,
+} from './types.js';
 
 export interface ContentSpec {
   kind: ExportKind;
@@ -35,6 +41,8 @@ export interface ContentSpec {
   version: number;
   /** The workspace's state, from 0 (see `revisions.ts`). */
   revision: number;
+  /** How much a revision changes; `many` when left out (see `Scenario.revisionEdits`). */
+  revisionEdits?: RevisionEdits;
 }
 
 export interface ContentCounts {
@@ -123,7 +131,13 @@ async function* contentChunks(
   const source = createRecordSource(spec.kind, spec.resourceTypes, rng, ids);
   const reviser =
     spec.revision > 0
-      ? new Reviser(spec.kind, spec.resourceTypes, `${key}|${spec.seed}`, spec.revision)
+      ? new Reviser(
+          spec.kind,
+          spec.resourceTypes,
+          `${key}|${spec.seed}`,
+          spec.revision,
+          spec.revisionEdits ?? 'many',
+        )
       : undefined;
   const selection = new ExportSelection(spec.parameters);
   const oddLine = oddLineOf(spec);

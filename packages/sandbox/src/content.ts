@@ -84,7 +84,9 @@ export function cacheName(spec: ContentSpec): string {
       : '';
   const extension = spec.kind === 'organization' ? 'json.gz' : 'jsonl.gz';
   const longLine = spec.longLineBytes > 0 ? `-${spec.longLineBytes}b` : '';
-  return `${spec.kind}${types}${parameters}-${spec.contentBytes}b-seed${spec.seed}-${spec.corruption}${longLine}-${spec.layout}-r${spec.version}-w${spec.revision}-v${GENERATOR_VERSION}.${extension}`;
+  // Only `few` is named, so the files of every other revision keep the names they are cached by.
+  const edits = spec.revision > 0 && spec.revisionEdits === 'few' ? '-few' : '';
+  return `${spec.kind}${types}${parameters}-${spec.contentBytes}b-seed${spec.seed}-${spec.corruption}${longLine}-${spec.layout}-r${spec.version}-w${spec.revision}${edits}-v${GENERATOR_VERSION}.${extension}`;
 }
 
 async function readCached(path: string, metaPath: string): Promise<CachedContent | undefined> {

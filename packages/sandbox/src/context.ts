@@ -132,7 +132,7 @@ export function objectPath(record: ExportRecord): string {
 }
 
 function contentSpec(record: ExportRecord, version: number): ContentSpec {
-  const { contentBytes, seed, corruption, layout, revision } = record.scenario;
+  const { contentBytes, seed, corruption, layout, revision, revisionEdits } = record.scenario;
   const hasLongLine = corruption === 'long-line' || corruption === 'long-broken-line';
   return {
     kind: record.kind,
@@ -145,5 +145,6 @@ function contentSpec(record: ExportRecord, version: number): ContentSpec {
     longLineBytes: hasLongLine ? record.scenario.longLineBytes : 0,
     version,
     revision,
+    revisionEdits,
   };
 }

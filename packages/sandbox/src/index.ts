@@ -39,6 +39,7 @@ export type {
   Garble,
   RecordedRequest,
   RedirectStatus,
+  RevisionEdits,
   Sandbox,
   SandboxOptions,
   Scenario,

@@ -22,11 +22,16 @@ import {
   type JsonRecord,
   type RecordSource,
 } from './records.js';
-import type { ExportKind, ResourceType } from './types.js';
+import type { ExportKind, ResourceType, RevisionEdits } from './types.js';
 
 export const REMOVED_SHARE = 0.02;
 export const CHANGED_SHARE = 0.05;
 export const ADDED_SHARE = 0.01;
+/**
+ * The shares of `Scenario.revisionEdits: 'few'`, with no custom field renamed: about 1% of the
+ * records change, the goal's shape for the diff's benchmark (issue 14).
+ */
+export const FEW_EDITS = { removed: 0.002, changed: 0.01, added: 0.002 } as const;
 export const RENAMED_CUSTOM_FIELD = { from: CUSTOM_FIELDS[0].name, to: 'Urgency' } as const;
 /** When an edited record is modified, in every revision: later than any generated date. */
 const EDITED_AT = '2026-06-01T00:00:00.000Z';
@@ -74,6 +79,8 @@ export class Reviser {
   readonly #types = new Map<string, TypeChanges>();
   /** Keys already counted of records that may repeat (pooled gids, gid-less links). */
   readonly #seen = new Set<string>();
+  readonly #shares: { removed: number; changed: number; added: number };
+  readonly #rename: boolean;
   #renamed = false;
 
   constructor(
@@ -81,7 +88,13 @@ export class Reviser {
     resourceTypes: readonly ResourceType[],
     key: string,
     revision: number,
+    edits: RevisionEdits = 'many',
   ) {
+    this.#shares =
+      edits === 'few'
+        ? FEW_EDITS
+        : { removed: REMOVED_SHARE, changed: CHANGED_SHARE, added: ADDED_SHARE };
+    this.#rename = edits === 'many';
     this.#decide = Prng.fromKey(`${key}|revision${revision}|decide`);
     const addedType: ResourceType =
       kind === 'resource' && !resourceTypes.includes('task')
@@ -100,19 +113,20 @@ export class Reviser {
     const out: GeneratedRecord[] = [];
     const type = base.resourceType;
     const roll = this.#decide.next();
-    const addAfter = this.#decide.next() < ADDED_SHARE;
+    const shares = this.#shares;
+    const addAfter = this.#decide.next() < shares.added;
     const ownGid = OWN_GID_TYPES.has(type) && typeof base.record.gid === 'string';
     if (!ownGid) {
       if (this.#firstTime(base)) this.#count(type, 'unchanged');
       out.push(base);
-    } else if (roll < REMOVED_SHARE) {
+    } else if (roll < shares.removed) {
       this.#count(type, 'removed');
     } else {
       const record = structuredClone(base.record);
       const fields = new Set<string>();
       const customFields = new Set<string>();
-      if (roll < REMOVED_SHARE + CHANGED_SHARE) edit(record, fields, customFields);
-      if (renamePriority(record)) {
+      if (roll < shares.removed + shares.changed) edit(record, fields, customFields);
+      if (this.#rename && renamePriority(record)) {
         fields.add('custom_fields');
         customFields.add(RENAMED_CUSTOM_FIELD.to);
         this.#renamed = true;

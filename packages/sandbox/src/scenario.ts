@@ -12,6 +12,7 @@ export const DEFAULT_SCENARIO: Readonly<Scenario> = Object.freeze({
   layout: 'single',
   longLineBytes: 64 * 1024 * 1024,
   revision: 0,
+  revisionEdits: 'many',
 });
 
 const CORRUPTIONS: readonly Corruption[] = [
@@ -51,6 +52,12 @@ export function parseScenarioPatch(input: unknown): Partial<Scenario> {
         break;
       case 'revision':
         patch.revision = nonNegativeInteger(key, value);
+        break;
+      case 'revisionEdits':
+        if (value !== 'many' && value !== 'few') {
+          throw new SandboxInputError('revisionEdits must be "many" or "few"');
+        }
+        patch.revisionEdits = value;
         break;
       case 'linkTtlSeconds':
         patch.linkTtlSeconds = nonNegativeInteger(key, value);

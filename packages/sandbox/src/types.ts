@@ -76,7 +76,16 @@ export interface Scenario {
    * exports of one target differ in known ways. Default 0.
    */
   revision: number;
+  /**
+   * How much a revision after 0 changes: `many` (the shares in `revisions.ts`, with the custom
+   * field renamed on every task that has it: about a third of the records change) or `few` (the
+   * shares of `FEW_EDITS`, nothing renamed: about 1% change, as a day of a real workspace might).
+   * Default `many`.
+   */
+  revisionEdits: RevisionEdits;
 }
+
+export type RevisionEdits = 'many' | 'few';
 
 /**
  * How the served file is damaged:

@@ -27,7 +27,7 @@ import {
 import { type ActionInputs, validateRequest } from './inputs.js';
 import { stateArtifactName } from './names.js';
 import { pruneChains } from './prune.js';
-import type { ChainLink, StoredState } from './state.js';
+import { type ChainLink, type StoredState, watermarkOf } from './state.js';
 import { explain, StepError } from './step-error.js';
 import { storeState } from './store-state.js';
 import type { ChainFacts, SinceFacts } from './summary.js';
@@ -238,7 +238,7 @@ export async function keepHistory(
     }
     return { warnings, chain: undefined };
   }
-  const watermark = manifest.createdAt ?? session.startedAt.toISOString();
+  const watermark = watermarkOf(manifest, session.startedAt) as string;
   const linked = linkOf(history.decision, { gid: chainGidOf(manifest), watermark });
   const link = linked.index === 0 ? { ...linked, fullArtifact: stored.name } : linked;
   const stateId = await storeState(artifacts, {

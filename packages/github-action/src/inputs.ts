@@ -118,7 +118,7 @@ export const DESTINATION_INPUTS: Readonly<Record<DestinationOption, string>> = {
 /**
  * Inputs about artifacts and the state kept in them, which a destination does not use yet:
  * refused rather than ignored, so that nobody believes a chain is kept when it is not.
- * (`compare: last-run` works with one: it reads the destination's own record.)
+ * (`since: last-run` and `compare: last-run` work with one: they read the destination's record.)
  */
 const ARTIFACT_ONLY_INPUTS = [
   'artifact-name',
@@ -191,7 +191,7 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
   // Before the artifact inputs' own rules, so that one given with a destination is named as
   // the conflict rather than asked to be completed (a github-token for keep-last...).
   const parquet = readBoolean(get, 'parquet', false);
-  const destination = readDestination(get, since);
+  const destination = readDestination(get);
   if (parquet && destination !== undefined) {
     throw new InputError(
       'parquet',
@@ -203,13 +203,13 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
   const keepLast = optionalInteger(get, 'keep-last', 1, KEEP_LAST_MAX);
   const encryptText = get('encrypt-to');
   const compare = readCompare(get, since, encryptText !== '');
+  // With a destination, since and compare read the bucket, not the GitHub API.
   const stateInput =
-    since?.type === 'last-run'
+    since?.type === 'last-run' && destination === undefined
       ? 'since: last-run'
       : keepLast !== undefined
         ? 'keep-last'
-        : // With a destination the comparison reads the bucket, not the GitHub API.
-          compare !== undefined && destination === undefined
+        : compare !== undefined && destination === undefined
           ? 'compare: last-run'
           : undefined;
   if (githubToken === '' && stateInput !== undefined) {
@@ -326,10 +326,8 @@ function readCompare(
   return { failOn, warnOn };
 }
 
-function readDestination(
-  get: InputReader,
-  since: SinceInput | undefined,
-): DestinationInputs | undefined {
+/** `since: last-run` and `compare: last-run` work with one: they read the destination's record. */
+function readDestination(get: InputReader): DestinationInputs | undefined {
   const destination = readDestinationInputs(
     (option) => get(DESTINATION_INPUTS[option]),
     (option) => DESTINATION_INPUTS[option],
@@ -343,13 +341,6 @@ function readDestination(
       artifactOnly,
       'cannot be combined with destination: it is about the workflow artifact, and with a destination no artifact is stored',
       'Remove it; the bucket or container keeps the exports (set its lifecycle rules for how long).',
-    );
-  }
-  if (since?.type === 'last-run') {
-    throw new InputError(
-      'since',
-      "last-run cannot be combined with destination yet: the watermark is kept in the workflow's artifacts",
-      'Use a fixed since (such as 24h) with a destination, or store artifacts instead.',
     );
   }
   return destination;

@@ -5,7 +5,12 @@
  */
 
 import { createHash } from 'node:crypto';
-import type { ExportKind, ExportRequest, Manifest } from '@asana-exports/core/node';
+import type {
+  ExportKind,
+  ExportRequest,
+  Manifest,
+  ResourceExportParameterWire,
+} from '@asana-exports/core/node';
 import { toWireParameter } from '@asana-exports/core/node';
 
 /** `2026-11-23T02:00:05.123Z` → `20261123-020005`: artifact names may not contain `:`. */
@@ -89,9 +94,20 @@ export function stateArtifactName(request: ExportRequest): string {
     case 'graph':
       return `asana-exports-state-graph-${request.parent}`;
     case 'resource': {
-      const definition = JSON.stringify(request.parameters.map(toWireParameter));
-      const digest = createHash('sha256').update(definition).digest('hex').slice(0, 12);
+      const digest = createHash('sha256')
+        .update(resourceDefinition(request.parameters.map(toWireParameter)))
+        .digest('hex')
+        .slice(0, 12);
       return `asana-exports-state-resource-${request.workspace}-${digest}`;
     }
   }
+}
+
+/**
+ * What makes two resource exports of one workspace the same export definition, for
+ * `since: last-run`: their parameters as sent (`since` left out), in order. With artifacts it
+ * names the state; with a destination it is compared with the latest export's manifest.
+ */
+export function resourceDefinition(parameters: readonly ResourceExportParameterWire[]): string {
+  return JSON.stringify(parameters);
 }

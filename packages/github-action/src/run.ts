@@ -19,9 +19,12 @@ import {
   formatDuration,
   InputError,
   type Manifest,
+  type ObjectReader,
+  type ObjectStore,
   openStore,
   printableLines,
   type Redactor,
+  type RunStart,
   runExportToFile,
   runExportToStore,
   type StorePlace,
@@ -57,8 +60,9 @@ import { type ActionInputs, readInputs } from './inputs.js';
 import { defaultArtifactName, isExportArtifactName, requestSubject, subjectGid } from './names.js';
 import { type ParquetTables, writeParquetBeside } from './parquet.js';
 import { createProgressLog, type ProgressLog } from './progress.js';
+import { sinceAtDestination } from './since-destination.js';
 import { messageOf, StepError } from './step-error.js';
-import { addSuccess, writeSummary } from './summary.js';
+import { addSuccess, type SinceFacts, writeSummary } from './summary.js';
 import { guardPublicArtifacts, readVisibility, visibilityFromEvent } from './visibility.js';
 
 export interface RunContext {
@@ -466,6 +470,8 @@ async function exportToDestination(
   const runtime = runtimeFor(inputs, session);
   let result: Awaited<ReturnType<typeof runExportToStore>>;
   let comparison: ComparisonOutcome | undefined;
+  let since: SinceFacts | undefined;
+  const warnings: string[] = [];
   const place: StorePlace = {
     destination: destination.destination,
     settings: destination.settings,
@@ -483,9 +489,12 @@ async function exportToDestination(
       clock: runtime.clock,
       random: runtime.random,
     });
+    const planned = await planSinceAtDestination(inputs, store, destination, context.signal);
+    since = planned.since;
+    warnings.push(...planned.warnings);
     result = await runExportToStore({
       runtime,
-      start: inputs.start,
+      start: planned.start,
       store,
       prefix: destination.destination.prefix,
       layout: destination.layout,
@@ -541,6 +550,7 @@ async function exportToDestination(
   core.setOutput('version-id', object.versionId ?? '');
   core.setOutput('manifest-key', result.keys.manifest);
   core.setOutput('latest-key', result.latestUpdated ? result.keys.latest : '');
+  for (const warning of warnings) core.warning(printableLines(redact(warning)));
   if (comparison !== undefined) reportComparison(comparison, redact);
   await writeSummary(redact, (summary) =>
     addSuccess(summary, {
@@ -550,13 +560,10 @@ async function exportToDestination(
         versionId: object.versionId,
         manifestKey: result.keys.manifest,
       },
-      since:
-        inputs.since?.type === 'fixed'
-          ? { after: inputs.since.after, source: inputs.since.text }
-          : undefined,
+      since,
       decompressed: false,
       chain: undefined,
-      warnings: [],
+      warnings,
       ...(comparison === undefined
         ? {}
         : { comparison: { outcome: comparison, recent: storedRuns(comparison, manifest) } }),
@@ -568,6 +575,51 @@ async function exportToDestination(
         `The export is stored all the same (${object.location}); look at what changed in Asana, in the job summary and ${comparison.reportName}.`,
     );
   }
+}
+
+/**
+ * What a run with a destination exports: as the inputs say, or with `since: last-run` from the
+ * destination's latest export of the target (since-destination.ts), read before Asana is asked.
+ */
+async function planSinceAtDestination(
+  inputs: ActionInputs,
+  store: ObjectStore & ObjectReader,
+  destination: DestinationInputs,
+  signal: AbortSignal,
+): Promise<{ start: RunStart; since: SinceFacts | undefined; warnings: string[] }> {
+  const { baseRequest, requestInput } = inputs;
+  if (inputs.since?.type !== 'last-run' || !baseRequest || !requestInput) {
+    const fixed = inputs.since?.type === 'fixed' ? inputs.since : undefined;
+    return {
+      start: inputs.start,
+      since: fixed ? { after: fixed.after, source: fixed.text } : undefined,
+      warnings: [],
+    };
+  }
+  const decided = await sinceAtDestination({
+    store,
+    prefix: destination.destination.prefix,
+    baseRequest,
+    requestInput,
+    signal,
+  });
+  if (decided.type === 'incremental') {
+    core.info(
+      `since: last-run: records modified after ${decided.after} (the latest export at the destination, ${decided.base})`,
+    );
+    return {
+      start: { request: decided.request },
+      since: { after: decided.after, source: `latest export at the destination, ${decided.base}` },
+      warnings: [],
+    };
+  }
+  const line = `since: last-run: a full export this time (${decided.reason}). Later runs export what changed since this one.`;
+  if (!decided.warn) core.notice(line);
+  return {
+    start: inputs.start,
+    since: { after: undefined, source: decided.reason },
+    warnings: decided.warn ? [line] : [],
+  };
 }
 
 /** The chart's points with a destination: the export compared against, then this one. */

@@ -65,6 +65,18 @@ export interface PendingState {
 
 export type StateFile = StoredState | PendingState;
 
+/**
+ * The watermark a stored export gives the next increment: when Asana created it (a record
+ * modified after that may be missing from it), else when the step that stored it started.
+ * Undefined when neither is known (an export read back from a destination without `createdAt`).
+ */
+export function watermarkOf(
+  manifest: Manifest,
+  stepStartedAt: Date | undefined,
+): string | undefined {
+  return manifest.createdAt ?? stepStartedAt?.toISOString();
+}
+
 export function storedState(
   manifest: Manifest,
   chain: ChainLink,
@@ -74,7 +86,7 @@ export function storedState(
   return {
     stateVersion: STATE_VERSION,
     type: 'stored',
-    watermark: manifest.createdAt ?? stepStartedAt.toISOString(),
+    watermark: watermarkOf(manifest, stepStartedAt) as string,
     chain,
     exportArtifact: { id: exportArtifact.id, name: exportArtifact.name },
     manifest,

@@ -7,9 +7,10 @@
 
 import type { DiffReport, Manifest } from '@asana-exports/core/node';
 import type { RevisionChanges } from '@asana-exports/sandbox';
-import { storesUnderTest, type TestStore } from '@asana-exports/test-stores';
+import { storesUnderTest } from '@asana-exports/test-stores';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { errorLine, expectNoSecrets, startWorld, type World } from './support/fixtures.js';
+import { endpointInput, useStore } from './support/stores.js';
 
 let world: World;
 beforeAll(async () => {
@@ -26,15 +27,7 @@ const total = (changes: RevisionChanges, key: 'added' | 'removed' | 'changed') =
   Object.values(changes.byResourceType).reduce((sum, type) => sum + type[key], 0);
 
 describe.each(storesUnderTest())('compare: last-run with destination: %s', (_name, start) => {
-  let store: TestStore;
-  beforeAll(async () => {
-    store = await start();
-  }, 180_000);
-  afterAll(async () => {
-    await store?.stop();
-  });
-
-  const endpointInput = () => ({ [(store.args[0] ?? '').replace(/^--/, '')]: store.args[1] ?? '' });
+  const storeOf = useStore(start);
 
   /** One run of the step at `revision` of the sandbox's workspace; no GitHub token at all. */
   async function runAt(revision: number, place: string, inputs: Record<string, string>) {
@@ -47,22 +40,22 @@ describe.each(storesUnderTest())('compare: last-run with destination: %s', (_nam
         destination: place,
         compare: 'last-run',
         'github-token': '',
-        ...endpointInput(),
+        ...endpointInput(storeOf()),
         ...inputs,
       },
-      { env: store.env },
+      { env: storeOf().env },
     );
-    expectNoSecrets(result, [world.sandbox.token, ...store.secrets]);
+    expectNoSecrets(result, [world.sandbox.token, ...storeOf().secrets]);
     // No artifact: the bucket keeps the exports and the report.
     expect(world.service.finished(run)).toEqual([]);
     return result;
   }
 
   const text = async (place: string, key: string) =>
-    new TextDecoder().decode(await store.get(place, key));
+    new TextDecoder().decode(await storeOf().get(place, key));
 
   it('compares with the export stored before, counting exactly what changed, and stores the report beside it', async () => {
-    const place = await store.newPlace();
+    const place = await storeOf().newPlace();
     const parent = world.newGid();
     const first = await runAt(0, place, { parent });
     expect(first.code, first.stdout).toBe(0);
@@ -90,7 +83,7 @@ describe.each(storesUnderTest())('compare: last-run with destination: %s', (_nam
     const reportKey = exportKey.replace(/\.jsonl\.gz$/, '.changes.json');
     expect(outputs['changes-key']).toBe(reportKey);
     expect(outputs['changes-file']).toBeUndefined();
-    const listed = await store.list(place);
+    const listed = await storeOf().list(place);
     expect(listed).toContain(reportKey);
     expect(listed.filter((key) => key.endsWith('.changes.json'))).toEqual([reportKey]);
     const report = JSON.parse(await text(place, reportKey)) as DiffReport;
@@ -118,7 +111,7 @@ describe.each(storesUnderTest())('compare: last-run with destination: %s', (_nam
   });
 
   it('fails on fail-on only once the export is stored, and warns on warn-on', async () => {
-    const place = await store.newPlace();
+    const place = await storeOf().newPlace();
     const parent = world.newGid();
     const inputs = { parent, 'fail-on': 'removed>0.5%', 'warn-on': 'changed>1%' };
     expect((await runAt(0, place, inputs)).code).toBe(0);
@@ -131,7 +124,7 @@ describe.each(storesUnderTest())('compare: last-run with destination: %s', (_nam
     expect(errorLine(crossed)).toContain('The export is stored all the same');
     expect(crossed.stdout).toMatch(/::warning::The change report crosses warn-on: changed>1%/);
     expect(crossed.summary).toContain('fail-on crossed:');
-    const listed = await store.list(place);
+    const listed = await storeOf().list(place);
     expect(listed).toContain(crossed.outputs['object-key']);
     expect(listed).toContain(crossed.outputs['changes-key']);
     // latest.json names the export that failed the limit: the next run compares with it.

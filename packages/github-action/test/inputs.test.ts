@@ -360,6 +360,13 @@ describe('readInputs: destination', () => {
     expect(inputs.githubToken).toBeUndefined();
   });
 
+  it("takes since: last-run without a github-token and keeps no state: it reads the destination's latest export", () => {
+    const inputs = read({ ...S3, since: 'last-run', 'github-token': '' });
+    expect(inputs.since).toEqual({ type: 'last-run' });
+    expect(inputs.keepsState).toBe(false);
+    expect(inputs.start).toEqual({ request: inputs.baseRequest });
+  });
+
   it('keeps encrypt-to and resumption by gid', () => {
     const key = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
     const inputs = read({
@@ -390,11 +397,6 @@ describe('readInputs: destination', () => {
     [{ ...S3, decompress: 'true' }, 'decompress', /cannot be combined with destination/],
     [{ ...S3, 'keep-last': '3' }, 'keep-last', /cannot be combined with destination/],
     [{ ...S3, compare: 'last-run', 'encrypt-to': AGE_KEY }, 'compare', /encrypt-to/],
-    [
-      { ...S3, since: 'last-run', 'github-token': 'ghs_x' },
-      'since',
-      /last-run cannot be combined with destination/,
-    ],
     [
       { ...S3, since: 'last-run', 'github-token': 'ghs_x', 'full-every': '7' },
       'full-every',

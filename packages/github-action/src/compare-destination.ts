@@ -14,13 +14,17 @@ import {
   type ExportKind,
   InputError,
   latestAndPrevious,
+  type Manifest,
+  manifestKeyOf,
   type ObjectReader,
   type ObjectStore,
   printable,
+  readStoredManifest,
   type StorePlace,
 } from '@asana-exports/core/node';
 import { type ComparisonOutcome, changesFileName } from './compare.js';
 import type { CompareInputs } from './inputs.js';
+import { sinceIn } from './since-destination.js';
 import { explain } from './step-error.js';
 
 export interface DestinationCompareRequest {
@@ -33,7 +37,8 @@ export interface DestinationCompareRequest {
   readonly layout: string;
   readonly kind: ExportKind;
   readonly target: string;
-  /** The keys this run published: the export, which `latest.json` must name. */
+  /** This run's export and its manifest; `latest.json` must name the export's key. */
+  readonly manifest: Manifest;
   readonly exportKey: string;
   readonly latestUpdated: boolean;
   readonly tempDir: string;
@@ -86,6 +91,25 @@ export async function compareAtDestination(
     };
   }
   const baseName = printable(request.store.location(pair.oldKey), 300);
+  // As with artifacts: only two whole, readable exports are compared.
+  const older = await readStoredManifest(request.store, manifestKeyOf(pair.oldKey), signal).catch(
+    (error: unknown) => {
+      if (signal.aborted) throw new CancelledError(COMPARING, { cause: error });
+      return undefined;
+    },
+  );
+  if (older?.encryption !== undefined) {
+    return skip(`the export stored before this one (${baseName}) is encrypted`);
+  }
+  if (
+    older !== undefined &&
+    sinceIn(older) !== undefined &&
+    sinceIn(request.manifest) === undefined
+  ) {
+    return skip(
+      `the export stored before this one (${baseName}) is an increment (since), not a whole export`,
+    );
+  }
   let result: Awaited<ReturnType<typeof diffStoredExports>>;
   try {
     result = await diffStoredExports(

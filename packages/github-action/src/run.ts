@@ -524,6 +524,7 @@ async function exportToDestination(
           target: inputs.baseRequest
             ? requestSubject(inputs.baseRequest)
             : subjectGid(published.manifest),
+          manifest: published.manifest,
           exportKey: published.keys.file,
           latestUpdated: published.latestUpdated,
           tempDir: context.env.RUNNER_TEMP || tmpdir(),

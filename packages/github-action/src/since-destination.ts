@@ -91,13 +91,11 @@ function otherDefinition(
   if (manifest.kind !== baseRequest.kind) return `is a ${manifest.kind} export`;
   if (baseRequest.kind !== 'resource') return undefined;
   // An increment's parameters carry its watermark: compared with this run's at that watermark.
-  const after = manifest.parameters
-    ?.map((parameter) => parameter.filters?.[WATERMARK_FILTER])
-    .find((value) => typeof value === 'string');
+  const after = sinceIn(manifest);
   let expected: ExportRequest;
   try {
     expected =
-      typeof after === 'string'
+      after !== undefined
         ? validateRequest(withModifiedAfter(args.requestInput, after), 'since')
         : baseRequest;
   } catch {
@@ -109,4 +107,12 @@ function otherDefinition(
     return 'was made with other resources, fields or filters than this step asks for';
   }
   return undefined;
+}
+
+/** The `modified_at.after` an export was made with (`since`): an increment's; else undefined. */
+export function sinceIn(manifest: Manifest): string | undefined {
+  const found = manifest.parameters
+    ?.map((parameter) => parameter.filters?.[WATERMARK_FILTER])
+    .find((value) => value !== undefined);
+  return found === undefined ? undefined : String(found);
 }

@@ -137,4 +137,19 @@ describe.each(storesUnderTest())('compare: last-run with destination: %s', (_nam
     expect(again.outputs.changed).toBe('0');
     expect(again.summary).toContain(crossed.outputs['object-key']);
   });
+  it('does not compare a whole export with an increment stored before it, and says why', async () => {
+    const place = await storeOf().newPlace();
+    const target = { kind: 'resource', workspace: world.newGid(), resources: 'task' };
+    const increment = await runAt(0, place, { ...target, since: '24h' });
+    expect(increment.code, increment.stdout).toBe(0);
+    const whole = await runAt(1, place, target);
+    expect(whole.code, whole.stdout).toBe(0);
+    expect(whole.outputs.added).toBeUndefined();
+    expect(whole.stdout).toMatch(
+      /::warning::No comparison with the last run: the export stored before this one \(.+\) is an increment \(since\), not a whole export/,
+    );
+    expect(whole.stdout).toContain(increment.outputs['object-key']);
+    const listed = await storeOf().list(place);
+    expect(listed.filter((key) => key.endsWith('.changes.json'))).toEqual([]);
+  });
 });

@@ -87,7 +87,7 @@ export interface ActionInputs {
   readonly destination: DestinationInputs | undefined;
   /** `compare: last-run`: a change report against the export of the last run of this step. */
   readonly compare: CompareInputs | undefined;
-  /** `parquet`: the export's tables as Parquet files in the artifact, beside it. */
+  /** `parquet`: the export's tables as Parquet files beside it, in the artifact or destination. */
   readonly parquet: boolean;
 }
 
@@ -192,13 +192,6 @@ export function readInputs(read: InputReader, now: Date): ActionInputs {
   // the conflict rather than asked to be completed (a github-token for keep-last...).
   const parquet = readBoolean(get, 'parquet', false);
   const destination = readDestination(get);
-  if (parquet && destination !== undefined) {
-    throw new InputError(
-      'parquet',
-      'cannot be combined with destination yet: the Parquet tables are stored only in the workflow artifact',
-      'Remove parquet, and make the tables where you analyse the export: asana-export load EXPORT --duckdb FILE --parquet DIR.',
-    );
-  }
   const githubToken = get('github-token');
   const keepLast = optionalInteger(get, 'keep-last', 1, KEEP_LAST_MAX);
   const encryptText = get('encrypt-to');

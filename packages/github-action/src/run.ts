@@ -59,6 +59,7 @@ import { readRequestTimeout } from './input-values.js';
 import { type ActionInputs, readInputs } from './inputs.js';
 import { defaultArtifactName, isExportArtifactName, requestSubject, subjectGid } from './names.js';
 import { type ParquetTables, writeParquetBeside } from './parquet.js';
+import { storeParquetBeside } from './parquet-destination.js';
 import { createProgressLog, type ProgressLog } from './progress.js';
 import { sinceAtDestination } from './since-destination.js';
 import { messageOf, StepError } from './step-error.js';
@@ -239,7 +240,13 @@ async function exportAndStore(inputs: ActionInputs, session: Session): Promise<v
     files.push(decompressed);
   }
   const parquet =
-    duckdb === undefined ? undefined : await parquetBeside(result.filePath, duckdb, session);
+    duckdb === undefined
+      ? undefined
+      : await parquetBeside(
+          () =>
+            writeParquetBeside(result.filePath, { duckdb: duckdb.import, signal: context.signal }),
+          session,
+        );
   if (parquet?.type === 'written') files.push(...parquet.tables.files);
 
   const comparison = await compareBeforeUpload(inputs, history, github, {
@@ -364,15 +371,12 @@ type ParquetOutcome =
  * stored without the tables, and the step fails after the upload (like fail-on).
  */
 async function parquetBeside(
-  filePath: string,
-  duckdb: InstalledDuckDB,
+  make: () => Promise<ParquetTables>,
   session: Session,
 ): Promise<ParquetOutcome> {
   const { context, redact } = session;
   try {
-    const tables = await core.group('Writing Parquet tables', () =>
-      writeParquetBeside(filePath, { duckdb: duckdb.import, signal: context.signal }),
-    );
+    const tables = await core.group('Writing Parquet tables', make);
     for (const warning of tables.warnings) core.warning(printableLines(redact(warning)));
     const names = tables.files.map((file) => basename(file));
     core.setOutput('parquet-files', JSON.stringify(names));
@@ -472,6 +476,9 @@ async function exportToDestination(
   let comparison: ComparisonOutcome | undefined;
   let since: SinceFacts | undefined;
   const warnings: string[] = [];
+  let parquet: ParquetOutcome | undefined;
+  // Before Asana is asked for anything, as without a destination.
+  const duckdb = inputs.parquet ? await installDuckDBFor(context) : undefined;
   const place: StorePlace = {
     destination: destination.destination,
     settings: destination.settings,
@@ -532,6 +539,23 @@ async function exportToDestination(
         }),
       );
     }
+    if (duckdb !== undefined) {
+      const published = result;
+      parquet = await parquetBeside(
+        () =>
+          storeParquetBeside({
+            store,
+            exportKey: published.keys.file,
+            fileName: published.manifest.file.name,
+            duckdb: duckdb.import,
+            tempDir: context.env.RUNNER_TEMP || tmpdir(),
+            signal: context.signal,
+            clock: runtime.clock,
+          }),
+        session,
+      );
+      if (parquet.type === 'written') warnings.push(...parquet.tables.warnings);
+    }
   } finally {
     await runtime.close();
   }
@@ -565,11 +589,21 @@ async function exportToDestination(
       decompressed: false,
       chain: undefined,
       warnings,
+      ...(parquet?.type === 'written' ? { parquet: parquet.tables.tables } : {}),
       ...(comparison === undefined
         ? {}
         : { comparison: { outcome: comparison, recent: storedRuns(comparison, manifest) } }),
     }),
   );
+  if (parquet?.type === 'failed') {
+    core.setFailed(
+      printableLines(
+        redact(
+          `parquet: the Parquet tables could not be made: ${parquet.message}. The export is stored all the same (${object.location}); make the tables from it with asana-export load EXPORT --duckdb FILE --parquet DIR.`,
+        ),
+      ),
+    );
+  }
   if (comparison?.type === 'compared' && comparison.failed.length > 0) {
     core.setFailed(
       `The change report crosses fail-on: ${describeFailedLimits(comparison.failed)}. ` +

@@ -65,7 +65,7 @@ export interface SuccessFacts {
     readonly outcome: ComparisonOutcome;
     readonly recent: readonly RunPoint[];
   };
-  /** `parquet: true`: rows per table written as Parquet into the artifact. */
+  /** `parquet: true`: rows per table written as Parquet into the artifact or the destination. */
   readonly parquet?: Readonly<Record<string, number>>;
 }
 
@@ -131,7 +131,10 @@ export function addSuccess(summary: Summary, facts: SuccessFacts): Summary {
         .map(([type, count]) => [escapeHtml(type), formatCount(count)]),
     ]);
   }
-  if (facts.parquet) summary.addRaw(`<p>${parquetLine(facts.parquet)}</p>`, true);
+  if (facts.parquet) {
+    const where = 'location' in artifact ? 'the destination, beside the export' : 'the artifact';
+    summary.addRaw(`<p>${parquetLine(facts.parquet, where)}</p>`, true);
+  }
   if (facts.comparison) addComparison(summary, facts.comparison.outcome, facts.comparison.recent);
   const pruned = facts.chain?.pruned ?? [];
   if (pruned.length > 0) {
@@ -147,11 +150,11 @@ export function addSuccess(summary: Summary, facts: SuccessFacts): Summary {
 }
 
 /** `Parquet tables in the artifact: task 120 rows, user 5 rows.` Table names are DuckDB's. */
-function parquetLine(tables: Readonly<Record<string, number>>): string {
+function parquetLine(tables: Readonly<Record<string, number>>, where: string): string {
   const each = Object.entries(tables)
     .sort(([a], [b]) => a.localeCompare(b))
     .map(([table, rows]) => `${code(table)} ${formatCount(rows)} row${rows === 1 ? '' : 's'}`);
-  return `Parquet tables in the artifact: ${each.join(', ')}`;
+  return `Parquet tables in ${where}: ${each.join(', ')}`;
 }
 
 export function addFailure(summary: Summary, facts: FailureFacts): Summary {

@@ -11,9 +11,16 @@ import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { storesUnderTest, type TestStore } from '@asana-exports/test-stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedRows, readRecords } from '../../core/test/support/load.js';
-import { entriesOf, errorLine, startWorld, type World } from './support/fixtures.js';
+import {
+  entriesOf,
+  errorLine,
+  expectNoSecrets,
+  startWorld,
+  type World,
+} from './support/fixtures.js';
 import { tempDir } from './support/temp.js';
 
 // Persistent: the first run on a machine downloads DuckDB (about 24 MB), later runs reuse it.
@@ -129,7 +136,6 @@ describe('parquet: refused before anything is sent to Asana', () => {
   const key = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
   it.each([
     [{ 'encrypt-to': key }, /parquet.*cannot be combined with encrypt-to/],
-    [{ destination: 's3://bucket/backups/' }, /parquet.*cannot be combined with destination yet/],
     [{ parquet: 'yes' }, /parquet.*"yes" is not a boolean/],
   ])('%o', async (extra, message) => {
     const before = world.sandbox.requests.length;
@@ -202,4 +208,88 @@ describe('parquet: when the tables cannot be made', () => {
     ).toEqual([file, file.replace('.jsonl.gz', '.manifest.json')].sort());
     expect(result.outputs['parquet-files']).toBeUndefined();
   });
+});
+
+/** A tool cache whose DuckDB fails as a broken binding or a full disk would. */
+async function brokenDuckDB(): Promise<string> {
+  const cache = tempDir('tool-cache-');
+  const dir = join(cache, 'asana-export-duckdb', `1.5.6-r.1-${process.platform}-${process.arch}`);
+  const api = join(dir, 'node_modules/@duckdb/node-api');
+  mkdirSync(api, { recursive: true });
+  await writeFile(join(dir, 'package.json'), '{}');
+  await writeFile(join(dir, '.asana-export-complete'), '');
+  await writeFile(join(api, 'package.json'), '{"name":"@duckdb/node-api","main":"index.js"}');
+  await writeFile(
+    join(api, 'index.js'),
+    "exports.DuckDBInstance = { create: async () => { throw new Error('IO Error: No space left on device'); } };\n",
+  );
+  return cache;
+}
+
+describe.each(storesUnderTest())('parquet: true with destination (%s)', (_name, start) => {
+  let store: TestStore;
+  beforeAll(async () => {
+    store = await start();
+  }, 180_000);
+  afterAll(async () => {
+    await store?.stop();
+  });
+
+  async function act(place: string, env: Record<string, string>) {
+    const run = world.newRun();
+    const endpoint = { [(store.args[0] ?? '').replace(/^--/, '')]: store.args[1] ?? '' };
+    const result = await world.act(
+      run,
+      { kind: 'graph', parent: world.newGid(), destination: place, ...endpoint, parquet: 'true' },
+      { env: { ...store.env, ...env } },
+    );
+    expectNoSecrets(result, [world.sandbox.token, ...store.secrets]);
+    expect(world.service.finished(run)).toEqual([]);
+    return result;
+  }
+
+  it('stores a table per type beside the export in the store, read back from it', async () => {
+    const place = await store.newPlace();
+    const result = await act(place, { ...NETWORK, RUNNER_TOOL_CACHE: TOOL_CACHE });
+    expect(result.code, result.stdout).toBe(0);
+    const served = await world.sandbox.exportFile(result.outputs['job-gid'] ?? '');
+    const expected = expectedRows([await readRecords(served.path)]);
+    const key = result.outputs['object-key'] ?? '';
+    const folder = key.slice(0, key.lastIndexOf('/') + 1);
+    const stem = basename(key).replace(/\.jsonl?\.gz$/, '');
+    const names = [...Object.keys(expected), HISTORY].map((table) => `${stem}.${table}.parquet`);
+    expect(JSON.parse(result.outputs['parquet-files'] ?? '[]').sort()).toEqual(names.sort());
+    expect(await store.list(place)).toEqual(
+      [
+        key,
+        result.outputs['manifest-key'],
+        result.outputs['latest-key'],
+        ...names.map((name) => `${folder}${name}`),
+      ].sort(),
+    );
+    const counted: Record<string, number> = {};
+    for (const type of Object.keys(expected)) {
+      counted[type] = await parquetRows(
+        Buffer.from(await store.get(place, `${folder}${stem}.${type}.parquet`)),
+      );
+    }
+    expect(counted).toEqual(expected);
+    expect(await store.incomplete(place)).toEqual([]);
+    expect(result.summary).toContain('Parquet tables in the destination, beside the export:');
+  }, 300_000);
+
+  it('keeps the export stored when the tables cannot be made, then fails the step saying so', async () => {
+    const place = await store.newPlace();
+    const result = await act(place, { RUNNER_TOOL_CACHE: await brokenDuckDB() });
+    expect(result.code).toBe(1);
+    const key = result.outputs['object-key'] ?? '';
+    expect(errorLine(result)).toMatch(
+      /parquet: the Parquet tables could not be made: DuckDB could not open .*No space left on device\. The export is stored all the same \(/,
+    );
+    expect(errorLine(result)).toContain(key);
+    expect(await store.list(place)).toEqual(
+      [key, result.outputs['manifest-key'], result.outputs['latest-key']].sort(),
+    );
+    expect(await store.incomplete(place)).toEqual([]);
+  }, 300_000);
 });

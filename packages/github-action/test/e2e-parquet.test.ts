@@ -176,19 +176,7 @@ describe('parquet: refused before anything is sent to Asana', () => {
 
 describe('parquet: when the tables cannot be made', () => {
   it('stores the export all the same, then fails the step saying so', async () => {
-    // A tool cache whose DuckDB fails as a broken binding or a full disk would: a stand-in
-    // package where the install would be, marked complete.
-    const cache = tempDir('tool-cache-');
-    const dir = join(cache, 'asana-export-duckdb', `1.5.6-r.1-${process.platform}-${process.arch}`);
-    const api = join(dir, 'node_modules/@duckdb/node-api');
-    mkdirSync(api, { recursive: true });
-    await writeFile(join(dir, 'package.json'), '{}');
-    await writeFile(join(dir, '.asana-export-complete'), '');
-    await writeFile(join(api, 'package.json'), '{"name":"@duckdb/node-api","main":"index.js"}');
-    await writeFile(
-      join(api, 'index.js'),
-      "exports.DuckDBInstance = { create: async () => { throw new Error('IO Error: No space left on device'); } };\n",
-    );
+    const cache = await brokenDuckDB();
     const run = world.newRun();
     const result = await world.act(
       run,
@@ -210,7 +198,10 @@ describe('parquet: when the tables cannot be made', () => {
   });
 });
 
-/** A tool cache whose DuckDB fails as a broken binding or a full disk would. */
+/**
+ * A tool cache whose DuckDB fails as a broken binding or a full disk would: a stand-in package
+ * where the install would be, marked complete.
+ */
 async function brokenDuckDB(): Promise<string> {
   const cache = tempDir('tool-cache-');
   const dir = join(cache, 'asana-export-duckdb', `1.5.6-r.1-${process.platform}-${process.arch}`);

@@ -39,14 +39,6 @@ function chunkBytesFor(partitions: number): number {
  * side, bench/diff.mjs); eight keep the disk busy for 512 KiB of extra buffers.
  */
 const MAX_WRITES_IN_FLIGHT = 8;
-/**
- * Chunks are written together, with one `writev`, once this many bytes of them are full: they
- * lie end to end in the file. At 4 GB each side a chunk is 8 KiB (2048 partitions), and a write
- * per chunk cost the reading thread more than the writing did (node --cpu-prof: `writeBuffer`).
- */
-const BATCH_BYTES = 256 * 1024;
-/** Below every system's IOV_MAX (1024 on Linux). */
-const MAX_BATCH_CHUNKS = 64;
 
 /** FNV-1a over the key's UTF-16 code units, mixed with `seed` so a split re-partitions anew. */
 export function partitionOf(key: string, seed: number, partitions: number): number {
@@ -252,11 +244,6 @@ export class PartitionWriter {
   #handle: FileHandle | undefined;
   #end = 0;
   readonly #inFlight = new Set<Promise<void>>();
-  /** Full chunks not yet handed to a write, end to end from `#batchStart`, with their buffers. */
-  #batch: Buffer[] = [];
-  #batchReuse: (Buffer | undefined)[] = [];
-  #batchBytes = 0;
-  #batchStart = 0;
   /**
    * Chunk buffers whose write is done, for the next flush: a fresh one per flush left freed
    * buffers by the thousand waiting for a collection, as memory outside V8's heap.
@@ -301,7 +288,6 @@ export class PartitionWriter {
   async end(): Promise<SpillFile> {
     try {
       for (let index = 0; index < this.#partitions; index++) await this.#flush(index);
-      await this.#writeBatch();
       await Promise.all(this.#inFlight);
       if (this.#failure !== undefined) throw this.#failure;
     } finally {
@@ -328,45 +314,29 @@ export class PartitionWriter {
   }
 
   /**
-   * Reserves the bytes' place in the file and adds them to the batch, written once it is full;
-   * waits only for room. `reuse`, the chunk buffer they are in, is taken back for another flush
-   * once written.
+   * Reserves the bytes' place in the file and starts writing them; waits only for room. `reuse`,
+   * the chunk buffer they are in, is taken back for another flush once written.
    */
   async #write(index: number, bytes: Buffer, reuse?: Buffer): Promise<void> {
     if (this.#failure !== undefined) throw this.#failure;
-    const position = this.#end;
-    this.#end += bytes.length;
-    (this.#chunks[index] as ChunkList).push(position, bytes.length);
-    if (this.#batch.length === 0) this.#batchStart = position;
-    this.#batch.push(bytes);
-    this.#batchReuse.push(reuse);
-    this.#batchBytes += bytes.length;
-    if (this.#batchBytes >= BATCH_BYTES || this.#batch.length >= MAX_BATCH_CHUNKS) {
-      await this.#writeBatch();
-    }
-  }
-
-  /** Starts writing the batch; waits only for room. */
-  async #writeBatch(): Promise<void> {
-    if (this.#batch.length === 0) return;
-    const buffers = this.#batch;
-    const reuse = this.#batchReuse;
-    const position = this.#batchStart;
-    this.#batch = [];
-    this.#batchReuse = [];
-    this.#batchBytes = 0;
     const path = this.#path;
     this.#handle ??= await onDisk('create', path, () => open(path, 'wx'));
     const handle = this.#handle;
+    const position = this.#end;
+    this.#end += bytes.length;
+    (this.#chunks[index] as ChunkList).push(position, bytes.length);
     const writing = onDisk('write', path, async () => {
-      let pending = buffers;
-      let at = position;
-      while (pending.length > 0) {
-        const { bytesWritten } = await handle.writev(pending, at);
-        at += bytesWritten;
-        pending = unwritten(pending, bytesWritten);
+      let done = 0;
+      while (done < bytes.length) {
+        const { bytesWritten } = await handle.write(
+          bytes,
+          done,
+          bytes.length - done,
+          position + done,
+        );
+        done += bytesWritten;
       }
-      for (const buffer of reuse) if (buffer !== undefined) this.#spare.push(buffer);
+      if (reuse !== undefined) this.#spare.push(reuse);
     }).catch((error: unknown) => {
       this.#failure ??= error;
     });
@@ -375,19 +345,6 @@ export class PartitionWriter {
     if (this.#inFlight.size >= MAX_WRITES_IN_FLIGHT) await Promise.race(this.#inFlight);
     if (this.#failure !== undefined) throw this.#failure;
   }
-}
-
-/** What is left of `buffers` after a write of `written` bytes of them (writev may stop short). */
-function unwritten(buffers: Buffer[], written: number): Buffer[] {
-  let left = written;
-  let first = 0;
-  while (first < buffers.length && left >= (buffers[first] as Buffer).length) {
-    left -= (buffers[first] as Buffer).length;
-    first++;
-  }
-  const rest = buffers.slice(first);
-  if (left > 0 && rest.length > 0) rest[0] = (rest[0] as Buffer).subarray(left);
-  return rest;
 }
 
 const NEWLINE = Buffer.from('\n');

@@ -3,6 +3,7 @@ import { storesUnderTest, type TestStore } from '@asana-exports/test-stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DiffReport } from '../src/protocol/diff-report.js';
 import { type Manifest, manifestSchema } from '../src/protocol/manifest.js';
+import { manifestFileName } from '../src/protocol/run.js';
 import { type CliResult, runCli, startTestSandbox } from './support/sandbox.js';
 
 // `asana-export diff --to` as a user runs it after nightly `run --to` jobs: two exports of one
@@ -107,6 +108,32 @@ describe.each(stores)('diff --to %s', (_name, start) => {
     const { tool: _, ...fromKeys } = JSON.parse(byKeys.stdout) as DiffReport;
     const { tool: __, ...fromLatest } = report;
     expect(fromKeys).toEqual(fromLatest);
+  });
+
+  it('finds the previous export by completion time, among more manifests than one page of keys', async () => {
+    const place = await store.newPlace();
+    const { target, older, newer } = await storedPair(place);
+    // Exports stored under folders that sort after both, but completed long before: a layout
+    // whose keys do not sort by time. Only reading all the manifests finds `older`.
+    const folder = older.key.slice(0, older.key.lastIndexOf('/'));
+    const parentFolder = folder.slice(0, folder.lastIndexOf('/') + 1);
+    const olderAt = Date.parse(older.manifest.completedAt ?? older.manifest.downloadedAt);
+    for (let i = 0; i < 60; i += 1) {
+      const decoy: Manifest = {
+        ...older.manifest,
+        exportGid: `9${i}`,
+        completedAt: new Date(olderAt - (i + 1) * 60_000).toISOString(),
+      };
+      const key = `${parentFolder}9999${String(i).padStart(4, '0')}T000000Z/${manifestFileName(older.manifest.file.name)}`;
+      await store.put(place, key, new TextEncoder().encode(JSON.stringify(decoy)));
+    }
+    const listed = await store.list(place);
+    expect(listed.filter((key) => key.includes('/9999')).length).toBe(60);
+    const latest = await cli(['diff', '--to', place, '--kind', 'graph', '--target', target]);
+    expect(latest.code, latest.stderr).toBe(0);
+    const report = JSON.parse(latest.stdout) as DiffReport;
+    expect(report.old.exportGid).toBe(older.manifest.exportGid);
+    expect(report.new.exportGid).toBe(newer.manifest.exportGid);
   });
 
   it('refuses what it cannot compare before reading any export, naming the input', async () => {

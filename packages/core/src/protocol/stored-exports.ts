@@ -120,20 +120,27 @@ export function exportListing(
 /** How many keys "latest vs previous" lists at most (100 pages of a listing). */
 export const MAX_LISTED_KEYS = 10_000;
 
-/** How many manifests "latest vs previous" reads at most: the newest keys of a listing. */
-export const MAX_MANIFESTS_READ = 50;
+/**
+ * How many manifests "latest vs previous" reads at most. All of a target's manifests are read,
+ * whatever their keys' order: a layout need not name its folders by time, and the previous
+ * export is chosen by completion time (previousExport), never by key.
+ */
+export const MAX_MANIFESTS_READ = 1000;
 
-/** The manifests to read, of a listing: the newest keys first, the latest's own left out. */
+/**
+ * The manifests to read, of a listing: every manifest of the target but the latest's own, in the
+ * listing's order; `tooMany` (with how many there are) past MAX_MANIFESTS_READ, rather than a
+ * choice made on part of them.
+ */
 export function manifestsToRead(
   listing: ExportListing,
   keys: readonly string[],
   latestManifestKey: string,
-): string[] {
-  return keys
-    .filter((key) => key !== latestManifestKey && listing.isManifest(key))
-    .sort()
-    .reverse()
-    .slice(0, MAX_MANIFESTS_READ);
+): { readonly keys: string[] } | { readonly tooMany: number } {
+  const manifests = keys.filter((key) => key !== latestManifestKey && listing.isManifest(key));
+  return manifests.length > MAX_MANIFESTS_READ
+    ? { tooMany: manifests.length }
+    : { keys: manifests };
 }
 
 export interface StoredCandidate {

@@ -16,12 +16,16 @@ import {
   exportKeyBeside,
   exportListing,
   MAX_LISTED_KEYS,
+  MAX_MANIFESTS_READ,
   manifestKeyOf,
   manifestsToRead,
   previousExport,
   type StoredCandidate,
 } from './stored-exports.js';
 import { printable } from './text.js';
+
+/** How many manifests are asked for at once: a handful, so a long listing is read in seconds. */
+const MANIFEST_READS_AT_ONCE = 8;
 
 /** What the search needs of a store: small objects as text, a listing, and how to show a key. */
 export interface StoredExportsReader {
@@ -92,17 +96,34 @@ export async function latestAndPrevious(
       `${query.byKeys}, or move older exports away.`,
     );
   }
-  const candidates: StoredCandidate[] = [];
-  for (const manifestKey of manifestsToRead(listing, listed.keys, manifestKeyOf(newKey))) {
-    // One that is not a manifest of ours is passed over, as the freshness check passes it over;
-    // a store that cannot be read is an error.
-    const manifest = await readStoredManifest(store, manifestKey, signal).catch(
-      (error: unknown) => {
-        if (error instanceof InputError) return undefined;
-        throw error;
-      },
+  const toRead = manifestsToRead(listing, listed.keys, manifestKeyOf(newKey));
+  if ('tooMany' in toRead) {
+    throw new InputError(
+      input,
+      `${toRead.tooMany} manifests of ${printable(target, 64)} are stored under ${printable(store.location(listing.listPrefix), 1100)}, more than the ${MAX_MANIFESTS_READ} (MAX_MANIFESTS_READ) read to find the one before the latest`,
+      `${query.byKeys}, or move older exports away under another prefix.`,
     );
-    if (manifest !== undefined) candidates.push({ manifestKey, manifest });
+  }
+  const candidates: StoredCandidate[] = [];
+  // A few at a time: each read is one request, its wait bounded by the store's request timeout.
+  for (let at = 0; at < toRead.keys.length; at += MANIFEST_READS_AT_ONCE) {
+    const batch = toRead.keys.slice(at, at + MANIFEST_READS_AT_ONCE);
+    const manifests = await Promise.all(
+      batch.map((manifestKey) =>
+        // One that is not a manifest of ours is passed over, as the freshness check passes it
+        // over; a store that cannot be read is an error.
+        readStoredManifest(store, manifestKey, signal).catch((error: unknown) => {
+          if (error instanceof InputError) return undefined;
+          throw error;
+        }),
+      ),
+    );
+    manifests.forEach((manifest, i) => {
+      const manifestKey = batch[i];
+      if (manifest !== undefined && manifestKey !== undefined) {
+        candidates.push({ manifestKey, manifest });
+      }
+    });
   }
   const previous = previousExport(pointer.last, candidates, kind);
   const oldKey =

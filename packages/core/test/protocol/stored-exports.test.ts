@@ -102,17 +102,34 @@ describe('exportListing', () => {
     expect(listing.isManifest(other.manifest)).toBe(false);
   });
 
-  it('reads the newest keys first, at most MAX_MANIFESTS_READ, without the latest', () => {
-    const listing = exportListing('', DEFAULT_LAYOUT, 'graph', '1');
-    const keys = Array.from(
-      { length: MAX_MANIFESTS_READ + 10 },
+  const folders = (count: number) =>
+    Array.from(
+      { length: count },
       (_, i) => `graph/1/2026${String(i).padStart(4, '0')}T000000Z/x.manifest.json`,
     );
-    const latest = keys[keys.length - 1] ?? '';
-    const read = manifestsToRead(listing, [...keys, 'graph/1/latest.json'], latest);
-    expect(read).toHaveLength(MAX_MANIFESTS_READ);
-    expect(read[0]).toBe(keys[keys.length - 2]);
-    expect(read).not.toContain(latest);
+  it.each([
+    { name: 'none', keys: [], latest: 'graph/1/x', want: { keys: [] } },
+    {
+      name: 'all but the latest, in listing order, others passed over',
+      keys: ['graph/1/b/x.manifest.json', ...folders(3), 'graph/1/latest.json'],
+      latest: folders(3)[1] ?? '',
+      want: { keys: [folders(3)[0], folders(3)[2]] },
+    },
+    {
+      name: 'every one up to MAX_MANIFESTS_READ, the latest not counted',
+      keys: folders(MAX_MANIFESTS_READ + 1),
+      latest: folders(MAX_MANIFESTS_READ + 1)[MAX_MANIFESTS_READ] ?? '',
+      want: { keys: folders(MAX_MANIFESTS_READ) },
+    },
+    {
+      name: 'too many past MAX_MANIFESTS_READ, rather than part of them',
+      keys: folders(MAX_MANIFESTS_READ + 2),
+      latest: 'graph/1/other',
+      want: { tooMany: MAX_MANIFESTS_READ + 2 },
+    },
+  ])('reads $name', ({ keys, latest, want }) => {
+    const listing = exportListing('', DEFAULT_LAYOUT, 'graph', '1');
+    expect(manifestsToRead(listing, keys, latest)).toEqual(want);
   });
 });
 

@@ -1,6 +1,6 @@
 /**
- * The diff's second thread. Reading a side (gunzip, a JSON.parse of every record to check it and
- * take its key) and comparing partitions each keep one core busy; the diff did both sides and
+ * The diff's second thread. Reading a side (gunzip, a scan of every record to check it and take
+ * its key) and comparing partitions each keep one core busy; the diff did both sides and
  * every partition on one thread, at 4.4x the wall time of `zcat` of both files (300 MB each side,
  * bench/diff.mjs). With one side read here while the diff's thread reads the other, and half the
  * partitions compared here, both cores of a runner work: 1 GB each side in 21.8 s rather than

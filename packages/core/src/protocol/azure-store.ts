@@ -125,7 +125,7 @@ class AzureStore implements ObjectStore, ObjectReader {
     return await readFromStore(
       this.#options,
       `Get Blob of ${this.location(key)}`,
-      async () => await this.#request(key, 'GET', {}, {}, undefined, signal),
+      async (headers) => await this.#request(key, 'GET', {}, headers, undefined, signal),
       signal,
       (answer) => azureError('Get Blob', this.location(key), answer),
     );

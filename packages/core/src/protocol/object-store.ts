@@ -14,6 +14,7 @@ import type {
   StoreRequest,
   StoreResponse,
 } from './ports.js';
+import { judgeResumedAnswer, resumeHeaders } from './resumed-read.js';
 import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from './retry.js';
 import { unusableAnswer } from './store-errors.js';
 import { xmlTexts } from './xml-text.js';
@@ -121,28 +122,79 @@ export async function sendToStore(
 /**
  * `sendToStore` for a GET whose body is streamed: on 200 the object's bytes, for the caller to
  * read (an answer retried is released first); undefined on 404; otherwise `fail`'s error, made
- * from the answer with its body (at most 64 KiB of it) as text.
+ * from the answer with its body (at most 64 KiB of it) as text. A body that breaks mid-way (a
+ * reset, a silence past the request timeout) is resumed from the byte reached, the same object
+ * (resumed-read.ts), as often as the retry policy lets a network failure be retried. `build`
+ * adds the headers it is given (the Range and If-Match of a resumption) to the request it signs.
  */
 export async function readFromStore(
   context: StoreRequestContext,
   what: string,
-  build: () => Promise<StoreRequest>,
+  build: (headers: Readonly<Record<string, string>>) => Promise<StoreRequest>,
   signal: AbortSignal,
   fail: (answer: StoreResponse) => Error,
 ): Promise<ObjectRead | undefined> {
   const stream = context.http.stream;
   if (stream === undefined) throw new RangeError('this StoreHttp cannot stream an object');
-  const response = await retryStore(context, what, build, signal, {
-    send: (request) => stream.call(context.http, request),
+  const send = (request: StoreRequest) => stream.call(context.http, request);
+  const response = await retryStore(context, what, () => build({}), signal, {
+    send,
     isTransient: (answer) => answer.status === 429 || answer.status >= 500,
     release: (answer) => answer.cancel(),
   });
   if (response.status === 200) {
     const length = Number(response.headers['content-length']);
+    let current: DownloadResponse = response;
+    const progress = { reached: 0, etag: response.headers.etag };
+    const { clock } = context;
+    const startedAt = clock.now();
+    async function* body(): AsyncGenerator<Uint8Array> {
+      for (let breaks = 1; ; breaks += 1) {
+        try {
+          for await (const chunk of current.body) {
+            progress.reached += chunk.byteLength;
+            yield chunk;
+          }
+          return;
+        } catch (thrown) {
+          if (signal.aborted || !(thrown instanceof TransportError)) throw thrown;
+          const headers = resumeHeaders(progress);
+          const decision = decideRetry({
+            failure: { type: 'network' },
+            attempt: breaks,
+            elapsedMs: clock.now() - startedAt,
+            nowMs: clock.now(),
+            policy: context.retry ?? DEFAULT_RETRY_POLICY,
+            random: context.random,
+          });
+          if (headers === undefined || !decision.retry) throw thrown;
+          await current.cancel().catch(() => undefined);
+          await sleepOrCancel(clock.sleep, decision.delayMs, signal, what);
+          const answer = await retryStore(context, what, () => build(headers), signal, {
+            send,
+            isTransient: (rest) => {
+              const verdict = judgeResumedAnswer(progress, rest);
+              return !verdict.ok && verdict.transient;
+            },
+            release: (rest) => rest.cancel(),
+          });
+          const verdict = judgeResumedAnswer(progress, answer);
+          if (!verdict.ok) {
+            await answer.cancel().catch(() => undefined);
+            const where = `${what} (resumed at byte ${progress.reached}: ${verdict.problem})`;
+            throw new TransportError(where, undefined, {
+              cause: thrown,
+              hint: 'Nothing was compared. Run the comparison again.',
+            });
+          }
+          current = answer;
+        }
+      }
+    }
     return {
       bytes: Number.isSafeInteger(length) && length >= 0 ? length : undefined,
-      body: response.body,
-      cancel: () => response.cancel(),
+      body: body(),
+      cancel: () => current.cancel(),
     };
   }
   const body = await readErrorBody(response);

@@ -206,7 +206,7 @@ class S3Store implements ObjectStore, ObjectReader {
     return await readFromStore(
       options,
       `GetObject of ${this.location(key)}`,
-      async () => this.#signed('GET', url, {}, EMPTY_SHA256, undefined, signal),
+      async (headers) => this.#signed('GET', url, headers, EMPTY_SHA256, undefined, signal),
       signal,
       (answer) => s3Error('GetObject', this.location(key), answer, options.region),
     );

@@ -55,6 +55,36 @@ export type StartDecision =
     };
 
 /**
+ * Whether a pending export an earlier run left at Asana is resumed: with `resume-pending` and
+ * while Asana still keeps its file. The one rule for a state artifact and a destination's record.
+ */
+export function decidePending(
+  pending: PendingState['pending'],
+  resumePending: boolean,
+  nowMs: number,
+):
+  | { readonly type: 'resume'; readonly ref: ExportRef; readonly after: string | undefined }
+  | { readonly type: 'skip'; readonly reason: string } {
+  if (!resumePending) {
+    return {
+      type: 'skip',
+      reason: `the export ${pending.gid} left running by an earlier run was not resumed (resume-pending: false)`,
+    };
+  }
+  if (nowMs - Date.parse(pending.requestedAt) > PENDING_MAX_AGE_MS) {
+    return {
+      type: 'skip',
+      reason: `the export ${pending.gid} left running by an earlier run is over 30 days old; Asana no longer keeps its file`,
+    };
+  }
+  return {
+    type: 'resume',
+    ref: { kind: pending.kind, gid: pending.gid },
+    after: pending.modifiedAfter,
+  };
+}
+
+/**
  * What this run exports. `states` are the trusted states of this export definition, newest
  * first; only the newest may be pending (an older pending export was resumed or given up).
  */
@@ -66,18 +96,15 @@ export function decideStart(
   const [newest] = states;
   let pendingSkipped: string | undefined;
   if (newest?.state.type === 'pending') {
-    const { pending } = newest.state;
-    const ageMs = nowMs - Date.parse(pending.requestedAt);
-    if (!policy.resumePending) {
-      pendingSkipped = `the export ${pending.gid} left running by an earlier run was not resumed (resume-pending: false)`;
-    } else if (ageMs > PENDING_MAX_AGE_MS) {
-      pendingSkipped = `the export ${pending.gid} left running by an earlier run is over 30 days old; Asana no longer keeps its file`;
-    } else {
+    const pending = newest.state;
+    const decided = decidePending(pending.pending, policy.resumePending, nowMs);
+    if (decided.type === 'skip') pendingSkipped = decided.reason;
+    else {
       return {
         type: 'resume',
-        ref: { kind: pending.kind, gid: pending.gid },
-        pending: { artifactId: newest.artifactId, state: newest.state },
-        after: pending.modifiedAfter,
+        ref: decided.ref,
+        pending: { artifactId: newest.artifactId, state: pending },
+        after: decided.after,
       };
     }
   }

@@ -140,16 +140,7 @@ export async function planStart(
       : [`Started a new export: ${decision.pendingSkipped}.`];
   switch (decision.type) {
     case 'resume':
-      core.info(`Resuming the export ${decision.ref.gid} that an earlier run left running.`);
-      return {
-        start: { resume: decision.ref },
-        since: {
-          after: decision.after,
-          source: `export ${decision.ref.gid}, left running by an earlier run and resumed`,
-        },
-        history,
-        warnings,
-      };
+      return { ...resumeStart(decision.ref, decision.after), history, warnings };
     case 'incremental':
       core.info(
         `since: last-run: records modified after ${decision.after} (increment ${decision.chain.index} of its chain)`,
@@ -178,6 +169,18 @@ export async function planStart(
         warnings,
       };
   }
+}
+
+/** Resuming the export an earlier run left running (a state artifact's or a destination's). */
+export function resumeStart(
+  ref: ExportRef,
+  after: string | undefined,
+): { start: RunStart; since: SinceFacts } {
+  core.info(`Resuming the export ${ref.gid} that an earlier run left running.`);
+  return {
+    start: { resume: ref },
+    since: { after, source: `export ${ref.gid}, left running by an earlier run and resumed` },
+  };
 }
 
 function isStored(state: TrustedState): state is StoredTrustedState {

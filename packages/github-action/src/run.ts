@@ -54,12 +54,19 @@ import {
   lazyGitHub,
   planStart,
   recordPending,
+  resumeStart,
 } from './history.js';
 import { readRequestTimeout } from './input-values.js';
 import { type ActionInputs, readInputs } from './inputs.js';
 import { defaultArtifactName, isExportArtifactName, requestSubject, subjectGid } from './names.js';
 import { type ParquetTables, writeParquetBeside } from './parquet.js';
 import { storeParquetBeside } from './parquet-destination.js';
+import {
+  forgetPendingAtDestination,
+  type PendingPlace,
+  pendingAtDestination,
+  recordPendingAtDestination,
+} from './pending-destination.js';
 import { createProgressLog, type ProgressLog } from './progress.js';
 import { sinceAtDestination } from './since-destination.js';
 import { messageOf, StepError } from './step-error.js';
@@ -488,6 +495,8 @@ async function exportToDestination(
     // A fresh GitHub ID token for each Azure token: no one-hour limit on a long export.
     azureClientAssertion: githubIdTokenAssertion(context.env),
   };
+  let pending: PendingPlace | undefined;
+  let resumed = false;
   try {
     // Credentials are found, and the store probed, before anything is asked of Asana.
     const store = await openStore({
@@ -496,12 +505,20 @@ async function exportToDestination(
       clock: runtime.clock,
       random: runtime.random,
     });
-    const planned = await planSinceAtDestination(inputs, store, destination, context.signal);
+    const { baseRequest } = inputs;
+    pending =
+      baseRequest === undefined
+        ? undefined
+        : { store, prefix: destination.destination.prefix, baseRequest };
+    const planned = await planAtDestination(inputs, store, destination, pending, context.signal);
     since = planned.since;
+    resumed = planned.resumed;
     warnings.push(...planned.warnings);
     result = await runExportToStore({
       runtime,
       start: planned.start,
+      // A pending record is this step's own: its request names the target to store it under.
+      ...(planned.resumed ? { resumedRequest: baseRequest } : {}),
       store,
       prefix: destination.destination.prefix,
       layout: destination.layout,
@@ -556,6 +573,17 @@ async function exportToDestination(
       );
       if (parquet.type === 'written') warnings.push(...parquet.tables.warnings);
     }
+  } catch (error) {
+    // Before the runtime closes: the store's requests go through its dispatcher.
+    if (pending !== undefined) {
+      session.progress.nextRun = await pendingAfterFailure(error, inputs, session, {
+        pending,
+        resumed,
+        modifiedAfter: since?.after,
+        timeoutMs: inputs.requestTimeoutMs,
+      });
+    }
+    throw error;
   } finally {
     await runtime.close();
   }
@@ -610,6 +638,75 @@ async function exportToDestination(
         `The export is stored all the same (${object.location}); look at what changed in Asana, in the job summary and ${comparison.reportName}.`,
     );
   }
+}
+
+/**
+ * After a run with a destination failed, as the artifact path does with its state artifact: an
+ * export left running at Asana is recorded for the next run (a resumed one's record stands as it
+ * is); a resumed export that failed for good is forgotten, so the next run starts a new one.
+ */
+async function pendingAfterFailure(
+  error: unknown,
+  inputs: ActionInputs,
+  session: Session,
+  args: {
+    readonly pending: PendingPlace;
+    readonly resumed: boolean;
+    readonly modifiedAfter: string | undefined;
+    readonly timeoutMs: number;
+  },
+): Promise<string | undefined> {
+  const ref = leftRunning(error, session.log.observed, inputs);
+  if (ref === undefined) {
+    return args.resumed ? forgetPendingAtDestination(args.pending, args.timeoutMs) : undefined;
+  }
+  if (!inputs.resumePending) return undefined;
+  if (args.resumed) return 'The next run of this step resumes it again.';
+  const recorded = await recordPendingAtDestination(
+    args.pending,
+    {
+      ref,
+      startedAt: session.startedAt,
+      ...(args.modifiedAfter === undefined ? {} : { modifiedAfter: args.modifiedAfter }),
+    },
+    args.timeoutMs,
+  );
+  if (recorded.warning !== undefined) {
+    core.warning(printableLines(session.redact(recorded.warning)));
+  }
+  return recorded.nextRun;
+}
+
+/**
+ * What a run with a destination exports: the export an earlier run of this step left running
+ * (pending-destination.ts), else what planSinceAtDestination says.
+ */
+async function planAtDestination(
+  inputs: ActionInputs,
+  store: ObjectStore & ObjectReader,
+  destination: DestinationInputs,
+  pending: PendingPlace | undefined,
+  signal: AbortSignal,
+): Promise<{
+  start: RunStart;
+  since: SinceFacts | undefined;
+  warnings: string[];
+  resumed: boolean;
+}> {
+  const decided =
+    pending === undefined
+      ? undefined
+      : await pendingAtDestination(pending, inputs.resumePending, Date.now(), signal);
+  if (decided?.type === 'resume') {
+    return { ...resumeStart(decided.ref, decided.after), warnings: [], resumed: true };
+  }
+  const planned = await planSinceAtDestination(inputs, store, destination, signal);
+  const warning = decided?.warning;
+  return {
+    ...planned,
+    warnings: warning === undefined ? planned.warnings : [warning, ...planned.warnings],
+    resumed: false,
+  };
 }
 
 /**

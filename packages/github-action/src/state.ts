@@ -61,6 +61,12 @@ export interface PendingState {
   };
   /** The chain it will join once stored (for a full export, its own gid names the chain). */
   readonly chain: ChainLink;
+  /**
+   * The export definition it was created for (`stateArtifactName`): a destination's
+   * `pending.json`, one per target, is shared by every definition of that target, unlike a state
+   * artifact, whose name says it.
+   */
+  readonly definition?: string;
 }
 
 export type StateFile = StoredState | PendingState;
@@ -116,6 +122,10 @@ export function parseState(text: string, source: string): StateFile {
       throw new Error(`${source} names no export kind`);
     }
     if (typeof gid !== 'string' || !isExportGid(gid)) throw new Error(`${source} has no valid gid`);
+    const { definition } = json;
+    if (definition !== undefined && (typeof definition !== 'string' || definition.length > 200)) {
+      throw new Error(`${source} names no valid export definition`);
+    }
     return {
       stateVersion: STATE_VERSION,
       type: 'pending',
@@ -128,6 +138,7 @@ export function parseState(text: string, source: string): StateFile {
           : { modifiedAfter: readInstant(modifiedAfter, `${source} modifiedAfter`) }),
       },
       chain,
+      ...(definition === undefined ? {} : { definition }),
     };
   }
   if (json.type !== 'stored') throw new Error(`${source} is neither a stored nor a pending state`);
@@ -148,6 +159,35 @@ export function parseState(text: string, source: string): StateFile {
     exportArtifact: { id: artifact.id as number, name: artifact.name },
     manifest: parseManifest(JSON.stringify(json.manifest), `${source} manifest`),
   };
+}
+
+/**
+ * What a destination's `pending.json` holds once nothing is pending any more: its resumed export
+ * failed for good. Overwritten rather than deleted, as `latest.json` is: writing is all a run
+ * with a destination is allowed to do.
+ */
+export const NOTHING_PENDING = { stateVersion: STATE_VERSION, type: 'none' } as const;
+
+/**
+ * A destination's `pending.json`: the pending state a run left (`parseState`, so one reading of
+ * it), or undefined for `NOTHING_PENDING`. Anything else throws a plain Error naming the problem.
+ */
+export function parsePendingRecord(text: string, source: string): PendingState | undefined {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${source} is not JSON`);
+  }
+  if (isObject(json) && json.type === NOTHING_PENDING.type) {
+    if (json.stateVersion !== STATE_VERSION || Object.keys(json).length !== 2) {
+      throw new Error(`${source} is not a record of asana-exports`);
+    }
+    return undefined;
+  }
+  const state = parseState(text, source);
+  if (state.type !== 'pending') throw new Error(`${source} is not a pending state`);
+  return state;
 }
 
 function readChain(value: unknown, source: string): ChainLink {

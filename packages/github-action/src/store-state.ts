@@ -27,6 +27,8 @@ export type StateRecord =
       readonly requestedAt: string;
       readonly modifiedAfter?: string;
       readonly chain: ChainLink;
+      /** Only in a destination's `pending.json` (`PendingState.definition`). */
+      readonly definition?: string;
     };
 
 export interface StoreStateOptions {
@@ -55,7 +57,8 @@ export async function storeState(
   return stored.id;
 }
 
-function stateFileOf(record: StateRecord): StateFile {
+/** The file's contents, as `parseState` reads them back. */
+export function stateFileOf(record: StateRecord): StateFile {
   if (record.kind === 'stored') {
     return storedState(record.manifest, record.chain, record.exportArtifact, record.startedAt);
   }
@@ -65,5 +68,11 @@ function stateFileOf(record: StateRecord): StateFile {
     requestedAt: record.requestedAt,
     ...(record.modifiedAfter === undefined ? {} : { modifiedAfter: record.modifiedAfter }),
   };
-  return { stateVersion: STATE_VERSION, type: 'pending', pending, chain: record.chain };
+  return {
+    stateVersion: STATE_VERSION,
+    type: 'pending',
+    pending,
+    chain: record.chain,
+    ...(record.definition === undefined ? {} : { definition: record.definition }),
+  };
 }

@@ -17,7 +17,7 @@ import {
   entriesOf,
   errorLine,
   expectNoSecrets,
-  FAST,
+  leaveRunning as leaveRunningAt,
   startWorld,
   type World,
 } from './support/fixtures.js';
@@ -227,21 +227,8 @@ describe('chains', () => {
 
 describe('an export left running', () => {
   /** A run of a step that keeps state, timed out while its 6 s export goes on at Asana. */
-  async function leaveRunning(inputs: Record<string, string>): Promise<string> {
-    world.sandbox.configure({ ...FAST, durationMs: 6_000 });
-    try {
-      const timedOut = await world.act(world.newRun(), { ...inputs, 'timeout-minutes': '0.03' });
-      expect(timedOut.code).toBe(1);
-      expect(errorLine(timedOut)).toContain(
-        'The next run of this step resumes it (resume-pending: false starts a new one).',
-      );
-      const jobGid = timedOut.outputs['job-gid'] ?? '';
-      expect(jobGid).toMatch(/^\d+$/);
-      return jobGid;
-    } finally {
-      world.sandbox.configure(FAST);
-    }
-  }
+  const leaveRunning = (inputs: Record<string, string>) =>
+    leaveRunningAt(world, (extra) => world.act(world.newRun(), { ...inputs, ...extra }));
 
   it('is picked up by the next run instead of starting another', async () => {
     const parent = world.newGid();

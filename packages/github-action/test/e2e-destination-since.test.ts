@@ -8,8 +8,8 @@
 import type { Manifest } from '@asana-exports/core/node';
 import { storesUnderTest } from '@asana-exports/test-stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectNoSecrets, startWorld, type World } from './support/fixtures.js';
-import { endpointInput, useStore } from './support/stores.js';
+import { startWorld, type World } from './support/fixtures.js';
+import { actAtDestination, useStore } from './support/stores.js';
 
 let world: World;
 beforeAll(async () => {
@@ -28,22 +28,12 @@ describe.each(storesUnderTest())('since: last-run with destination: %s', (_name,
   const storeOf = useStore(start);
 
   async function act(place: string, inputs: Record<string, string>) {
-    const run = world.newRun();
-    const result = await world.act(
-      run,
-      {
-        kind: 'resource',
-        resources: 'task',
-        since: 'last-run',
-        destination: place,
-        'github-token': '',
-        ...endpointInput(storeOf()),
-        ...inputs,
-      },
-      { env: storeOf().env },
-    );
-    expectNoSecrets(result, [world.sandbox.token, ...storeOf().secrets]);
-    expect(world.service.finished(run)).toEqual([]);
+    const result = await actAtDestination(world, storeOf(), place, {
+      kind: 'resource',
+      resources: 'task',
+      since: 'last-run',
+      ...inputs,
+    });
     expect(result.code, result.stdout).toBe(0);
     return result;
   }

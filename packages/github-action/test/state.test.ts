@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isExportArtifactName } from '../src/names.js';
-import { parseState } from '../src/state.js';
+import { NOTHING_PENDING, parsePendingRecord, parseState } from '../src/state.js';
 
 const CHAIN = { id: '1200000000000001', index: 2, fullAt: '2026-11-30T02:00:00Z' };
 const PENDING = {
@@ -66,6 +66,47 @@ describe('parseState', () => {
     ],
   ])('refuses %s', (_name, text, message) => {
     expect(() => parseState(text, 'state')).toThrow(message);
+  });
+});
+
+describe('parsePendingRecord', () => {
+  const definition = 'asana-exports-state-graph-1200000000000002';
+
+  it('reads a pending state with its export definition', () => {
+    const read = parsePendingRecord(JSON.stringify({ ...PENDING, definition }), 'pending.json');
+    expect(read?.pending.gid).toBe('1200000000000050');
+    expect(read?.definition).toBe(definition);
+  });
+
+  it('reads the record of nothing pending as undefined', () => {
+    expect(parsePendingRecord(JSON.stringify(NOTHING_PENDING), 'pending.json')).toBeUndefined();
+  });
+
+  it.each([
+    ['not JSON', '{"type": "pend', /pending\.json is not JSON/],
+    ['a stored state', JSON.stringify({ ...PENDING, type: 'stored' }), /does not name its export/],
+    [
+      'nothing pending, of another version',
+      JSON.stringify({ ...NOTHING_PENDING, stateVersion: 1 }),
+      /not a record of asana-exports/,
+    ],
+    [
+      'nothing pending, with more in it',
+      JSON.stringify({ ...NOTHING_PENDING, gid: '1' }),
+      /not a record of asana-exports/,
+    ],
+    [
+      'a definition that is not text',
+      JSON.stringify({ ...PENDING, definition: 7 }),
+      /no valid export definition/,
+    ],
+    [
+      'a definition too long to be one',
+      JSON.stringify({ ...PENDING, definition: 'x'.repeat(201) }),
+      /no valid export definition/,
+    ],
+  ])('refuses %s', (_what, text, problem) => {
+    expect(() => parsePendingRecord(text, 'pending.json')).toThrow(problem);
   });
 });
 

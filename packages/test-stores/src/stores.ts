@@ -11,6 +11,7 @@ import {
   HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
+  PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
@@ -31,6 +32,8 @@ export interface TestStore {
   readonly secrets: readonly string[];
   list(place: string): Promise<string[]>;
   get(place: string, key: string): Promise<Uint8Array>;
+  /** Writes (or replaces) an object, as a user or another tool could: what a run reads back. */
+  put(place: string, key: string, bytes: Uint8Array): Promise<void>;
   /** Uploads started and neither completed nor aborted (S3), or staged blobs never committed. */
   incomplete(place: string): Promise<string[]>;
   retention?(
@@ -100,6 +103,9 @@ export async function startS3Store(): Promise<TestStore & { server: Radosgw }> {
       return await (
         got.Body as { transformToByteArray(): Promise<Uint8Array> }
       ).transformToByteArray();
+    },
+    async put(place, key, bytes) {
+      await client.send(new PutObjectCommand({ Bucket: bucketOf(place), Key: key, Body: bytes }));
     },
     async incomplete(place) {
       const listed = await client.send(
@@ -205,6 +211,9 @@ export async function startAzureStore(
         .getContainerClient(bucketOf(place))
         .getBlobClient(key)
         .downloadToBuffer();
+    },
+    async put(place, key, bytes) {
+      await service.getContainerClient(bucketOf(place)).getBlockBlobClient(key).uploadData(bytes);
     },
     async incomplete(place) {
       // Blobs with only staged blocks are listed as uncommitted: none may carry the export's name.

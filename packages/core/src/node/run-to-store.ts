@@ -4,6 +4,7 @@ import type { StallPolicy } from '../protocol/limits.js';
 import type { ObjectKeys } from '../protocol/object-layout.js';
 import type { StoredObject } from '../protocol/object-sink.js';
 import type { ObjectStore } from '../protocol/object-store.js';
+import type { ExportRequest } from '../protocol/params.js';
 import type { PollPolicy } from '../protocol/polling.js';
 import type { RetryPolicy } from '../protocol/retry.js';
 import { type RunResult, type RunStart, runExport } from '../protocol/run.js';
@@ -20,6 +21,12 @@ import type { NodeRuntime } from './runtime.js';
 export interface RunToStoreOptions {
   readonly runtime: NodeRuntime;
   readonly start: RunStart;
+  /**
+   * With a resume start, the request that export was made with, when the caller knows it (a
+   * pending record of its own): it names the target the export is stored under, which Asana's
+   * status of a resource or graph export does not.
+   */
+  readonly resumedRequest?: ExportRequest | undefined;
   readonly store: ObjectStore;
   /** Normalised (`checkPrefix`): empty or ending with `/`. */
   readonly prefix: string;
@@ -75,7 +82,7 @@ export async function runExportToStore(options: RunToStoreOptions): Promise<RunT
         prefix: options.prefix,
         layout: options.layout,
         inputName: options.destinationInputName,
-        request: 'request' in options.start ? options.start.request : undefined,
+        request: 'request' in options.start ? options.start.request : options.resumedRequest,
         encryptTo,
         createVerifier: (format) => new GzipVerifier({ format, validateJson }),
         partBytes: options.partBytes,

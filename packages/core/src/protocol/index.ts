@@ -104,6 +104,7 @@ export {
   layoutTarget,
   type ObjectKeys,
   objectKeys,
+  pendingKey,
 } from './object-layout.js';
 export {
   createObjectSink,

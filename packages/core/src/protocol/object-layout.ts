@@ -107,6 +107,15 @@ export function latestKey(prefix: string, kind: ExportKind, target: string): str
   return `${prefix}${kind}/${target}/latest.json`;
 }
 
+/**
+ * Where a front end records, beside `latest.json`, the export a run left running at Asana (timed
+ * out, cancelled), for the next run to resume. `target` must be a validated gid.
+ */
+export function pendingKey(prefix: string, kind: ExportKind, target: string): string {
+  if (!isExportGid(target)) throw new RangeError('pendingKey needs a validated gid');
+  return `${prefix}${kind}/${target}/pending.json`;
+}
+
 /** Which gid an export's folder is named after: what it was made of, else its own. */
 export function layoutTarget(manifest: Pick<Manifest, 'target'>, fallback: string): string {
   const { organization, workspace, parent } = manifest.target;

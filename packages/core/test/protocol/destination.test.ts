@@ -5,6 +5,7 @@ import {
   checkLayout,
   DEFAULT_LAYOUT,
   objectKeys,
+  pendingKey,
   supersedes,
 } from '../../src/protocol/object-layout.js';
 import {
@@ -87,6 +88,12 @@ describe('object layout', () => {
       manifest: 'backups/resource/12345/20261203T040506Z/x.manifest.json',
       latest: 'backups/resource/12345/latest.json',
     });
+  });
+
+  it('keeps pending.json beside latest.json, whatever the layout', () => {
+    expect(pendingKey('backups/', 'resource', '12345')).toBe('backups/resource/12345/pending.json');
+    expect(pendingKey('', 'graph', '7')).toBe('graph/7/pending.json');
+    expect(() => pendingKey('', 'graph', '../7')).toThrow(RangeError);
   });
 
   it('fills every placeholder of a custom layout', () => {

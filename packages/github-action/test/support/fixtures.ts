@@ -97,6 +97,29 @@ export function expectNoSecrets(result: ActionRun, secrets: readonly string[]): 
 }
 
 /** The `::error::` line the runner turns into the step's failure annotation. */
+/**
+ * A run timed out (`timeout-minutes: 0.03`, passed to `act`) while its 6 s export goes on at
+ * Asana, saying the next run resumes it; returns the job's gid.
+ */
+export async function leaveRunning(
+  world: World,
+  act: (inputs: Record<string, string>) => Promise<ActionRun>,
+): Promise<string> {
+  world.sandbox.configure({ ...FAST, durationMs: 6_000 });
+  try {
+    const timedOut = await act({ 'timeout-minutes': '0.03' });
+    expect(timedOut.code).toBe(1);
+    expect(errorLine(timedOut)).toContain(
+      'The next run of this step resumes it (resume-pending: false starts a new one).',
+    );
+    const jobGid = timedOut.outputs['job-gid'] ?? '';
+    expect(jobGid).toMatch(/^\d+$/);
+    return jobGid;
+  } finally {
+    world.sandbox.configure(FAST);
+  }
+}
+
 export function errorLine(result: ActionRun): string {
   return result.stdout.split('\n').find((line) => line.startsWith('::error::')) ?? '';
 }

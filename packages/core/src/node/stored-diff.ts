@@ -5,12 +5,9 @@
  * folder with the manifest stored beside it, then compared and checked as local files are; the
  * report names the objects, never the temporary copies, which are removed whatever happens.
  */
-import { createWriteStream } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { InputError } from '../protocol/errors.js';
 import type { ExportKind } from '../protocol/kinds.js';
 import type { ObjectReader, ObjectStore } from '../protocol/object-store.js';
@@ -25,7 +22,8 @@ import {
   type DiffResult,
   diffExportFiles,
 } from './diff-exports.js';
-import { asLocalError, onDisk } from './local-error.js';
+import { onDisk } from './local-error.js';
+import { copyStoredObject } from './store-file.js';
 
 export type StoredPairChoice =
   | { readonly keys: { readonly old: string; readonly new: string } }
@@ -96,22 +94,13 @@ async function fetchSide(
     const path = join(folder, manifestFileName(name));
     await onDisk('create', path, () => writeFile(path, JSON.stringify(manifest), { flag: 'wx' }));
   }
-  const object = await store.read(key, signal);
-  if (object === undefined) {
+  const path = join(folder, name);
+  if (!(await copyStoredObject(store, key, path, signal))) {
     throw new InputError(
       input,
       `${shown} does not exist`,
       'Give the whole key of a stored export, prefix included, as the run that stored it printed it.',
     );
-  }
-  const path = join(folder, name);
-  try {
-    await pipeline(Readable.from(object.body), createWriteStream(path, { flags: 'wx' }), {
-      signal,
-    });
-  } catch (error) {
-    await object.cancel();
-    throw asLocalError(error, 'write', path);
   }
   return { path, manifest: undefined, shown };
 }

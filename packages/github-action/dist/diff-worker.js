@@ -533,7 +533,7 @@ var PartitionIndex = class {
   }
 };
 function hashOf(bytes, start, end) {
-  let hash2 = 2166136261;
+  let hash2 = 2166136261 ^ 1540483477;
   for (let i = start; i < end; i++) {
     hash2 ^= bytes[i];
     hash2 = Math.imul(hash2, 16777619);
@@ -1474,6 +1474,198 @@ function jsonNestingExceeds(bytes, limit) {
   return false;
 }
 
+// ../core/src/protocol/diff-key-scan.ts
+var QUOTE2 = 34;
+var BACKSLASH2 = 92;
+var OPEN_OBJECT = 123;
+var CLOSE_OBJECT = 125;
+var OPEN_ARRAY = 91;
+var CLOSE_ARRAY = 93;
+var COMMA = 44;
+var COLON = 58;
+var OTHER = 0;
+var GID = 1;
+var TYPE = 2;
+var MODIFIED = 3;
+var GID_BYTES = [103, 105, 100];
+var TYPE_BYTES = Array.from("resource_type", (char) => char.charCodeAt(0));
+var MODIFIED_BYTES = Array.from("modified_at", (char) => char.charCodeAt(0));
+function isSpace(byte) {
+  return byte === 32 || byte === 10 || byte === 13 || byte === 9;
+}
+function isDigit(byte) {
+  return byte >= 48 && byte <= 57;
+}
+function isHex(byte) {
+  return isDigit(byte) || byte >= 65 && byte <= 70 || byte >= 97 && byte <= 102;
+}
+function equalsAt(bytes, start, end, word) {
+  if (end - start !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (bytes[start + i] !== word[i]) return false;
+  return true;
+}
+var stringEnd = 0;
+var stringEscaped = false;
+function scanString(bytes, at) {
+  const length = bytes.length;
+  let escaped2 = false;
+  for (let i = at + 1; i < length; i++) {
+    const byte = bytes[i];
+    if (byte === QUOTE2) {
+      stringEnd = i + 1;
+      stringEscaped = escaped2;
+      return true;
+    }
+    if (byte < 32) return false;
+    if (byte === BACKSLASH2) {
+      escaped2 = true;
+      const next = bytes[++i];
+      if (next === 117) {
+        if (i + 4 >= length) return false;
+        for (let digit = 1; digit <= 4; digit++)
+          if (!isHex(bytes[i + digit])) return false;
+        i += 4;
+      } else if (next !== QUOTE2 && next !== BACKSLASH2 && next !== 47 && next !== 98 && next !== 102 && next !== 110 && next !== 114 && next !== 116) {
+        return false;
+      }
+    }
+  }
+  return false;
+}
+function scanNumber(bytes, at) {
+  let i = at;
+  if (bytes[i] === 45) i++;
+  if (bytes[i] === 48) i++;
+  else if (isDigit(bytes[i])) {
+    while (isDigit(bytes[i])) i++;
+  } else return -1;
+  if (bytes[i] === 46) {
+    i++;
+    if (!isDigit(bytes[i])) return -1;
+    while (isDigit(bytes[i])) i++;
+  }
+  if (bytes[i] === 101 || bytes[i] === 69) {
+    i++;
+    if (bytes[i] === 43 || bytes[i] === 45) i++;
+    if (!isDigit(bytes[i])) return -1;
+    while (isDigit(bytes[i])) i++;
+  }
+  return i;
+}
+var LITERALS2 = [
+  Array.from("true", (char) => char.charCodeAt(0)),
+  Array.from("false", (char) => char.charCodeAt(0)),
+  Array.from("null", (char) => char.charCodeAt(0))
+];
+function scanLiteral(bytes, at) {
+  for (const word of LITERALS2) {
+    if (bytes[at] === word[0] && equalsAt(bytes, at, at + word.length, word)) {
+      return at + word.length;
+    }
+  }
+  return -1;
+}
+function scanTopLevelKeys(bytes) {
+  const length = bytes.length;
+  let i = 0;
+  while (i < length && isSpace(bytes[i])) i++;
+  if (bytes[i] !== OPEN_OBJECT) return void 0;
+  const found = {
+    gidStart: -1,
+    gidEnd: -1,
+    typeStart: -1,
+    typeEnd: -1,
+    modifiedStart: -1,
+    modifiedEnd: -1
+  };
+  const open3 = [true];
+  i++;
+  let wantKey = true;
+  let first = true;
+  let field = OTHER;
+  for (; ; ) {
+    while (i < length && isSpace(bytes[i])) i++;
+    if (i >= length) return void 0;
+    let byte = bytes[i];
+    if (wantKey) {
+      if (first && byte === CLOSE_OBJECT) {
+      } else {
+        if (byte !== QUOTE2 || !scanString(bytes, i)) return void 0;
+        const keyStart = i + 1;
+        const keyEnd = stringEnd - 1;
+        field = OTHER;
+        if (open3.length === 1) {
+          if (stringEscaped) return void 0;
+          if (equalsAt(bytes, keyStart, keyEnd, GID_BYTES)) field = GID;
+          else if (equalsAt(bytes, keyStart, keyEnd, TYPE_BYTES)) field = TYPE;
+          else if (equalsAt(bytes, keyStart, keyEnd, MODIFIED_BYTES)) field = MODIFIED;
+        }
+        i = stringEnd;
+        while (i < length && isSpace(bytes[i])) i++;
+        if (bytes[i] !== COLON) return void 0;
+        i++;
+        wantKey = false;
+        first = false;
+        continue;
+      }
+    } else if (!(first && byte === CLOSE_ARRAY)) {
+      const topField = open3.length === 1 ? field : OTHER;
+      field = OTHER;
+      if (byte === QUOTE2) {
+        if (!scanString(bytes, i)) return void 0;
+        if (topField !== OTHER) {
+          if (stringEscaped) return void 0;
+          noteString(found, topField, i + 1, stringEnd - 1);
+        }
+        i = stringEnd;
+      } else {
+        if (topField !== OTHER) noteString(found, topField, -1, -1);
+        if (byte === OPEN_OBJECT || byte === OPEN_ARRAY) {
+          if (open3.length >= MAX_JSON_DEPTH) return void 0;
+          open3.push(byte === OPEN_OBJECT);
+          wantKey = byte === OPEN_OBJECT;
+          first = true;
+          i++;
+          continue;
+        }
+        i = byte === 45 || isDigit(byte) ? scanNumber(bytes, i) : scanLiteral(bytes, i);
+        if (i === -1) return void 0;
+      }
+      while (i < length && isSpace(bytes[i])) i++;
+      if (i >= length) return void 0;
+      byte = bytes[i];
+    }
+    for (; ; ) {
+      if (byte === COMMA) {
+        i++;
+        wantKey = open3[open3.length - 1];
+        first = false;
+        break;
+      }
+      const isObject2 = open3[open3.length - 1];
+      if (byte !== (isObject2 ? CLOSE_OBJECT : CLOSE_ARRAY)) return void 0;
+      open3.pop();
+      i++;
+      while (i < length && isSpace(bytes[i])) i++;
+      if (open3.length === 0) return i === length ? found : void 0;
+      if (i >= length) return void 0;
+      byte = bytes[i];
+    }
+  }
+}
+function noteString(found, field, start, end) {
+  if (field === GID) {
+    found.gidStart = start;
+    found.gidEnd = end;
+  } else if (field === TYPE) {
+    found.typeStart = start;
+    found.typeEnd = end;
+  } else {
+    found.modifiedStart = start;
+    found.modifiedEnd = end;
+  }
+}
+
 // ../core/src/protocol/records.ts
 var NO_RESOURCE_TYPE = "(none)";
 var HOLD_LINE_BYTES = 1 << 20;
@@ -1481,14 +1673,50 @@ var DEPTH_CHECK_BYTES = 2 * MAX_JSON_DEPTH + 2;
 
 // ../core/src/protocol/diff-record-key.ts
 var MAX_COMPARED_RECORD_BYTES = 16777216;
-var GID = /^[0-9A-Za-z_-]{1,64}$/;
+var GID2 = /^[0-9A-Za-z_-]{1,64}$/;
 var TIMESTAMP = /^[0-9T:.+Z-]{1,40}$/;
 var decoder;
+var valueDecoder;
 function decodeRecordLine(bytes) {
   decoder ??= new TextDecoder("utf-8", { fatal: true });
   return decoder.decode(bytes);
 }
 function recordKeyOf(bytes, lineNumber, damaged) {
+  const found = isUtf8(bytes) ? scanTopLevelKeys(bytes) : void 0;
+  if (found === void 0) return parsedRecordKeyOf(bytes, lineNumber, damaged);
+  const type = found.typeStart === -1 ? NO_RESOURCE_TYPE : printable(textOf(bytes, found.typeStart, found.typeEnd), 256);
+  const gidText = found.gidStart === -1 ? "" : asciiOf(bytes, found.gidStart, found.gidEnd, 64);
+  const hasGid = gidText !== "" && GID2.test(gidText);
+  const gid = hasGid ? gidText : `${NO_GID}:${hash("sha256", bytes, "hex").slice(0, 32)}`;
+  const modified = found.modifiedStart === -1 ? "" : asciiOf(bytes, found.modifiedStart, found.modifiedEnd, 40);
+  const modifiedAt = TIMESTAMP.test(modified) ? modified : "";
+  return { type, gid, modifiedAt, hasGid };
+}
+function isUtf8(bytes) {
+  try {
+    decodeRecordLine(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function asciiOf(bytes, start, end, limit) {
+  if (end - start > limit) return "";
+  let text = "";
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i];
+    if (byte >= 128) return "";
+    text += String.fromCharCode(byte);
+  }
+  return text;
+}
+function textOf(bytes, start, end) {
+  const ascii = asciiOf(bytes, start, end, 256);
+  if (ascii !== "" || start === end) return ascii;
+  valueDecoder ??= new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+  return valueDecoder.decode(bytes.subarray(start, end));
+}
+function parsedRecordKeyOf(bytes, lineNumber, damaged) {
   let text;
   try {
     text = decodeRecordLine(bytes);
@@ -1512,7 +1740,7 @@ function recordKeyOf(bytes, lineNumber, damaged) {
   }
   const record = value;
   const type = typeof record.resource_type === "string" ? printable(record.resource_type, 256) : NO_RESOURCE_TYPE;
-  const hasGid = typeof record.gid === "string" && GID.test(record.gid);
+  const hasGid = typeof record.gid === "string" && GID2.test(record.gid);
   const gid = hasGid ? record.gid : `${NO_GID}:${hash("sha256", text, "hex").slice(0, 32)}`;
   const modifiedAt = typeof record.modified_at === "string" && TIMESTAMP.test(record.modified_at) ? record.modified_at : "";
   return { type, gid, modifiedAt, hasGid };

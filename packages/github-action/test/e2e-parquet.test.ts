@@ -14,13 +14,8 @@ import { pathToFileURL } from 'node:url';
 import { storesUnderTest, type TestStore } from '@asana-exports/test-stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectedRows, readRecords } from '../../core/test/support/load.js';
-import {
-  entriesOf,
-  errorLine,
-  expectNoSecrets,
-  startWorld,
-  type World,
-} from './support/fixtures.js';
+import { entriesOf, errorLine, startWorld, type World } from './support/fixtures.js';
+import { actAtDestination, useStore } from './support/stores.js';
 import { tempDir } from './support/temp.js';
 
 // Persistent: the first run on a machine downloads DuckDB (about 24 MB), later runs reuse it.
@@ -218,26 +213,20 @@ async function brokenDuckDB(): Promise<string> {
 }
 
 describe.each(storesUnderTest())('parquet: true with destination (%s)', (_name, start) => {
+  const testStore = useStore(start);
   let store: TestStore;
-  beforeAll(async () => {
-    store = await start();
-  }, 180_000);
-  afterAll(async () => {
-    await store?.stop();
+  beforeAll(() => {
+    store = testStore();
   });
 
-  async function act(place: string, env: Record<string, string>) {
-    const run = world.newRun();
-    const endpoint = { [(store.args[0] ?? '').replace(/^--/, '')]: store.args[1] ?? '' };
-    const result = await world.act(
-      run,
-      { kind: 'graph', parent: world.newGid(), destination: place, ...endpoint, parquet: 'true' },
-      { env: { ...store.env, ...env } },
+  const act = (place: string, env: Record<string, string>) =>
+    actAtDestination(
+      world,
+      store,
+      place,
+      { kind: 'graph', parent: world.newGid(), parquet: 'true' },
+      env,
     );
-    expectNoSecrets(result, [world.sandbox.token, ...store.secrets]);
-    expect(world.service.finished(run)).toEqual([]);
-    return result;
-  }
 
   it('stores a table per type beside the export in the store, read back from it', async () => {
     const place = await store.newPlace();

@@ -29,19 +29,21 @@ export function endpointInput(store: TestStore): Record<string, string> {
 
 /**
  * One run of the built action with `destination: place` in a new workflow run, `inputs` over the
- * store's endpoint: no secret printed, and no artifact (the bucket keeps everything).
+ * store's endpoint and `env` over the store's: no secret printed, and no artifact (the bucket
+ * keeps everything).
  */
 export async function actAtDestination(
   world: World,
   store: TestStore,
   place: string,
   inputs: Record<string, string>,
+  env: Record<string, string> = {},
 ): Promise<ActionRun> {
   const run = world.newRun();
   const result = await world.act(
     run,
     { destination: place, 'github-token': '', ...endpointInput(store), ...inputs },
-    { env: store.env },
+    { env: { ...store.env, ...env } },
   );
   expectNoSecrets(result, [world.sandbox.token, ...store.secrets]);
   expect(world.service.finished(run)).toEqual([]);

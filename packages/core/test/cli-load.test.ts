@@ -1,8 +1,10 @@
 import { readdir, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Sandbox } from '@asana-exports/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planMemory } from '../src/protocol/load-plan.js';
 import { exportAt, type Kind } from './support/exports.js';
 import { expectedRows, query, readRecords, tableRows } from './support/load.js';
 import { runCli, startTestSandbox, tempDir } from './support/sandbox.js';
@@ -23,7 +25,7 @@ let nextTarget = 1490000000000000;
 const newTarget = () => String(nextTarget++);
 
 interface LoadOutput {
-  readonly memoryLimit: string;
+  readonly memory: { limitBytes: number; duckdb: string; threads: number };
   readonly loaded: {
     byResourceType: Record<string, number>;
     exportGid?: string;
@@ -74,7 +76,17 @@ describe('asana-export load', () => {
         records: String(stored.manifest.records.total),
         schema_version: 1,
       });
-      expect(result.stderr).toMatch(/DuckDB memory_limit 1GB \(/);
+      // The default limit is the whole load's: DuckDB ran under what planMemory left it.
+      const plan = planMemory({ bytes: 1e9 }, availableParallelism());
+      expect(output.memory).toEqual({
+        limitBytes: 1e9,
+        // As DuckDB prints it, cut (not rounded) to a tenth.
+        duckdb: `${(Math.floor((plan.duckdbBytes / 2 ** 20) * 10) / 10).toFixed(1)} MiB`,
+        threads: plan.threads,
+      });
+      expect(result.stderr).toContain(
+        `memory limit 1GB: DuckDB memory_limit ${output.memory.duckdb}, ${plan.threads} thread`,
+      );
       // The work folder beside the database is gone.
       expect((await readdir(join(db, '..'))).sort()).toEqual(['asana.duckdb']);
     },

@@ -9,8 +9,8 @@ import { mkdtemp, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { type DuckDBImport, type LoadOptions, loadExports } from '@asana-exports/core/node';
 
-/** DuckDB's memory_limit: a hosted runner has 7 GB or more; DuckDB spills beyond it. */
-const MEMORY_LIMIT: LoadOptions['memoryLimit'] = { bytes: 2 ** 30, setting: `${2 ** 30}B` };
+/** The load's memory limit: a hosted runner has 7 GB or more; DuckDB spills beyond it. */
+const MEMORY_LIMIT: LoadOptions['memoryLimit'] = { bytes: 2 ** 30 };
 
 export interface ParquetTables {
   /** Paths beside the export, in the order DuckDB wrote them. */

@@ -196,8 +196,11 @@ _changed_in (the export it last appeared new or changed in), _loaded_at.
   --parquet DIR        also write each table as DIR/<table>.parquet (for a warehouse)
   --force              with --parquet: replace .parquet files already in DIR (each is written
                        under a temporary name, then renamed); without it they are refused
-  --memory-limit SIZE  DuckDB's memory_limit (default: ${DEFAULT_MEMORY_LIMIT}), e.g. 512MiB, 4GB;
-                       what does not fit spills to a folder beside the database, removed after
+  --memory-limit SIZE  the most memory load takes (default: ${DEFAULT_MEMORY_LIMIT}, at least 512MiB), e.g. 4GB.
+                       DuckDB's memory_limit is SIZE less 256 MiB and 128 MiB a thread for Node
+                       and what DuckDB does not count (a thread per core, while each keeps 192
+                       MiB); both are in the summary. What does not fit spills to a folder
+                       beside the database, removed after
   -i, --identity KEY   age identity file to decrypt .age exports (repeatable); the plaintext
                        goes to that folder beside the database, and is removed after
   -q, --quiet          no summary or warnings on stderr

@@ -31,7 +31,7 @@ export async function runLoad(args: LoadArgs, signal: AbortSignal): Promise<Load
   const notes = [
     ...result.warnings.map((warning) => `warning: ${warning}`),
     ...result.alreadyLoaded.map((file) => `skipped: ${file} is already in the database's history`),
-    `Loaded ${result.loaded.length} export${result.loaded.length === 1 ? '' : 's'} (${records} records) into ${result.database}: ${tables.length} table${tables.length === 1 ? '' : 's'} (${tables.map((name) => `${name} ${result.tables[name]}`).join(', ')}) in ${formatDuration(Date.now() - started)}; DuckDB memory_limit ${args.memoryLimitText} (${result.memoryLimit})`,
+    `Loaded ${result.loaded.length} export${result.loaded.length === 1 ? '' : 's'} (${records} records) into ${result.database}: ${tables.length} table${tables.length === 1 ? '' : 's'} (${tables.map((name) => `${name} ${result.tables[name]}`).join(', ')}) in ${formatDuration(Date.now() - started)}; memory limit ${args.memoryLimitText}: DuckDB memory_limit ${result.memory.duckdb}, ${result.memory.threads} thread${result.memory.threads === 1 ? '' : 's'}, the rest for Node and what DuckDB does not count`,
     ...(result.parquet === undefined
       ? []
       : [`Parquet: ${result.parquet.length} files in ${args.parquetDir}`]),

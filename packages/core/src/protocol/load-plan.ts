@@ -135,18 +135,17 @@ export interface ExportProvenance {
 }
 
 /**
- * Fills `INCOMING_TABLE` with the records of one type from the staging table, typed, keeping one
- * version per key: the one modified last, and of those the last in the file. The version is
- * picked by an aggregate over (key, line) pairs first, and only the winners are typed: a window
- * over the typed rows holds them all at once and runs out of memory long before DuckDB's limit.
+ * Fills `INCOMING_TABLE` with the records of one type from the staging table, typed: of each key
+ * only the version `winnersSql` picked.
  */
 export function incomingSql(
   resourceType: string,
   schema: RecordSchema | undefined,
   provenance: ExportProvenance,
 ): string[] {
-  const { winners, select } = typedRecords(resourceType, schema, provenance);
-  return [winners, `CREATE OR REPLACE TEMP TABLE ${INCOMING_TABLE} AS ${select}`];
+  return [
+    `CREATE OR REPLACE TEMP TABLE ${INCOMING_TABLE} AS ${typedRecords(resourceType, schema, provenance)}`,
+  ];
 }
 
 /**
@@ -159,15 +158,33 @@ export function firstLoadSql(
   schema: RecordSchema | undefined,
   provenance: ExportProvenance,
 ): string[] {
-  const { winners, select } = typedRecords(resourceType, schema, provenance);
-  return [winners, `INSERT INTO ${quoteIdentifier(table)} BY NAME ${select}`];
+  return [
+    `INSERT INTO ${quoteIdentifier(table)} BY NAME ${typedRecords(resourceType, schema, provenance)}`,
+  ];
+}
+
+/**
+ * The staging row of the version of each key that is loaded, for every type in one pass over the
+ * staging table: the one modified last, and of those the last in the file. Picked by an aggregate
+ * over (key, line) pairs, so that only the winners are typed: a window over the typed rows holds
+ * them all at once and runs out of memory long before DuckDB's limit. A pass per type read the
+ * whole staging table each time: 8 types of a 4 GB export, 5 s each for the smallest.
+ */
+export function winnersSql(): string {
+  const modified = "TRY_CAST(json_extract_string(json, '$.modified_at') AS TIMESTAMPTZ)";
+  return [
+    `CREATE OR REPLACE TEMP TABLE ${WINNERS_TABLE} AS`,
+    `SELECT resource_type, max_by(rowid, struct_pack(m := coalesce(${modified}, '-infinity'::TIMESTAMPTZ), r := rowid)) AS line`,
+    `FROM ${STAGING_TABLE} WHERE resource_type IS NOT NULL`,
+    `GROUP BY resource_type, ${KEY_EXPRESSION}`,
+  ].join('\n');
 }
 
 function typedRecords(
   resourceType: string,
   schema: RecordSchema | undefined,
   provenance: ExportProvenance,
-): { winners: string; select: string } {
+): string {
   const fields = schemaFields(schema);
   // One parse of each record into every typed column (a json_extract per column parses it once
   // per column, and holds them all: out of memory on a 100 MB export). A value that does not
@@ -185,31 +202,23 @@ function typedRecords(
   );
   const literal = (text: string | undefined) => (text === undefined ? 'NULL' : quoteLiteral(text));
   const sha = quoteLiteral(provenance.sha256);
-  const ofType = `FROM ${STAGING_TABLE} WHERE resource_type = ${quoteLiteral(resourceType)}`;
-  const modified = "TRY_CAST(json_extract_string(json, '$.modified_at') AS TIMESTAMPTZ)";
-  return {
-    winners: [
-      `CREATE OR REPLACE TEMP TABLE ${WINNERS_TABLE} AS`,
-      `SELECT max_by(rowid, struct_pack(m := coalesce(${modified}, '-infinity'::TIMESTAMPTZ), r := rowid)) AS line`,
-      ofType,
-      `GROUP BY ${KEY_EXPRESSION}`,
-    ].join('\n'),
-    select: [
-      'SELECT',
-      [
-        ...typed,
-        `nullif(json_merge_patch(json, ${quoteLiteral(removed)}), '{}'::JSON) AS _extra`,
-        `${KEY_EXPRESSION} AS _key`,
-        'md5(json::VARCHAR) AS _hash',
-        `${literal(provenance.exportGid)} AS _export_gid`,
-        `${sha} AS _export_sha256`,
-        `${quoteLiteral(provenance.exportAt)}::TIMESTAMPTZ AS _export_at`,
-        `${sha} AS _changed_in`,
-        `${quoteLiteral(provenance.loadedAt)}::TIMESTAMPTZ AS _loaded_at`,
-      ].join(', '),
-      `${ofType} AND rowid IN (SELECT line FROM ${WINNERS_TABLE})`,
-    ].join('\n'),
-  };
+  const type = quoteLiteral(resourceType);
+  return [
+    'SELECT',
+    [
+      ...typed,
+      `nullif(json_merge_patch(json, ${quoteLiteral(removed)}), '{}'::JSON) AS _extra`,
+      `${KEY_EXPRESSION} AS _key`,
+      'md5(json::VARCHAR) AS _hash',
+      `${literal(provenance.exportGid)} AS _export_gid`,
+      `${sha} AS _export_sha256`,
+      `${quoteLiteral(provenance.exportAt)}::TIMESTAMPTZ AS _export_at`,
+      `${sha} AS _changed_in`,
+      `${quoteLiteral(provenance.loadedAt)}::TIMESTAMPTZ AS _loaded_at`,
+    ].join(', '),
+    `FROM ${STAGING_TABLE} WHERE resource_type = ${type}`,
+    `AND rowid IN (SELECT line FROM ${WINNERS_TABLE} WHERE resource_type = ${type})`,
+  ].join('\n');
 }
 
 /** A record's key: its gid, or for a record without one (a link), the MD5 of its JSON. */
@@ -281,15 +290,27 @@ export function splitDocumentSql(rowid: string, members: readonly string[]): str
   ];
 }
 
+/** `--memory-limit`: the most memory the whole load may take (the process's peak RSS). */
 export interface MemoryLimit {
   readonly bytes: number;
-  /** As DuckDB's `memory_limit` takes it. */
-  readonly setting: string;
 }
 
 export const DEFAULT_MEMORY_LIMIT = '1GB';
-/** Below this DuckDB spends its time spilling, or fails outright on a wide record. */
-const MIN_MEMORY_BYTES = 128 * 1024 * 1024;
+
+const MiB = 2 ** 20;
+/**
+ * Memory DuckDB's buffer manager does not count, measured as a load's peak RSS above DuckDB's
+ * memory_limit (sandbox graph exports, two threads, `node bench/load.mjs`): Node with DuckDB's
+ * library loaded is 154 MiB before the first statement; the whole excess was 268 MiB for 1 GB,
+ * and 290 to 430 MiB over three runs for 4 GB (one thread: 70 MiB less). So 256 MiB, and 128 MiB
+ * a thread (each reading thread's JSON buffers, each task's vectors), which holds the worst seen.
+ */
+const RESERVED_BYTES = 256 * MiB;
+const RESERVED_PER_THREAD_BYTES = 128 * MiB;
+/** DuckDB's own share a thread should have at least: less, and it spends its time spilling. */
+const DUCKDB_PER_THREAD_BYTES = 192 * MiB;
+/** The least `--memory-limit`: the reserve for one thread, and 128 MiB for DuckDB. */
+const MIN_MEMORY_BYTES = 512 * MiB;
 
 const UNITS: Readonly<Record<string, number>> = {
   b: 1,
@@ -320,8 +341,46 @@ export function parseMemoryLimit(input: string, text: string): MemoryLimit {
     throw new InputError(
       input,
       `${quoteUserValue(text)} is less than ${formatBytes(MIN_MEMORY_BYTES)}`,
-      'Give DuckDB at least 128MiB; it spills what does not fit to a temporary folder.',
+      'Give the load at least 512MiB: Node and DuckDB need about 400 MiB besides what DuckDB spills.',
     );
   }
-  return { bytes, setting: `${bytes}B` };
+  return { bytes };
+}
+
+/** How a load's memory limit is shared out, and the DuckDB settings that hold it to that. */
+export interface MemoryPlan {
+  /** The whole load's limit, as given. */
+  readonly limitBytes: number;
+  /** DuckDB's memory_limit: the limit less the reserve for what its buffer manager does not count. */
+  readonly duckdbBytes: number;
+  readonly threads: number;
+  /** For DuckDB's configuration, all as strings. */
+  readonly settings: Readonly<Record<string, string>>;
+}
+
+/**
+ * DuckDB's memory_limit binds only its buffer manager (DuckDB's documentation says to set it to
+ * 50-60% of what may be used, for that reason): the load's limit is shared out so that the
+ * process as a whole stays within it. As many threads as there are cores, as long as each keeps
+ * DUCKDB_PER_THREAD_BYTES of DuckDB's share; at least one.
+ */
+export function planMemory(limit: MemoryLimit, cores: number): MemoryPlan {
+  const perThread = RESERVED_PER_THREAD_BYTES + DUCKDB_PER_THREAD_BYTES;
+  const affordable = Math.floor((limit.bytes - RESERVED_BYTES) / perThread);
+  const threads = Math.max(1, Math.min(Math.max(1, Math.floor(cores)), affordable));
+  const duckdbBytes = limit.bytes - RESERVED_BYTES - threads * RESERVED_PER_THREAD_BYTES;
+  return {
+    limitBytes: limit.bytes,
+    duckdbBytes,
+    threads,
+    settings: {
+      memory_limit: `${duckdbBytes}B`,
+      threads: String(threads),
+      // DuckDB's jemalloc keeps freed memory for reuse unless told to give it back: with its
+      // background threads purging, and a flush after each task that peaked above 16 MiB, a
+      // 1 GB export's load peaked at 1,300 MiB rather than 1,581 MiB, in the same time.
+      allocator_background_threads: 'true',
+      allocator_flush_threshold: `${16 * MiB}B`,
+    },
+  };
 }

@@ -8,11 +8,13 @@ import {
   incomingSql,
   mergeSql,
   parseMemoryLimit,
+  planMemory,
   quoteIdentifier,
   quoteLiteral,
   stagingSql,
   tableColumns,
   tableNameFor,
+  winnersSql,
 } from '../../src/protocol/load-plan.js';
 import { EXAMPLE_QUERIES } from '../../src/protocol/load-queries.js';
 import { RECORD_SCHEMAS, recordSchema } from '../../src/protocol/record-schemas.js';
@@ -24,9 +26,9 @@ describe('parseMemoryLimit', () => {
     ['512MiB', 512 * 2 ** 20],
     ['1.5gb', 1.5e9],
     ['4GiB', 4 * 2 ** 30],
-    ['200mb', 200e6],
-  ])('reads %s as %d bytes, for DuckDB in bytes', (text, bytes) => {
-    expect(parseMemoryLimit('--memory-limit', text)).toEqual({ bytes, setting: `${bytes}B` });
+    ['600mb', 600e6],
+  ])('reads %s as %d bytes', (text, bytes) => {
+    expect(parseMemoryLimit('--memory-limit', text)).toEqual({ bytes });
   });
 
   it.each(['', 'lots', '1', '1 GQ', '-1GB', '1e9', "1GB'; DROP TABLE task; --"])(
@@ -37,9 +39,37 @@ describe('parseMemoryLimit', () => {
     },
   );
 
-  it('refuses less than 128 MiB, which DuckDB would spend spilling', () => {
-    expect(() => parseMemoryLimit('--memory-limit', '100MB')).toThrow(/less than/);
-    expect(parseMemoryLimit('--memory-limit', '128MiB').bytes).toBe(128 * 2 ** 20);
+  it('refuses less than 512 MiB: the reserve and one thread of DuckDB', () => {
+    expect(() => parseMemoryLimit('--memory-limit', '500MiB')).toThrow(/less than 512/);
+    expect(parseMemoryLimit('--memory-limit', '512MiB').bytes).toBe(512 * 2 ** 20);
+  });
+});
+
+describe('planMemory', () => {
+  const MiB = 2 ** 20;
+  it.each([
+    // limit, cores → threads, DuckDB's share (the limit less 256 MiB and 128 MiB a thread)
+    [512 * MiB, 8, 1, 128 * MiB],
+    [1e9, 1, 1, 1e9 - 384 * MiB],
+    [1e9, 2, 2, 1e9 - 512 * MiB],
+    [1e9, 16, 2, 1e9 - 512 * MiB],
+    [4 * 2 ** 30, 2, 2, 4 * 2 ** 30 - 512 * MiB],
+    [4 * 2 ** 30, 64, 12, 4 * 2 ** 30 - (256 + 12 * 128) * MiB],
+    [4 * 2 ** 30, 0, 1, 4 * 2 ** 30 - 384 * MiB],
+  ])('%d bytes on %d cores: %d threads, DuckDB %d bytes', (bytes, cores, threads, duckdb) => {
+    const plan = planMemory({ bytes }, cores);
+    expect(plan).toMatchObject({ limitBytes: bytes, threads, duckdbBytes: duckdb });
+    expect(plan.settings.memory_limit).toBe(`${duckdb}B`);
+    expect(plan.settings.threads).toBe(String(threads));
+    // Each thread keeps at least 192 MiB of DuckDB's share, and the whole stays within the limit.
+    expect(plan.duckdbBytes / plan.threads).toBeGreaterThanOrEqual(threads === 1 ? 0 : 192 * MiB);
+    expect(plan.duckdbBytes + 256 * MiB + threads * 128 * MiB).toBe(bytes);
+  });
+
+  it('has DuckDB give freed memory back, which its memory_limit does not count', () => {
+    const { settings } = planMemory({ bytes: 1e9 }, 2);
+    expect(settings.allocator_background_threads).toBe('true');
+    expect(settings.allocator_flush_threshold).toBe(`${16 * MiB}B`);
   });
 });
 
@@ -101,15 +131,19 @@ describe('SQL pieces', () => {
       exportAt: '2026-01-01T00:00:00Z',
       loadedAt: '2026-01-02T00:00:00Z',
     };
-    const [winners, incoming] = incomingSql('task', recordSchema('task'), provenance);
+    // Every type's winners in one pass; each type's records are only its winners.
+    const winners = winnersSql();
     expect(winners).toContain(
       "max_by(rowid, struct_pack(m := coalesce(TRY_CAST(json_extract_string(json, '$.modified_at') AS TIMESTAMPTZ), '-infinity'::TIMESTAMPTZ), r := rowid))",
     );
-    expect(incoming).toContain('rowid IN (SELECT line FROM _asana_export_winners)');
-    expect(incomingSql('widget', undefined, provenance)[1]).toContain('NULL AS _export_gid');
+    expect(winners).toContain('GROUP BY resource_type, coalesce(');
+    const [incoming] = incomingSql('task', recordSchema('task'), provenance);
+    expect(incoming).toContain(
+      "rowid IN (SELECT line FROM _asana_export_winners WHERE resource_type = 'task')",
+    );
+    expect(incomingSql('widget', undefined, provenance)[0]).toContain('NULL AS _export_gid');
     // Into an empty table, the same records straight in, without the copy to merge from.
-    const [firstWinners, first] = firstLoadSql('task', 'task', recordSchema('task'), provenance);
-    expect(firstWinners).toBe(winners);
+    const [first] = firstLoadSql('task', 'task', recordSchema('task'), provenance);
     expect(first).toBe(
       (incoming ?? '').replace(
         'CREATE OR REPLACE TEMP TABLE _asana_export_incoming AS',

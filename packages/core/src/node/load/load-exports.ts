@@ -6,6 +6,7 @@
  * removed when the load ends; nothing here holds more than a chunk of an export.
  */
 import { mkdir, mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { AgeIdentity } from '../../protocol/age-x25519.js';
 import { CancelledError, InputError } from '../../protocol/errors.js';
@@ -19,7 +20,9 @@ import {
   INCOMING_TABLE,
   incomingSql,
   type MemoryLimit,
+  type MemoryPlan,
   mergeSql,
+  planMemory,
   quoteIdentifier,
   quoteLiteral,
   STAGING_TABLE,
@@ -28,6 +31,7 @@ import {
   tableColumns,
   tableNameFor,
   WINNERS_TABLE,
+  winnersSql,
 } from '../../protocol/load-plan.js';
 import { recordSchema, SCHEMA_VERSION, unknownFields } from '../../protocol/record-schemas.js';
 import { printable } from '../../protocol/text.js';
@@ -42,6 +46,7 @@ export interface LoadOptions {
   readonly parquetDir: string | undefined;
   /** Replace .parquet files already in `parquetDir`. */
   readonly force: boolean;
+  /** The whole load's, shared out between Node and DuckDB by `planMemory`. */
   readonly memoryLimit: MemoryLimit;
   readonly identities: readonly AgeIdentity[];
   readonly now: () => Date;
@@ -63,8 +68,12 @@ export interface LoadedExport {
 
 export interface LoadResult {
   readonly database: string;
-  /** `memory_limit` as DuckDB reports it. */
-  readonly memoryLimit: string;
+  /** How the load's memory limit was shared out; `duckdb` is DuckDB's memory_limit as it reports it. */
+  readonly memory: {
+    readonly limitBytes: number;
+    readonly duckdb: string;
+    readonly threads: number;
+  };
   readonly loaded: readonly LoadedExport[];
   /** Exports already in the database's history, left out. */
   readonly alreadyLoaded: readonly string[];
@@ -92,11 +101,12 @@ export async function loadExports(options: LoadOptions): Promise<LoadResult> {
     }
     throwIfCancelled(options.signal);
     checked.sort((a, b) => Date.parse(a.exportAt) - Date.parse(b.exportAt));
+    const plan = planMemory(options.memoryLimit, availableParallelism());
     try {
       const db = await openDatabase(
         options.database,
         {
-          memory_limit: options.memoryLimit.setting,
+          ...plan.settings,
           temp_directory: join(workDir, 'spill'),
           // The extensions load needs (json, parquet, icu) are built in: never fetch one.
           autoinstall_known_extensions: 'false',
@@ -105,7 +115,7 @@ export async function loadExports(options: LoadOptions): Promise<LoadResult> {
         options.duckdb,
       );
       try {
-        return await loadInto(db, checked, options);
+        return await loadInto(db, checked, plan, options);
       } finally {
         db.close();
       }
@@ -129,11 +139,14 @@ function throwIfCancelled(signal: AbortSignal): void {
 async function loadInto(
   db: Database,
   exports: readonly CheckedExport[],
+  plan: MemoryPlan,
   options: LoadOptions,
 ): Promise<LoadResult> {
   // Only matters to strings without an offset (Asana's all have one), but then the same everywhere.
   await db.run("SET TimeZone = 'UTC'");
-  const [setting] = await db.rows("SELECT current_setting('memory_limit') AS limit");
+  const [setting] = await db.rows(
+    "SELECT current_setting('memory_limit') AS duckdb, current_setting('threads') AS threads",
+  );
   await db.run(createTableSql(HISTORY_TABLE, HISTORY_COLUMNS));
   const loadedAt = options.now().toISOString();
   const warnings: string[] = [];
@@ -166,7 +179,11 @@ async function loadInto(
       : await writeParquet(db, options.parquetDir, Object.keys(tables));
   return {
     database: options.database,
-    memoryLimit: String(setting?.limit ?? options.memoryLimit.setting),
+    memory: {
+      limitBytes: plan.limitBytes,
+      duckdb: String(setting?.duckdb ?? plan.settings.memory_limit),
+      threads: Number(setting?.threads ?? plan.threads),
+    },
     loaded,
     alreadyLoaded,
     tables,
@@ -189,6 +206,7 @@ async function loadOne(
   const fields = await db.rows(
     `SELECT resource_type AS type, key, count(*) AS n FROM (SELECT resource_type, unnest(json_keys(json)) AS key FROM ${STAGING_TABLE} WHERE json_type(json) = 'OBJECT') GROUP BY ALL ORDER BY ALL`,
   );
+  await db.run(winnersSql());
   const byResourceType: Record<string, number> = {};
   for (const { type, n } of counts) {
     const records = Number(n);

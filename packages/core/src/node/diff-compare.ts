@@ -22,16 +22,7 @@ export interface DuplicateCounts {
   new: number;
 }
 
-/** Which partitions to compare: `first` up to (not including) `end`. */
-export interface PartitionRange {
-  readonly first: number;
-  readonly end: number;
-}
-
-/**
- * Compares the partitions of `range` (all by default) into `tally`. Two ranges can be compared at
- * once, on two threads, in the same `dir`: the files a split writes are named after the partition.
- */
+/** Compares every partition into `tally`; the files a split writes go to `dir`. */
 export async function comparePartitions(
   dir: string,
   older: SpillFile,
@@ -39,14 +30,13 @@ export async function comparePartitions(
   tally: DiffTally,
   signal: AbortSignal,
   splitBytes = SPLIT_BYTES,
-  range: PartitionRange = { first: 0, end: older.partitions },
 ): Promise<DuplicateCounts> {
   const duplicates = { old: 0, new: 0 };
   // One index per side for every partition, splits included: each is filled and compared
   // synchronously, so none is needed by two partitions at once.
   const indexes = { old: new PartitionIndex(), new: new PartitionIndex() };
   const context = { dir, tally, duplicates, signal, splitBytes, indexes };
-  await compareSpills(context, older, newer, '0', 0, range);
+  await compareSpills(context, older, newer, '0', 0);
   return duplicates;
 }
 
@@ -65,7 +55,6 @@ async function compareSpills(
   newer: SpillFile,
   name: string,
   depth: number,
-  range: PartitionRange = { first: 0, end: older.partitions },
 ): Promise<void> {
   const { dir, tally, duplicates, signal, splitBytes, indexes } = context;
   const isBig = (index: number) =>
@@ -77,11 +66,11 @@ async function compareSpills(
     [new ReadBuffer(), new ReadBuffer()],
   ] as const;
   const readPair = (index: number) => {
-    if (index >= range.end || isBig(index)) return undefined;
+    if (index >= older.partitions || isBig(index)) return undefined;
     const [forOld, forNew] = buffers[index % 2] as readonly [ReadBuffer, ReadBuffer];
     return Promise.all([older.read(index, forOld), newer.read(index, forNew)]);
   };
-  let next = readPair(range.first);
+  let next = readPair(0);
   try {
     await compareEach();
   } finally {
@@ -90,7 +79,7 @@ async function compareSpills(
   }
 
   async function compareEach(): Promise<void> {
-    for (let index = range.first; index < range.end; index++) {
+    for (let index = 0; index < older.partitions; index++) {
       throwIfAborted(signal, 'The diff');
       const reading = next;
       next = readPair(index + 1);

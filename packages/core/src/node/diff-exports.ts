@@ -15,7 +15,7 @@ import type { Manifest } from '../protocol/manifest.js';
 import { checkStoredAgainstManifest } from '../protocol/manifest-check.js';
 import { manifestFileName } from '../protocol/run.js';
 import { printable } from '../protocol/text.js';
-import { comparePartitions, type DuplicateCounts } from './diff-compare.js';
+import { comparePartitions } from './diff-compare.js';
 import { onSecondThread, secondThreadAvailable } from './diff-on-thread.js';
 import { PartitionWriter, partitionsFor, SpillFile } from './diff-partitions.js';
 import { readIntoPartitions, type SideFigures } from './diff-read.js';
@@ -74,12 +74,14 @@ export async function diffExportFiles(
     checkManifest(newer, newRead.figures);
     checkRecordsPerLine(older, oldRead.figures);
     checkRecordsPerLine(newer, newRead.figures);
-    const { tally, duplicates } = await compareSides(
+    const tally = new DiffTally();
+    const duplicates = await comparePartitions(
       dir,
       oldRead.spill,
       newRead.spill,
-      threaded,
-      options,
+      tally,
+      options.signal,
+      options.splitBytes,
     );
     const oldFigures = oldRead.figures;
     const newFigures = newRead.figures;
@@ -179,50 +181,8 @@ async function readOnSecondThread(
   signal: AbortSignal,
 ): Promise<ReadSide> {
   const job = { job: 'read', path: side.path, shown: side.shown, spillPath, partitions } as const;
-  const answer = await onSecondThread(job, 'read', signal, side.shown);
+  const answer = await onSecondThread(job, signal, side.shown);
   return { figures: answer.figures, spill: SpillFile.fromData(answer.spill) };
-}
-
-/**
- * Compares every partition: the first half here and the second on the second thread, whose tally
- * is then added to this one's, so the report is the one a single pass in order would make.
- */
-async function compareSides(
-  dir: string,
-  older: SpillFile,
-  newer: SpillFile,
-  threaded: boolean,
-  options: DiffFilesOptions,
-): Promise<{ tally: DiffTally; duplicates: DuplicateCounts }> {
-  const tally = new DiffTally();
-  const { signal, splitBytes } = options;
-  if (!threaded || older.partitions < 2) {
-    const duplicates = await comparePartitions(dir, older, newer, tally, signal, splitBytes);
-    return { tally, duplicates };
-  }
-  const half = Math.ceil(older.partitions / 2);
-  const second = { first: half, end: older.partitions };
-  const [mine, theirs] = await bothOrNeither(signal, (both) => [
-    comparePartitions(dir, older, newer, tally, both, splitBytes, { first: 0, end: half }),
-    onSecondThread(
-      {
-        job: 'compare',
-        dir,
-        older: older.data(second),
-        newer: newer.data(second),
-        range: second,
-        splitBytes,
-      },
-      'compared',
-      both,
-    ),
-  ]);
-  tally.add(theirs.tally);
-  const duplicates = {
-    old: mine.old + theirs.duplicates.old,
-    new: mine.new + theirs.duplicates.new,
-  };
-  return { tally, duplicates };
 }
 
 /**

@@ -1,16 +1,15 @@
 /**
  * The diff's second thread. Reading a side (gunzip, a scan of every record to check it and take
- * its key) and comparing partitions each keep one core busy; the diff did both sides and
- * every partition on one thread, at 4.4x the wall time of `zcat` of both files (300 MB each side,
- * bench/diff.mjs). With one side read here while the diff's thread reads the other, and half the
- * partitions compared here, both cores of a runner work: 1 GB each side in 21.8 s rather than
- * 39.9 s on one thread, the same run (this 2-core machine, load 4 from other jobs).
+ * its key) keeps one core busy; the diff read both sides on one thread, at 4.4x the wall time of
+ * `zcat` of both files (300 MB each side, bench/diff.mjs). With one side read here while the
+ * diff's thread reads the other, both cores of a runner work. The partitions are compared on the
+ * diff's thread alone: half of them compared here was 2-6% faster (4 GB and 4.4 M records each
+ * side) but a thread more in memory, 275 against 261 MiB and 308 against 277 MiB.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { asCancelled } from '../protocol/abort.js';
-import { transferables } from './diff-partitions.js';
 import type { FromDiffWorker, ToDiffWorker } from './diff-thread-messages.js';
 import { receivedError } from './diff-thread-messages.js';
 
@@ -18,8 +17,12 @@ import { receivedError } from './diff-thread-messages.js';
 // build the worker as an entry point of its own next to the code that loads it.
 const WORKER_URL = new URL('./diff-worker.js', import.meta.url);
 
-/** Young generation (V8's semi-spaces) of a diff thread: 3 × an 8 MiB semi-space. */
-const DIFF_YOUNG_GENERATION_MB = 24;
+/**
+ * Young generation (V8's semi-spaces) of a diff thread: 3 × a 4 MiB semi-space. Twice that was
+ * 13 MiB more at the peak for 4.4 M records each side (277 against 264 MiB), at the same speed;
+ * half of it was 16% slower and no smaller.
+ */
+const DIFF_YOUNG_GENERATION_MB = 12;
 
 /**
  * Old generation of a diff thread. What it keeps is some 10 MiB for the report and the spill
@@ -36,9 +39,10 @@ export const DIFF_THREAD_LIMITS = {
 } as const;
 
 /**
- * The second thread's own, smaller: it holds one side's reading or half the partitions, never the
- * report. With the diff thread's limits, a peak RSS of 273 MiB for 1 GB each side; with these,
- * 253 MiB at the same speed (bench/diff.mjs's pair, on this 2-core machine under load).
+ * The second thread's own, smaller: it holds one side's reading, never the partitions or the
+ * report. With the diff thread's limits of then (24 and 192 MiB), a peak RSS of 273 MiB for 1 GB
+ * each side; with these, 253 MiB at the same speed (bench/diff.mjs's pair, on this 2-core
+ * machine under load).
  */
 const SECOND_THREAD_LIMITS = {
   maxYoungGenerationSizeMb: 12,
@@ -53,26 +57,19 @@ export function secondThreadAvailable(): boolean {
   return existsSync(fileURLToPath(WORKER_URL));
 }
 
-type Answer<T extends FromDiffWorker['type']> = Extract<FromDiffWorker, { type: T }>;
+type ReadAnswer = Extract<FromDiffWorker, { type: 'read' }>;
 
 /**
- * Runs one job on a thread of its own. Cancelling stops the thread at once (what it wrote is
+ * Reads one side on a thread of its own. Cancelling stops the thread at once (what it wrote is
  * removed with the diff's folder); `storedFile` names the export a damage report is about.
  */
-export function onSecondThread<T extends 'read' | 'compared'>(
+export function onSecondThread(
   job: ToDiffWorker,
-  expected: T,
   signal: AbortSignal,
   storedFile?: string,
-): Promise<Answer<T>> {
-  // A comparison's spill indexes are fresh copies (SpillFile.data): moved across, not copied again.
-  const transferList = job.job === 'compare' ? transferables(job.older, job.newer) : [];
-  const worker = new Worker(WORKER_URL, {
-    workerData: job,
-    transferList,
-    resourceLimits: SECOND_THREAD_LIMITS,
-  });
-  return new Promise<Answer<T>>((resolve, reject) => {
+): Promise<ReadAnswer> {
+  const worker = new Worker(WORKER_URL, { workerData: job, resourceLimits: SECOND_THREAD_LIMITS });
+  return new Promise<ReadAnswer>((resolve, reject) => {
     let settled = false;
     const settle = (outcome: () => void) => {
       if (settled) return;
@@ -86,8 +83,8 @@ export function onSecondThread<T extends 'read' | 'compared'>(
     worker.on('message', (answer: FromDiffWorker) => {
       if (answer.type === 'failed') {
         settle(() => reject(receivedError(answer.error, storedFile)));
-      } else if (answer.type === expected) {
-        settle(() => resolve(answer as Answer<T>));
+      } else {
+        settle(() => resolve(answer));
       }
     });
     worker.on('error', (error) => {

@@ -134,7 +134,6 @@ export interface SpillFileData {
 }
 
 const NO_CHUNKS = new ChunkList();
-const NO_DATA: ChunkListData = { pairs: new Float64Array(0), bytes: 0 };
 
 /** The buffers of spill indexes, to transfer them to another thread instead of copying them. */
 export function transferables(...spills: readonly SpillFileData[]): ArrayBuffer[] {
@@ -164,18 +163,12 @@ export class SpillFile {
   }
 
   /**
-   * The index as plain data; with `range`, of those partitions only (the others empty): a thread
-   * comparing half the partitions needs half the index. Its buffers are fresh copies, which the
-   * sender can transfer rather than copy again (`transferables`): for 4 GB each side the index is
-   * tens of MiB.
+   * The index as plain data, for the thread that wrote the spill to send. Its buffers are fresh
+   * copies, which the sender transfers rather than copy again (`transferables`): for 4 GB each
+   * side the index is tens of MiB.
    */
-  data(range?: { readonly first: number; readonly end: number }): SpillFileData {
-    const inRange = (index: number) =>
-      range === undefined || (index >= range.first && index < range.end);
-    return {
-      path: this.path,
-      chunks: this.#chunks.map((chunks, index) => (inRange(index) ? chunks.data() : NO_DATA)),
-    };
+  data(): SpillFileData {
+    return { path: this.path, chunks: this.#chunks.map((chunks) => chunks.data()) };
   }
 
   /** Bytes of one partition. */

@@ -5,38 +5,22 @@
  * whole, on this side.
  */
 
-import type { TallyState } from '../protocol/diff-report.js';
 import { IntegrityError, LocalFileError, type LocalOperation } from '../protocol/errors.js';
 import { printable } from '../protocol/text.js';
-import type { PartitionRange } from './diff-compare.js';
 import type { SpillFileData } from './diff-partitions.js';
 import type { SideFigures } from './diff-read.js';
 
-export type ToDiffWorker =
-  | {
-      readonly job: 'read';
-      /** A plaintext export: identities do not cross threads, so encrypted ones are read here. */
-      readonly path: string;
-      readonly shown: string;
-      readonly spillPath: string;
-      readonly partitions: number;
-    }
-  | {
-      readonly job: 'compare';
-      readonly dir: string;
-      readonly older: SpillFileData;
-      readonly newer: SpillFileData;
-      readonly range: PartitionRange;
-      readonly splitBytes: number | undefined;
-    };
+export interface ToDiffWorker {
+  readonly job: 'read';
+  /** A plaintext export: identities do not cross threads, so encrypted ones are read here. */
+  readonly path: string;
+  readonly shown: string;
+  readonly spillPath: string;
+  readonly partitions: number;
+}
 
 export type FromDiffWorker =
   | { readonly type: 'read'; readonly figures: SideFigures; readonly spill: SpillFileData }
-  | {
-      readonly type: 'compared';
-      readonly tally: TallyState;
-      readonly duplicates: { readonly old: number; readonly new: number };
-    }
   | { readonly type: 'failed'; readonly error: SentError };
 
 export type SentError =

@@ -93,23 +93,6 @@ interface TypeTally extends Omit<TypeDiff, 'fields' | 'customFields'> {
   customFields: Map<string, number>;
 }
 
-/**
- * A tally as plain data (arrays of pairs, no maps or classes), which a worker thread can send: the
- * tally of a range of partitions compared there, added to the one of the ranges before it.
- */
-export interface TallyState {
-  readonly types: readonly (readonly [string, TypeState])[];
-  readonly renames: readonly (readonly [string, { readonly from: string; readonly to: string }])[];
-  readonly added: readonly RecordRef[];
-  readonly removed: readonly RecordRef[];
-  readonly changed: readonly ChangedExample[];
-}
-
-interface TypeState extends Omit<TypeDiff, 'fields' | 'customFields'> {
-  readonly fields: readonly (readonly [string, number])[];
-  readonly customFields: readonly (readonly [string, number])[];
-}
-
 const COUNTS = ['old', 'new', 'added', 'removed', 'changed', 'unchanged'] as const;
 
 export class DiffTally {
@@ -187,43 +170,6 @@ export class DiffTally {
     });
   }
 
-  /** What has been tallied, as plain data (see `TallyState`). */
-  state(): TallyState {
-    return {
-      types: [...this.#types].map(([name, type]) => [
-        name,
-        { ...type, fields: [...type.fields], customFields: [...type.customFields] },
-      ]),
-      renames: [...this.#renames],
-      added: [...this.#added],
-      removed: [...this.#removed],
-      changed: [...this.#changed],
-    };
-  }
-
-  /**
-   * Adds the tally of records fed after this one's, elsewhere (a worker thread's range of
-   * partitions): the report is the one a single tally fed both, in that order, would make, caps
-   * included but for one case no real export reaches (over MAX_RENAMES renamed custom fields,
-   * where the later tally may have kept other ones).
-   */
-  add(later: TallyState): void {
-    for (const [name, counts] of later.types) {
-      const type = this.#type(name);
-      for (const key of COUNTS) type[key] += counts[key];
-      for (const [field, count] of counts.fields) countName(type.fields, field, count);
-      for (const [field, count] of counts.customFields) countName(type.customFields, field, count);
-    }
-    for (const [gid, rename] of later.renames) {
-      if (this.#renames.has(gid) || this.#renames.size < MAX_RENAMES) {
-        this.#renames.set(gid, rename);
-      }
-    }
-    for (const ref of later.added) keepExample(this.#added, ref);
-    for (const ref of later.removed) keepExample(this.#removed, ref);
-    for (const example of later.changed) keepExample(this.#changed, example);
-  }
-
   report(args: {
     kind: ExportKind | undefined;
     target: Manifest['target'] | undefined;
@@ -282,9 +228,9 @@ function keepExample<T>(list: T[], example: T): void {
   if (list.length < DIFF_EXAMPLES) list.push(example);
 }
 
-function countName(counts: Map<string, number>, name: string, times = 1): void {
+function countName(counts: Map<string, number>, name: string): void {
   const key = counts.has(name) || counts.size < MAX_FIELD_NAMES ? name : OTHER_FIELDS;
-  counts.set(key, (counts.get(key) ?? 0) + times);
+  counts.set(key, (counts.get(key) ?? 0) + 1);
 }
 
 /**

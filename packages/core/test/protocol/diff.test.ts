@@ -103,54 +103,6 @@ describe('DiffTally', () => {
     ]);
   });
 
-  /** A mixed feed: every kind of call, custom fields renamed, a field name past the cap. */
-  const feed = (tally: DiffTally, from: number, to: number) => {
-    for (let i = from; i < to; i++) {
-      const type = ['task', 'message', 'team'][i % 3] as string;
-      if (i % 7 === 0) tally.added(type, `a${i}`);
-      else if (i % 11 === 0) tally.removed(type, `r${i}`);
-      else if (i % 2 === 0) tally.unchanged(type);
-      else {
-        const customFields =
-          i % 5 === 0
-            ? [
-                {
-                  gid: `cf${i % 4}`,
-                  name: `New ${i % 4}`,
-                  previousName: `Old ${i}`,
-                  before: 1,
-                  after: 1,
-                },
-              ]
-            : [];
-        const fields = [
-          'modified_at',
-          `field${i % 13}`,
-          ...(customFields.length ? ['custom_fields'] : []),
-        ];
-        tally.changed(type, `c${i}`, { fields, customFields }, (field) => ({
-          old: `${field}${i}`,
-          new: i,
-        }));
-      }
-    }
-  };
-
-  it.each([0, 1, 37, 150, 299, 300])(
-    'adds a later tally (split at %i of 300 records) into the report a single tally makes',
-    (split) => {
-      const whole = new DiffTally();
-      feed(whole, 0, 300);
-      const first = new DiffTally();
-      const later = new DiffTally();
-      feed(first, 0, split);
-      feed(later, split, 300);
-      // Sent between threads: plain data only.
-      first.add(structuredClone(later.state()));
-      expect(report(first)).toEqual(report(whole));
-    },
-  );
-
   it('keeps field names as data, cut and printable, whatever they are', () => {
     const tally = new DiffTally();
     const hostile = ['__proto__', 'constructor', `x\u001b[31m${'y'.repeat(200)}`];

@@ -4,278 +4,8 @@ const require = __createRequire(import.meta.url);
 // ../core/src/node/diff-worker.ts
 import { parentPort, workerData } from "node:worker_threads";
 
-// ../core/src/protocol/diff-fields.ts
-var CUSTOM_FIELDS = "custom_fields";
-function compareRecords(before, after) {
-  const fields = [];
-  for (const key of unionKeys(before, after)) {
-    if (!jsonEqual(before[key], after[key])) fields.push(key);
-  }
-  fields.sort();
-  const customFields = fields.includes(CUSTOM_FIELDS) ? compareCustomFields(before[CUSTOM_FIELDS], after[CUSTOM_FIELDS]) : [];
-  return { fields, customFields };
-}
-function compareCustomFields(before, after) {
-  const older = entriesByGid(before);
-  const newer = entriesByGid(after);
-  const changes = [];
-  for (const gid of [.../* @__PURE__ */ new Set([...older.keys(), ...newer.keys()])].sort()) {
-    const was = older.get(gid);
-    const is = newer.get(gid);
-    if (jsonEqual(was, is)) continue;
-    const previousName = nameOf(was);
-    const name = nameOf(is) ?? previousName ?? gid;
-    changes.push({
-      gid,
-      name,
-      previousName: previousName !== void 0 && previousName !== name ? previousName : void 0,
-      before: shownValue(was),
-      after: shownValue(is)
-    });
-  }
-  return changes;
-}
-function entriesByGid(value) {
-  const entries = /* @__PURE__ */ new Map();
-  if (!Array.isArray(value)) return entries;
-  for (const entry of value) {
-    if (isObject(entry) && typeof entry.gid === "string") entries.set(entry.gid, entry);
-  }
-  return entries;
-}
-function nameOf(entry) {
-  return typeof entry?.name === "string" ? entry.name : void 0;
-}
-function shownValue(entry) {
-  if (entry === void 0) return void 0;
-  return "display_value" in entry ? entry.display_value : entry;
-}
-function unionKeys(a, b) {
-  const keys = new Set(Object.keys(a));
-  for (const key of Object.keys(b)) keys.add(key);
-  return [...keys];
-}
-function isObject(value) {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-function jsonEqual(a, b) {
-  const pending = [[a, b]];
-  while (pending.length > 0) {
-    const [x, y] = pending.pop();
-    if (x === y) continue;
-    if (typeof x !== "object" || typeof y !== "object" || x === null || y === null) return false;
-    if (Array.isArray(x)) {
-      if (!Array.isArray(y) || x.length !== y.length) return false;
-      for (let i = 0; i < x.length; i++) pending.push([x[i], y[i]]);
-      continue;
-    }
-    if (Array.isArray(y)) return false;
-    const xKeys = Object.keys(x);
-    if (xKeys.length !== Object.keys(y).length) return false;
-    for (const key of xKeys) {
-      if (!Object.hasOwn(y, key)) return false;
-      pending.push([x[key], y[key]]);
-    }
-  }
-  return true;
-}
-
-// ../core/src/protocol/text.ts
-var UNPRINTABLE = (
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
-  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
-);
-var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
-var MAX_OUTSIDE_TEXT = 500;
-function printable(text, maxLength = MAX_OUTSIDE_TEXT) {
-  const safe = text.replace(UNPRINTABLE, escaped);
-  if (safe.length <= maxLength) return safe;
-  return `${safe.slice(0, maxLength)}\u2026 (${safe.length - maxLength} more characters)`;
-}
-function escaped(character) {
-  return NAMED[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`;
-}
-
-// ../core/src/protocol/version.ts
-var TOOL_NAME = "asana-exports";
-var TOOL_VERSION = "0.1.0";
-var USER_AGENT = `${TOOL_NAME}/${TOOL_VERSION} (+https://github.com/asana-exports/asana-exports)`;
-
-// ../core/src/protocol/diff-report.ts
-var DIFF_REPORT_VERSION = 1;
-var DIFF_EXAMPLES = 10;
-var DIFF_VALUE_CHARS = 80;
-var MAX_FIELD_NAMES = 500;
-var MAX_RENAMES = 100;
-var OTHER_FIELDS = "(other fields)";
-var NO_GID = "(no gid)";
-var COUNTS = ["old", "new", "added", "removed", "changed", "unchanged"];
-var DiffTally = class {
-  #types = /* @__PURE__ */ new Map();
-  #renames = /* @__PURE__ */ new Map();
-  #added = [];
-  #removed = [];
-  #changed = [];
-  added(resourceType, gid) {
-    const type = this.#type(resourceType);
-    type.added += 1;
-    type.new += 1;
-    keepExample(this.#added, { resourceType: shown(resourceType), gid: shown(gid) });
-  }
-  removed(resourceType, gid) {
-    const type = this.#type(resourceType);
-    type.removed += 1;
-    type.old += 1;
-    keepExample(this.#removed, { resourceType: shown(resourceType), gid: shown(gid) });
-  }
-  unchanged(resourceType) {
-    const type = this.#type(resourceType);
-    type.unchanged += 1;
-    type.old += 1;
-    type.new += 1;
-  }
-  /**
-   * A record present in both whose content differs. `old`/`new` are the two versions, used only
-   * for the example; `changes` says what differs (it must not be empty).
-   */
-  changed(resourceType, gid, changes, values) {
-    const type = this.#type(resourceType);
-    type.changed += 1;
-    type.old += 1;
-    type.new += 1;
-    for (const field2 of changes.fields) countName(type.fields, field2);
-    for (const custom2 of changes.customFields) {
-      countName(type.customFields, custom2.name);
-      if (custom2.previousName !== void 0 && this.#renames.size < MAX_RENAMES) {
-        this.#renames.set(custom2.gid, { from: custom2.previousName, to: custom2.name });
-      }
-    }
-    if (this.#changed.length >= DIFF_EXAMPLES) return;
-    const field = exampleField(changes.fields);
-    if (field === void 0) return;
-    const custom = field === "custom_fields" ? changes.customFields[0] : void 0;
-    if (custom === void 0) {
-      const { old, new: now } = values(field);
-      this.#changed.push({
-        resourceType: shown(resourceType),
-        gid: shown(gid),
-        field: shown(field),
-        old: shownValue2(old),
-        new: shownValue2(now)
-      });
-      return;
-    }
-    const renamedOnly = custom.previousName !== void 0 && jsonEqual(custom.before, custom.after);
-    this.#changed.push({
-      resourceType: shown(resourceType),
-      gid: shown(gid),
-      field: `custom_fields.${shown(custom.name)}${renamedOnly ? ".name" : ""}`,
-      old: shownValue2(renamedOnly ? custom.previousName : custom.before),
-      new: shownValue2(renamedOnly ? custom.name : custom.after)
-    });
-  }
-  /** What has been tallied, as plain data (see `TallyState`). */
-  state() {
-    return {
-      types: [...this.#types].map(([name, type]) => [
-        name,
-        { ...type, fields: [...type.fields], customFields: [...type.customFields] }
-      ]),
-      renames: [...this.#renames],
-      added: [...this.#added],
-      removed: [...this.#removed],
-      changed: [...this.#changed]
-    };
-  }
-  /**
-   * Adds the tally of records fed after this one's, elsewhere (a worker thread's range of
-   * partitions): the report is the one a single tally fed both, in that order, would make, caps
-   * included but for one case no real export reaches (over MAX_RENAMES renamed custom fields,
-   * where the later tally may have kept other ones).
-   */
-  add(later) {
-    for (const [name, counts] of later.types) {
-      const type = this.#type(name);
-      for (const key of COUNTS) type[key] += counts[key];
-      for (const [field, count] of counts.fields) countName(type.fields, field, count);
-      for (const [field, count] of counts.customFields) countName(type.customFields, field, count);
-    }
-    for (const [gid, rename] of later.renames) {
-      if (this.#renames.has(gid) || this.#renames.size < MAX_RENAMES) {
-        this.#renames.set(gid, rename);
-      }
-    }
-    for (const ref of later.added) keepExample(this.#added, ref);
-    for (const ref of later.removed) keepExample(this.#removed, ref);
-    for (const example of later.changed) keepExample(this.#changed, example);
-  }
-  report(args) {
-    const byResourceType = {};
-    const totals = { old: 0, new: 0, added: 0, removed: 0, changed: 0, unchanged: 0 };
-    for (const name of [...this.#types.keys()].sort()) {
-      const type = this.#types.get(name);
-      byResourceType[shown(name)] = {
-        ...type,
-        fields: sortedCounts(type.fields),
-        customFields: sortedCounts(type.customFields)
-      };
-      for (const key of COUNTS) totals[key] += type[key];
-    }
-    return {
-      diffReportVersion: DIFF_REPORT_VERSION,
-      tool: { name: TOOL_NAME, version: TOOL_VERSION },
-      kind: args.kind,
-      target: args.target,
-      old: args.old,
-      new: args.new,
-      totals,
-      byResourceType,
-      customFieldRenames: [...this.#renames].map(([gid, rename]) => ({
-        gid: shown(gid),
-        from: shown(rename.from),
-        to: shown(rename.to)
-      })),
-      examples: { added: this.#added, removed: this.#removed, changed: this.#changed }
-    };
-  }
-  #type(name) {
-    let type = this.#types.get(name);
-    if (type === void 0) {
-      type = {
-        ...{ old: 0, new: 0, added: 0, removed: 0, changed: 0, unchanged: 0 },
-        fields: /* @__PURE__ */ new Map(),
-        customFields: /* @__PURE__ */ new Map()
-      };
-      this.#types.set(name, type);
-    }
-    return type;
-  }
-};
-function exampleField(fields) {
-  return fields.find((field) => field !== "modified_at") ?? fields[0];
-}
-function keepExample(list, example) {
-  if (list.length < DIFF_EXAMPLES) list.push(example);
-}
-function countName(counts, name, times = 1) {
-  const key = counts.has(name) || counts.size < MAX_FIELD_NAMES ? name : OTHER_FIELDS;
-  counts.set(key, (counts.get(key) ?? 0) + times);
-}
-function sortedCounts(counts) {
-  const entries = [...counts].map(([name, count]) => [shown(name), count]);
-  entries.sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0));
-  return Object.fromEntries(entries);
-}
-function shown(text) {
-  return printable(text, DIFF_VALUE_CHARS);
-}
-function shownValue2(value) {
-  if (value === void 0) return "(absent)";
-  return printable(JSON.stringify(value) ?? String(value), DIFF_VALUE_CHARS);
-}
-
-// ../core/src/node/diff-compare.ts
-import { join } from "node:path";
+// ../core/src/node/diff-partitions.ts
+import { open, rm } from "node:fs/promises";
 
 // ../core/src/protocol/errors.ts
 var AsanaExportError = class extends Error {
@@ -386,166 +116,21 @@ var CancelledError = class extends AsanaExportError {
   }
 };
 
-// ../core/src/protocol/abort.ts
-function asCancelled(signal, what, error) {
-  if (error instanceof CancelledError) return error;
-  const reason = signal.reason;
-  if (reason instanceof CancelledError) return reason;
-  return new CancelledError(what, { cause: error ?? reason });
+// ../core/src/protocol/text.ts
+var UNPRINTABLE = (
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+);
+var NAMED = { "\n": "\\n", "\r": "\\r", "	": "\\t" };
+var MAX_OUTSIDE_TEXT = 500;
+function printable(text, maxLength = MAX_OUTSIDE_TEXT) {
+  const safe = text.replace(UNPRINTABLE, escaped);
+  if (safe.length <= maxLength) return safe;
+  return `${safe.slice(0, maxLength)}\u2026 (${safe.length - maxLength} more characters)`;
 }
-function throwIfAborted(signal, what) {
-  if (signal.aborted) throw asCancelled(signal, what);
+function escaped(character) {
+  return NAMED[character] ?? `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`;
 }
-
-// ../core/src/node/diff-index.ts
-var TAB = 9;
-var NEWLINE = 10;
-var FIELDS = 6;
-var INITIAL_ENTRIES = 4096;
-var PartitionIndex = class {
-  #bytes = Buffer.alloc(0);
-  #positions = new Uint32Array(INITIAL_ENTRIES * FIELDS);
-  /** Entry index + 1 per slot, 0 when empty; its size a power of two, at least twice the entries. */
-  #slots = new Uint32Array(INITIAL_ENTRIES * 2);
-  /** Whether the other side had the entry's key (set by `find`). */
-  #matched = new Uint8Array(INITIAL_ENTRIES);
-  #count = 0;
-  /** Entries whose key repeated an earlier one's (the one modified last is kept). */
-  duplicates = 0;
-  get bytes() {
-    return this.#bytes;
-  }
-  get count() {
-    return this.#count;
-  }
-  /** Indexes `bytes`, forgetting the previous partition. */
-  load(bytes) {
-    this.#bytes = bytes;
-    this.#count = 0;
-    this.duplicates = 0;
-    let lines = 0;
-    for (let at = bytes.indexOf(NEWLINE); at !== -1; at = bytes.indexOf(NEWLINE, at + 1)) lines++;
-    this.#reserve(lines);
-    this.#slots.fill(0);
-    this.#matched.fill(0, 0, lines);
-    let start = 0;
-    for (let end = bytes.indexOf(NEWLINE); end !== -1; end = bytes.indexOf(NEWLINE, start)) {
-      const first = bytes.indexOf(TAB, start);
-      const second = bytes.indexOf(TAB, first + 1);
-      const third = bytes.indexOf(TAB, second + 1);
-      this.#insert(start, second, second + 1, third, third + 1, end);
-      start = end + 1;
-    }
-  }
-  /** The entry of this key (bytes of another partition), marked matched; -1 when there is none. */
-  find(other, keyStart, keyEnd) {
-    const mask = this.#slots.length - 1;
-    for (let slot = hashOf(other, keyStart, keyEnd) & mask; ; slot = slot + 1 & mask) {
-      const held = this.#slots[slot];
-      if (held === 0) return -1;
-      const entry = held - 1;
-      if (this.#sameKey(entry, other, keyStart, keyEnd)) {
-        this.#matched[entry] = 1;
-        return entry;
-      }
-    }
-  }
-  matched(entry) {
-    return this.#matched[entry] === 1;
-  }
-  keyStart(entry) {
-    return this.#positions[entry * FIELDS];
-  }
-  keyEnd(entry) {
-    return this.#positions[entry * FIELDS + 1];
-  }
-  recordStart(entry) {
-    return this.#positions[entry * FIELDS + 4];
-  }
-  recordEnd(entry) {
-    return this.#positions[entry * FIELDS + 5];
-  }
-  /** The entry's `type` and `gid`, as strings: only for what is reported, not for every record. */
-  typeOf(entry) {
-    const start = this.keyStart(entry);
-    return this.#bytes.toString("utf8", start, this.#bytes.indexOf(TAB, start));
-  }
-  gidOf(entry) {
-    const tab = this.#bytes.indexOf(TAB, this.keyStart(entry));
-    return this.#bytes.toString("utf8", tab + 1, this.keyEnd(entry));
-  }
-  /** The entry's record, decoded: for a changed record, to see which fields changed. */
-  recordText(entry) {
-    return this.#bytes.toString("utf8", this.recordStart(entry), this.recordEnd(entry));
-  }
-  #insert(keyStart, keyEnd, modifiedStart, modifiedEnd, recordStart, recordEnd) {
-    const bytes = this.#bytes;
-    const mask = this.#slots.length - 1;
-    let slot = hashOf(bytes, keyStart, keyEnd) & mask;
-    for (; ; slot = slot + 1 & mask) {
-      const held = this.#slots[slot];
-      if (held === 0) break;
-      const entry2 = held - 1;
-      if (!this.#sameKey(entry2, bytes, keyStart, keyEnd)) continue;
-      this.duplicates += 1;
-      const at2 = entry2 * FIELDS;
-      const earlierIsLater = bytes.compare(
-        bytes,
-        modifiedStart,
-        modifiedEnd,
-        this.#positions[at2 + 2],
-        this.#positions[at2 + 3]
-      ) > 0;
-      if (earlierIsLater) return;
-      const positions2 = this.#positions;
-      positions2[at2 + 2] = modifiedStart;
-      positions2[at2 + 3] = modifiedEnd;
-      positions2[at2 + 4] = recordStart;
-      positions2[at2 + 5] = recordEnd;
-      return;
-    }
-    const entry = this.#count++;
-    const positions = this.#positions;
-    const at = entry * FIELDS;
-    positions[at] = keyStart;
-    positions[at + 1] = keyEnd;
-    positions[at + 2] = modifiedStart;
-    positions[at + 3] = modifiedEnd;
-    positions[at + 4] = recordStart;
-    positions[at + 5] = recordEnd;
-    this.#slots[slot] = entry + 1;
-  }
-  #sameKey(entry, other, keyStart, keyEnd) {
-    const at = entry * FIELDS;
-    const start = this.#positions[at];
-    const end = this.#positions[at + 1];
-    return this.#bytes.compare(other, keyStart, keyEnd, start, end) === 0;
-  }
-  /** Room for `entries`, grown (never shrunk) so a run of partitions reuses the same arrays. */
-  #reserve(entries) {
-    if (this.#matched.length < entries) {
-      let capacity = this.#matched.length;
-      while (capacity < entries) capacity *= 2;
-      this.#positions = new Uint32Array(capacity * FIELDS);
-      this.#slots = new Uint32Array(capacity * 2);
-      this.#matched = new Uint8Array(capacity);
-    }
-  }
-};
-function hashOf(bytes, start, end) {
-  let hash2 = 2166136261 ^ 1540483477;
-  for (let i = start; i < end; i++) {
-    hash2 ^= bytes[i];
-    hash2 = Math.imul(hash2, 16777619);
-  }
-  hash2 ^= hash2 >>> 15;
-  hash2 = Math.imul(hash2, 739982445);
-  hash2 ^= hash2 >>> 12;
-  return hash2 >>> 0;
-}
-
-// ../core/src/node/diff-partitions.ts
-import { open, rm } from "node:fs/promises";
 
 // ../core/src/node/local-error.ts
 function asLocalError(error, operation, path) {
@@ -580,13 +165,6 @@ function partitionOf(key, seed, partitions) {
   hash2 ^= hash2 >>> 12;
   return (hash2 >>> 0) % partitions;
 }
-var ReadBuffer = class {
-  #buffer = Buffer.allocUnsafe(0);
-  take(length) {
-    if (this.#buffer.length < length) this.#buffer = Buffer.allocUnsafe(roundUpToMiB(length));
-    return this.#buffer.subarray(0, length);
-  }
-};
 var ChunkList = class _ChunkList {
   #pairs = new Float64Array(16);
   #count = 0;
@@ -628,7 +206,6 @@ var ChunkList = class _ChunkList {
   }
 };
 var NO_CHUNKS = new ChunkList();
-var NO_DATA = { pairs: new Float64Array(0), bytes: 0 };
 function transferables(...spills) {
   const buffers = /* @__PURE__ */ new Set();
   for (const spill of spills) {
@@ -651,17 +228,12 @@ var SpillFile = class _SpillFile {
     return new _SpillFile(data.path, data.chunks.map(ChunkList.fromData));
   }
   /**
-   * The index as plain data; with `range`, of those partitions only (the others empty): a thread
-   * comparing half the partitions needs half the index. Its buffers are fresh copies, which the
-   * sender can transfer rather than copy again (`transferables`): for 4 GB each side the index is
-   * tens of MiB.
+   * The index as plain data, for the thread that wrote the spill to send. Its buffers are fresh
+   * copies, which the sender transfers rather than copy again (`transferables`): for 4 GB each
+   * side the index is tens of MiB.
    */
-  data(range) {
-    const inRange = (index) => range === void 0 || index >= range.first && index < range.end;
-    return {
-      path: this.path,
-      chunks: this.#chunks.map((chunks, index) => inRange(index) ? chunks.data() : NO_DATA)
-    };
+  data() {
+    return { path: this.path, chunks: this.#chunks.map((chunks) => chunks.data()) };
   }
   /** Bytes of one partition. */
   size(index) {
@@ -753,7 +325,7 @@ var PartitionWriter = class {
     const length = Buffer.byteLength(head) + record.byteLength + 1;
     if (this.#filled[index] + length > this.#chunkBytes) await this.#flush(index);
     if (length > this.#chunkBytes) {
-      await this.#write(index, Buffer.concat([Buffer.from(head), record, NEWLINE2]));
+      await this.#write(index, Buffer.concat([Buffer.from(head), record, NEWLINE]));
       return;
     }
     const buffer = this.#buffers[index];
@@ -824,11 +396,8 @@ var PartitionWriter = class {
     if (this.#failure !== void 0) throw this.#failure;
   }
 };
-var NEWLINE2 = Buffer.from("\n");
+var NEWLINE = Buffer.from("\n");
 var MIB = 1024 * 1024;
-function roundUpToMiB(bytes) {
-  return Math.ceil(bytes / MIB) * MIB;
-}
 async function readFully(handle, bytes, offset, length, position) {
   let done = 0;
   while (done < length) {
@@ -839,121 +408,20 @@ async function readFully(handle, bytes, offset, length, position) {
   }
 }
 
-// ../core/src/node/diff-compare.ts
-var SPLIT_BYTES = 16 * 1024 * 1024;
-var SPLIT_INTO = 16;
-var MAX_SPLIT_DEPTH = 3;
-async function comparePartitions(dir, older, newer, tally, signal, splitBytes = SPLIT_BYTES, range = { first: 0, end: older.partitions }) {
-  const duplicates = { old: 0, new: 0 };
-  const indexes = { old: new PartitionIndex(), new: new PartitionIndex() };
-  const context = { dir, tally, duplicates, signal, splitBytes, indexes };
-  await compareSpills(context, older, newer, "0", 0, range);
-  return duplicates;
-}
-async function compareSpills(context, older, newer, name, depth, range = { first: 0, end: older.partitions }) {
-  const { dir, tally, duplicates, signal, splitBytes, indexes } = context;
-  const isBig = (index) => depth < MAX_SPLIT_DEPTH && Math.max(older.size(index), newer.size(index)) > splitBytes;
-  const buffers = [
-    [new ReadBuffer(), new ReadBuffer()],
-    [new ReadBuffer(), new ReadBuffer()]
-  ];
-  const readPair = (index) => {
-    if (index >= range.end || isBig(index)) return void 0;
-    const [forOld, forNew] = buffers[index % 2];
-    return Promise.all([older.read(index, forOld), newer.read(index, forNew)]);
-  };
-  let next = readPair(range.first);
-  try {
-    await compareEach();
-  } finally {
-    await next?.catch(() => {
-    });
-  }
-  async function compareEach() {
-    for (let index = range.first; index < range.end; index++) {
-      throwIfAborted(signal, "The diff");
-      const reading = next;
-      next = readPair(index + 1);
-      if (reading === void 0) {
-        const part = `${name}-${index}`;
-        const olderParts = await split(join(dir, `old-${part}`), older, index, depth + 1);
-        const newerParts = await split(join(dir, `new-${part}`), newer, index, depth + 1);
-        await compareSpills(context, olderParts, newerParts, part, depth + 1);
-        await Promise.all([olderParts.remove(), newerParts.remove()]);
-        continue;
-      }
-      const [oldBytes, newBytes] = await reading;
-      indexes.old.load(oldBytes);
-      indexes.new.load(newBytes);
-      duplicates.old += indexes.old.duplicates;
-      duplicates.new += indexes.new.duplicates;
-      compareEntries(indexes.old, indexes.new, tally);
-    }
-  }
-}
-function compareEntries(older, newer, tally) {
-  const oldBytes = older.bytes;
-  const newBytes = newer.bytes;
-  for (let now = 0; now < newer.count; now++) {
-    const was = older.find(newBytes, newer.keyStart(now), newer.keyEnd(now));
-    if (was === -1) {
-      tally.added(newer.typeOf(now), newer.gidOf(now));
-      continue;
-    }
-    const same = oldBytes.compare(
-      newBytes,
-      newer.recordStart(now),
-      newer.recordEnd(now),
-      older.recordStart(was),
-      older.recordEnd(was)
-    ) === 0;
-    if (same) {
-      tally.unchanged(newer.typeOf(now));
-      continue;
-    }
-    const before = JSON.parse(older.recordText(was));
-    const after = JSON.parse(newer.recordText(now));
-    const changes = compareRecords(before, after);
-    const type = newer.typeOf(now);
-    if (changes.fields.length === 0) tally.unchanged(type);
-    else {
-      tally.changed(type, newer.gidOf(now), changes, (field) => ({
-        old: before[field],
-        new: after[field]
-      }));
-    }
-  }
-  for (let was = 0; was < older.count; was++) {
-    if (!older.matched(was)) tally.removed(older.typeOf(was), older.gidOf(was));
-  }
-}
-async function split(path, spill, index, seed) {
-  const writer = new PartitionWriter(path, seed, SPLIT_INTO);
-  try {
-    for await (const chunk of spill.chunks(index)) {
-      let start = 0;
-      for (let end = chunk.indexOf(10); end !== -1; end = chunk.indexOf(10, start)) {
-        const first = chunk.indexOf(9, start);
-        const second = chunk.indexOf(9, first + 1);
-        const third = chunk.indexOf(9, second + 1);
-        await writer.add(
-          chunk.toString("utf8", start, second),
-          chunk.toString("latin1", second + 1, third),
-          chunk.subarray(third + 1, end)
-        );
-        start = end + 1;
-      }
-    }
-    return await writer.end();
-  } catch (error) {
-    await writer.abandon();
-    throw error;
-  }
-}
-
 // ../core/src/node/diff-read.ts
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
+
+// ../core/src/protocol/abort.ts
+function asCancelled(signal, what, error) {
+  if (error instanceof CancelledError) return error;
+  const reason = signal.reason;
+  if (reason instanceof CancelledError) return reason;
+  return new CancelledError(what, { cause: error ?? reason });
+}
+function throwIfAborted(signal, what) {
+  if (signal.aborted) throw asCancelled(signal, what);
+}
 
 // ../core/src/protocol/age-crypto.ts
 import { createCipheriv, createDecipheriv, createHmac, hkdfSync } from "node:crypto";
@@ -1642,8 +1110,8 @@ function scanTopLevelKeys(bytes) {
         first = false;
         break;
       }
-      const isObject2 = open3[open3.length - 1];
-      if (byte !== (isObject2 ? CLOSE_OBJECT : CLOSE_ARRAY)) return void 0;
+      const isObject = open3[open3.length - 1];
+      if (byte !== (isObject ? CLOSE_OBJECT : CLOSE_ARRAY)) return void 0;
       open3.pop();
       i++;
       while (i < length && isSpace(bytes[i])) i++;
@@ -1665,6 +1133,14 @@ function noteString(found, field, start, end) {
     found.modifiedEnd = end;
   }
 }
+
+// ../core/src/protocol/version.ts
+var TOOL_NAME = "asana-exports";
+var TOOL_VERSION = "0.1.0";
+var USER_AGENT = `${TOOL_NAME}/${TOOL_VERSION} (+https://github.com/asana-exports/asana-exports)`;
+
+// ../core/src/protocol/diff-report.ts
+var NO_GID = "(no gid)";
 
 // ../core/src/protocol/records.ts
 var NO_RESOURCE_TYPE = "(none)";
@@ -1775,7 +1251,7 @@ var Digest = class {
 };
 
 // ../core/src/node/diff-read.ts
-var NEWLINE3 = 10;
+var NEWLINE2 = 10;
 async function readIntoPartitions(side, writer, signal) {
   const damaged = (problem, cause) => new IntegrityError(problem, { storedFile: side.shown, cause });
   const content = new Digest();
@@ -1855,7 +1331,7 @@ var LineReader2 = class {
   }
   async push(chunk) {
     let start = 0;
-    for (let end = chunk.indexOf(NEWLINE3); end !== -1; end = chunk.indexOf(NEWLINE3, start)) {
+    for (let end = chunk.indexOf(NEWLINE2); end !== -1; end = chunk.indexOf(NEWLINE2, start)) {
       this.#hold(chunk.subarray(start, end));
       await this.#line();
       start = end + 1;
@@ -1909,28 +1385,15 @@ var port = parentPort;
 if (!port) throw new Error("diff-worker must run in a worker thread");
 var never = new AbortController().signal;
 async function run(job) {
-  if (job.job === "read") {
-    const writer = new PartitionWriter(job.spillPath, 0, job.partitions);
-    try {
-      const side = { path: job.path, shown: job.shown, identities: void 0 };
-      const figures = await readIntoPartitions(side, writer, never);
-      return { type: "read", figures, spill: (await writer.end()).data() };
-    } catch (error) {
-      await writer.abandon();
-      throw error;
-    }
+  const writer = new PartitionWriter(job.spillPath, 0, job.partitions);
+  try {
+    const side = { path: job.path, shown: job.shown, identities: void 0 };
+    const figures = await readIntoPartitions(side, writer, never);
+    return { type: "read", figures, spill: (await writer.end()).data() };
+  } catch (error) {
+    await writer.abandon();
+    throw error;
   }
-  const tally = new DiffTally();
-  const duplicates = await comparePartitions(
-    job.dir,
-    SpillFile.fromData(job.older),
-    SpillFile.fromData(job.newer),
-    tally,
-    never,
-    job.splitBytes,
-    job.range
-  );
-  return { type: "compared", tally: tally.state(), duplicates };
 }
 run(workerData).then(
   // The spill's index is moved across, not copied: this thread ends with the answer.

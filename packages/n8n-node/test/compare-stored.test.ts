@@ -6,7 +6,7 @@ import {
   type StoreHttp,
 } from '@asana-exports/core/protocol';
 import { type RevisionChanges, type Sandbox, startSandbox } from '@asana-exports/sandbox';
-import { storesUnderTest, type TestStore } from '@asana-exports/test-stores';
+import { startCuttingProxy, storesUnderTest, type TestStore } from '@asana-exports/test-stores';
 import { type IDataObject, NodeOperationError } from 'n8n-workflow';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AsanaExport } from '../nodes/AsanaExport/AsanaExport.node';
@@ -148,6 +148,28 @@ describe.each(storesUnderTest())('Compare from %s', (_name, start) => {
     expectKnownChanges(latest as unknown as DiffReport, newer.changes);
     const byKeys = await compare({ oldObjectKey: older.key, newObjectKey: newer.key });
     expect(latest).toEqual(byKeys);
+  });
+
+  it('resumes a transfer the proxy in front of the store cuts mid-way: the items of an unbroken run', async () => {
+    const { older, newer } = await storedPair();
+    const keys = { compareObjects: 'keys', oldObjectKey: older.key, newObjectKey: newer.key };
+    const unbroken = await compare(keys);
+    const field = store.kind === 's3' ? 'endpoint' : 'blobEndpoint';
+    const direct = storage;
+    const proxy = await startCuttingProxy(String(direct[field]));
+    try {
+      storage = { ...direct, [field]: proxy.endpoint };
+      const resumed = await compare(keys);
+      expect(proxy.cuts()).toBe(1);
+      const [rest] = proxy.ranged;
+      expect(rest?.range).toMatch(/^bytes=[1-9]\d*-$/);
+      expect(rest?.ifMatch).toBeDefined();
+      expect(rest?.ifMatch).toBe(proxy.cutEtag());
+      expect(resumed).toEqual(unbroken);
+    } finally {
+      storage = direct;
+      await proxy.close();
+    }
   });
 
   it('refuses a stored export that is not the one its manifest describes, and a truncated one', async () => {

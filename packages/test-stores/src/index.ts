@@ -6,6 +6,7 @@ export {
   type AzuriteOptions,
   startAzurite,
 } from './azurite.js';
+export { type CuttingProxy, type RangedRequest, startCuttingProxy } from './cutting-proxy.js';
 export {
   type FakeEntra,
   type FakeEntraOptions,

@@ -179,6 +179,33 @@ describe.each(stores)('diff --to %s', (_name, start) => {
     }
   });
 
+  it('stops at once on a certificate it does not trust, saying how to trust it', async (context) => {
+    if (store.kind !== 'azure') context.skip();
+    const place = await store.newPlace();
+    const { target } = await storedPair(place);
+    const args = [...store.args];
+    const at = args.indexOf('--azure-endpoint') + 1;
+    const certificate = await makeTestCertificate();
+    const proxy = await startCuttingProxy(args[at] ?? '', { certificate });
+    try {
+      args[at] = proxy.endpoint;
+      // The proxy's certificate is self-signed, and NODE_EXTRA_CA_CERTS does not name it.
+      const refused = await runCli(
+        ['diff', '--to', place, '--kind', 'graph', '--target', target, ...args],
+        { ASANA_TOKEN: sandbox.token, ...store.env },
+      );
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toContain('DEPTH_ZERO_SELF_SIGNED_CERT');
+      expect(refused.stderr).toContain('NODE_EXTRA_CA_CERTS');
+      expect(refused.stderr).not.toMatch(/\n\s+at /);
+      // One handshake: asking again would meet the same certificate.
+      expect(proxy.failedHandshakes()).toBe(1);
+    } finally {
+      await proxy.close();
+      await certificate.remove();
+    }
+  });
+
   it('refuses what it cannot compare before reading any export, naming the input', async () => {
     const place = await store.newPlace();
     const { target, older, newer } = await storedPair(place);

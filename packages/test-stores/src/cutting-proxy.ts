@@ -29,6 +29,8 @@ export interface CuttingProxy {
   readonly cuts: () => number;
   /** The ETag the store gave the read that was cut. */
   readonly cutEtag: () => string | undefined;
+  /** TLS handshakes that failed, such as a client refusing the proxy's certificate. */
+  readonly failedHandshakes: () => number;
   close(): Promise<void>;
 }
 
@@ -92,6 +94,10 @@ export async function startCuttingProxy(
     certificate === undefined
       ? createHttpServer(handle)
       : createHttpsServer({ cert: certificate.cert, key: certificate.key }, handle);
+  let failedHandshakes = 0;
+  server.on('tlsClientError', () => {
+    failedHandshakes += 1;
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
@@ -104,6 +110,7 @@ export async function startCuttingProxy(
     ranged,
     cuts: () => cuts,
     cutEtag: () => cutEtag,
+    failedHandshakes: () => failedHandshakes,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

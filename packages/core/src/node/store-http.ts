@@ -1,6 +1,7 @@
 import { type Dispatcher, EnvHttpProxyAgent, request } from 'undici';
 import { TransportError } from '../protocol/errors.js';
 import type { StoreHttp, StoreRequest } from '../protocol/ports.js';
+import { isUntrustedCertificate } from '../protocol/retry.js';
 import { USER_AGENT } from '../protocol/version.js';
 import { errorCode, normaliseHeaders } from './http.js';
 
@@ -11,16 +12,6 @@ export interface UndiciStoreHttpOptions {
   /** What to say when the store's TLS certificate is not trusted (how to trust its CA). */
   readonly certificateHint?: string;
 }
-
-/** Node's codes for a certificate chain it could not verify against the trusted roots. */
-const UNTRUSTED_CERTIFICATE = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_UNTRUSTED',
-]);
 
 /** Answers are error documents and upload ids: anything longer is not worth holding. */
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -34,8 +25,7 @@ export function createUndiciStoreHttp(options: UndiciStoreHttpOptions): StoreHtt
   const timeoutMs = options.timeoutMs ?? 120_000;
   const failure = (error: unknown, what: string) => {
     const code = errorCode(error);
-    const hint =
-      code !== undefined && UNTRUSTED_CERTIFICATE.has(code) ? options.certificateHint : undefined;
+    const hint = isUntrustedCertificate(code) ? options.certificateHint : undefined;
     return new TransportError(what, code, { cause: error, hint });
   };
   // `bodyTimeout` is undici's bound on the silence between two chunks of the body: a store that

@@ -22,6 +22,7 @@ import {
   DEFAULT_RETRY_POLICY,
   decideRetry,
   type RetryPolicy,
+  transportFailure,
 } from './retry.js';
 import { whoMayExport } from './who-may-export.js';
 import { UNCLEAR_403_WAITS } from './workspace-busy.js';
@@ -98,6 +99,8 @@ const readsAreRetryable: RetryRule = () => true;
 function mayHaveReachedAsana(failure: AttemptFailure, error: AsanaExportError): boolean {
   if (failure.type === 'status') return failure.status >= 500;
   if (failure.type === 'garbled') return true;
+  // TLS refuses the certificate before a byte of the request is sent.
+  if (failure.type === 'certificate') return false;
   return !(error instanceof TransportError && error.code && NOT_SENT_CODES.has(error.code));
 }
 
@@ -369,7 +372,7 @@ export class ExportClient {
         } else if (thrown instanceof TransportError) {
           onDebug?.({ message: `${what} → ${thrown.message} (attempt ${attempt})` });
           error = thrown;
-          failure = { type: 'network' };
+          failure = transportFailure(thrown.code);
         } else {
           throw thrown;
         }
@@ -412,6 +415,7 @@ export class ExportClient {
 function describeFailure(failure: AttemptFailure, error: AsanaExportError): string {
   switch (failure.type) {
     case 'network':
+    case 'certificate':
       return error.message;
     case 'garbled':
       return 'an answer that is not JSON';

@@ -42,6 +42,7 @@ import {
   decideRetry,
   isRetryableStatus,
   type RetryPolicy,
+  transportFailure,
 } from './retry.js';
 
 export interface DownloadPolicy {
@@ -218,13 +219,13 @@ export class DownloadPlan {
       case 'head':
         return this.#onHead(event.status, event.headers, event.now);
       case 'open-failed':
-        return this.#retry({ type: 'network' }, event.error, event.now);
+        return this.#retry(transportFailure(event.error.code), event.error, event.now);
       case 'chunk':
         return this.#onChunk(event.bytes, event.now);
       case 'body-end':
         return this.#onBodyEnd(event.now);
       case 'body-failed':
-        return this.#retry({ type: 'network' }, event.error, event.now);
+        return this.#retry(transportFailure(event.error.code), event.error, event.now);
       case 'reset-done':
         return this.#afterReset === 'fetch-link' ? { type: 'fetch-link' } : this.#open();
       case 'waited':

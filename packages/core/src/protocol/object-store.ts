@@ -15,7 +15,7 @@ import type {
   StoreResponse,
 } from './ports.js';
 import { judgeResumedAnswer, resumeHeaders } from './resumed-read.js';
-import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy } from './retry.js';
+import { DEFAULT_RETRY_POLICY, decideRetry, type RetryPolicy, transportFailure } from './retry.js';
 import { unusableAnswer } from './store-errors.js';
 import { xmlTexts } from './xml-text.js';
 
@@ -160,7 +160,7 @@ export async function readFromStore(
           if (signal.aborted || !(thrown instanceof TransportError)) throw thrown;
           const headers = resumeHeaders(progress);
           const decision = decideRetry({
-            failure: { type: 'network' },
+            failure: transportFailure(thrown.code),
             attempt: breaks,
             elapsedMs: clock.now() - startedAt,
             nowMs: clock.now(),
@@ -296,7 +296,7 @@ async function retryStore<R extends Pick<StoreResponse, 'status' | 'headers'>>(
     } catch (thrown) {
       if (signal.aborted || !(thrown instanceof TransportError)) throw thrown;
       error = thrown;
-      failure = { type: 'network' };
+      failure = transportFailure(thrown.code);
     }
     const decision = decideRetry({
       failure,

@@ -105,6 +105,8 @@ export function isRetryableStatus(status: number): boolean {
 export type AttemptFailure =
   | { type: 'status'; status: number; retryAfter: string | undefined }
   | { type: 'network' }
+  /** The server's TLS certificate is not trusted: asking again gets the same certificate. */
+  | { type: 'certificate' }
   /**
    * A success status whose body cannot be used (truncated JSON, a proxy's HTML page): the answer
    * was lost on the way, so it is retried like a 5xx, within the same bounds.
@@ -120,10 +122,34 @@ export type RetryDecision =
    */
   | { retry: false; because: 'deadline'; delayMs: number; serverAsked: boolean };
 
+/** Node's codes for a certificate chain it could not verify against the trusted roots. */
+const UNTRUSTED_CERTIFICATE_CODES: ReadonlySet<string> = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+]);
+
+/** Whether a connection's error code says the server's certificate is not trusted. */
+export function isUntrustedCertificate(code: string | undefined): boolean {
+  return code !== undefined && UNTRUSTED_CERTIFICATE_CODES.has(code);
+}
+
+/**
+ * What a request that failed below HTTP (its error's code, when known) counts as: a certificate
+ * that is not trusted is not retried (it took a run 16 s of retries to say so), anything else
+ * is a network failure.
+ */
+export function transportFailure(code: string | undefined): AttemptFailure {
+  return isUntrustedCertificate(code) ? { type: 'certificate' } : { type: 'network' };
+}
+
 /**
  * Decides whether to retry after a failed attempt. Retries 429, 5xx, network failures and
  * garbled answers (or the statuses in `retryableStatuses`, which replaces the default set), never
- * other 4xx: those mean the request itself is wrong.
+ * other 4xx: those mean the request itself is wrong, nor an untrusted certificate.
  *
  * A server's `Retry-After` is a floor, not a suggestion: it is honoured even beyond
  * `maxDelayMs` (Asana means it), as long as the wait fits in `maxElapsedMs` and in `remainingMs`,
@@ -144,7 +170,10 @@ export function decideRetry(args: {
 }): RetryDecision {
   const { failure, attempt, elapsedMs, nowMs, policy, random } = args;
   const retryable = args.retryableStatuses ?? DEFAULT_RETRYABLE_STATUSES;
-  if (failure.type === 'status' && !retryable.has(failure.status)) {
+  if (
+    failure.type === 'certificate' ||
+    (failure.type === 'status' && !retryable.has(failure.status))
+  ) {
     return { retry: false, because: 'not-retryable' };
   }
   if (attempt >= policy.maxAttempts) return { retry: false, because: 'attempts' };

@@ -8,6 +8,7 @@ import {
   isRetryableStatus,
   parseRetryAfter,
   type RetryPolicy,
+  transportFailure,
   validateRetryPolicy,
 } from '../../src/protocol/retry.js';
 
@@ -143,6 +144,10 @@ describe('decideRetry', () => {
     expect(decide({ type: 'network' }, { attempt: 4 })).toEqual({ retry: true, delayMs: 4_000 });
   });
 
+  it('an untrusted certificate is never retried: the server shows the same one again', () => {
+    expect(decide({ type: 'certificate' })).toEqual({ retry: false, because: 'not-retryable' });
+  });
+
   it.each([400, 401, 402, 403, 404, 409, 418, 600])('%i is never retried', (code) => {
     expect(decide(status(code, '1'))).toEqual({ retry: false, because: 'not-retryable' });
   });
@@ -227,5 +232,23 @@ describe('validateRetryPolicy', () => {
     expect(() =>
       validateRetryPolicy({ ...policy, maxAttempts: 0 }, { maxAttempts: 'retries' }),
     ).toThrow(/^Invalid retries: 0 is not a usable number of attempts/);
+  });
+});
+
+describe('transportFailure', () => {
+  it.each([
+    ['DEPTH_ZERO_SELF_SIGNED_CERT', 'certificate'],
+    ['SELF_SIGNED_CERT_IN_CHAIN', 'certificate'],
+    ['UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'certificate'],
+    ['UNABLE_TO_GET_ISSUER_CERT', 'certificate'],
+    ['UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'certificate'],
+    ['CERT_UNTRUSTED', 'certificate'],
+    // An expired certificate or a wrong name may be a clock or DNS that heals: still retried.
+    ['CERT_HAS_EXPIRED', 'network'],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', 'network'],
+    ['ECONNRESET', 'network'],
+    [undefined, 'network'],
+  ])('%s is a %s failure', (code, type) => {
+    expect(transportFailure(code).type).toBe(type);
   });
 });

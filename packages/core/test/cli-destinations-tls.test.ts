@@ -92,7 +92,8 @@ describe.runIf(RUN)('run --to s3:// over TLS with a private CA (AWS_CA_BUNDLE)',
     expect(result.code).not.toBe(0);
     expect(result.stderr).toMatch(/Object storage request failed \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
     expect(result.stderr).toMatch(/set AWS_CA_BUNDLE to the PEM file of the CA that issued it/);
-    expect(front.refusedHandshakes()).toBeGreaterThan(refused);
+    // One handshake: an untrusted certificate is not retried (it would be the same again).
+    expect(front.refusedHandshakes()).toBe(refused + 1);
     expect(asanaRequests()).toBe(before);
     expect(await store.list(place)).toEqual([]);
   });

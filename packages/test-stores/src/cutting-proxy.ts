@@ -2,18 +2,10 @@
  * A loopback proxy in front of a store that breaks the first whole read of an export mid-body,
  * once, and notes the ranged requests it forwards: what a client's resumed read is tested with.
  * Requests pass unchanged (Host and signatures included), so the store behind it serves and
- * checks them. With a certificate it speaks HTTPS itself, so it sees the plaintext of a client
- * that only talks TLS, and forwards plain HTTP to the store.
+ * checks them. For a client that talks TLS, put `startTlsFront` in front of it.
  */
-import {
-  createServer as createHttpServer,
-  request as httpRequest,
-  type IncomingMessage,
-  type ServerResponse,
-} from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TestCertificate } from './tls.js';
 
 export interface RangedRequest {
   readonly range: string;
@@ -29,8 +21,6 @@ export interface CuttingProxy {
   readonly cuts: () => number;
   /** The ETag the store gave the read that was cut. */
   readonly cutEtag: () => string | undefined;
-  /** TLS handshakes that failed, such as a client refusing the proxy's certificate. */
-  readonly failedHandshakes: () => number;
   close(): Promise<void>;
 }
 
@@ -38,15 +28,12 @@ export interface CuttingProxy {
  * Proxies to `upstream` (`http://host:port[/path]`), cutting the first un-ranged GET of a
  * `.jsonl.gz` object after half its body (its Content-Length).
  */
-export async function startCuttingProxy(
-  upstream: string,
-  options: { readonly certificate?: TestCertificate } = {},
-): Promise<CuttingProxy> {
+export async function startCuttingProxy(upstream: string): Promise<CuttingProxy> {
   const target = new URL(upstream);
   const ranged: RangedRequest[] = [];
   let cuts = 0;
   let cutEtag: string | undefined;
-  const handle = (request: IncomingMessage, response: ServerResponse) => {
+  const server = createServer((request, response) => {
     const { range, 'if-match': ifMatch } = request.headers;
     if (range !== undefined) ranged.push({ range, ifMatch });
     const path = new URL(request.url ?? '/', 'http://proxy').pathname;
@@ -88,29 +75,18 @@ export async function startCuttingProxy(
     );
     forward.on('error', () => response.socket?.destroy());
     request.pipe(forward);
-  };
-  const { certificate } = options;
-  const server =
-    certificate === undefined
-      ? createHttpServer(handle)
-      : createHttpsServer({ cert: certificate.cert, key: certificate.key }, handle);
-  let failedHandshakes = 0;
-  server.on('tlsClientError', () => {
-    failedHandshakes += 1;
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
   });
-  const scheme = certificate === undefined ? 'http' : 'https';
   const { port } = server.address() as AddressInfo;
   const path = target.pathname.replace(/\/$/, '');
   return {
-    endpoint: `${scheme}://127.0.0.1:${port}${path}`,
+    endpoint: `http://127.0.0.1:${port}${path}`,
     ranged,
     cuts: () => cuts,
     cutEtag: () => cutEtag,
-    failedHandshakes: () => failedHandshakes,
     close: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
